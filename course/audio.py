@@ -1,0 +1,81 @@
+"""Loading audio: any file libsndfile reads, any sample rate, any channel count, into mono
+float32 at the course rate.
+
+One function, :func:`load_audio`, is used by the notebooks, the sample checks and dataset
+preparation, so a file is read the same way everywhere. A file that cannot be read raises
+:class:`AudioError`, whose message names the file and the reason; dataset preparation catches
+it, skips the file and reports it.
+
+Notebook: 00_start_here.ipynb
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from .settings import SAMPLE_RATE
+
+
+class AudioError(ValueError):
+    """A file that cannot be used as audio. ``path`` and ``reason`` say which and why."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+def load_audio(
+    path: str | Path,
+    sr: int = SAMPLE_RATE,
+    duration: float | None = None,
+) -> np.ndarray:
+    """Read an audio file as mono float32 at ``sr`` Hz.
+
+    Channels are averaged; other sample rates are resampled with ``librosa.resample`` (the same
+    high-quality resampler ``librosa.load`` uses), so the result matches ``librosa.load(path,
+    sr=sr, mono=True)`` without its deprecated fallbacks.
+
+    Args:
+        path: an audio file (WAV, AU, FLAC, OGG, AIFF, and MP3 where libsndfile reads it).
+        sr: target sample rate in Hz.
+        duration: if given, read at most this many seconds from the start.
+
+    Returns:
+        ``(n_samples,)`` float32 samples in [-1, 1] at ``sr`` Hz.
+
+    Raises:
+        FileNotFoundError: the path does not exist.
+        AudioError: the file is not readable audio or holds no samples.
+
+    Notebook: 00_start_here.ipynb
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No such audio file: {path}")
+    if sr <= 0:
+        raise ValueError(f"sr must be a positive sample rate in Hz, got {sr!r}.")
+    try:
+        with sf.SoundFile(path) as f:
+            native_sr = f.samplerate
+            frames = -1 if duration is None else int(np.ceil(duration * native_sr))
+            data = f.read(frames=frames, dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        reason = str(exc).split(":", 1)[-1].strip() if str(exc) else type(exc).__name__
+        raise AudioError(path, f"not readable as audio ({reason})") from exc
+    if data.shape[0] == 0:
+        raise AudioError(path, "the file holds no audio samples")
+    y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+    if native_sr != sr:
+        import librosa  # imported here: it is slow to import and only needed to resample
+
+        y = librosa.resample(y, orig_sr=native_sr, target_sr=sr)
+    y = np.ascontiguousarray(y, dtype=np.float32)
+    if duration is not None:
+        y = y[: int(round(duration * sr))]
+    if not np.all(np.isfinite(y)):
+        raise AudioError(path, "the file holds NaN or infinite samples")
+    return y

@@ -1,0 +1,216 @@
+"""Training: one ``set_seed``, compiling with the notes' optimiser, fitting with the notes'
+defaults (Adam 1e-4, batch 32, 30 epochs), evaluating, and the model comparison behind
+``python -m course compare``.
+
+Results repeat exactly on a CPU for the same seed: :func:`set_seed` seeds Python, NumPy and
+TensorFlow and turns on TensorFlow's deterministic ops.
+
+Notebook: 10_genre_comparison.ipynb
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .dataset import Features, Split, split_segments, split_tracks
+from .models import build_model, import_keras
+from .settings import TrainParams
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    keras = import_keras()
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(int(seed))
+    tf.config.experimental.enable_op_determinism()
+
+
+def compile_model(model, learning_rate: float = TrainParams.learning_rate):
+    """Compile with Adam, sparse categorical cross-entropy and accuracy, as the notes do.
+
+    Returns:
+        The same model, compiled.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    keras = import_keras()
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate}.")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _epoch_bar(epochs: int, desc: str):
+    """A Keras callback showing one tqdm bar over epochs with the latest metrics."""
+    keras = import_keras()
+    from tqdm.auto import tqdm
+
+    class EpochBar(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.bar = tqdm(total=epochs, desc=desc, unit="epoch", leave=True)
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            self.bar.set_postfix({k: f"{v:.3f}" for k, v in logs.items()
+                                  if k in ("loss", "accuracy", "val_accuracy")})
+            self.bar.update(1)
+
+        def on_train_end(self, logs=None):
+            self.bar.close()
+
+    return EpochBar()
+
+
+def fit(model, x_train, y_train, x_val=None, y_val=None, *,
+        epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
+        learning_rate: float | None = TrainParams.learning_rate, callbacks=(),
+        progress: bool | str = True) -> dict[str, list[float]]:
+    """Fit a model with the notes' defaults and return its history.
+
+    Args:
+        model: a Keras model; compiled here with Adam(``learning_rate``) unless
+            ``learning_rate`` is None (then it must already be compiled).
+        x_train: ``(n, frames, coefficients)`` float32; y_train: ``(n,)`` int labels.
+        x_val, y_val: validation data, or None.
+        epochs, batch_size: as in the notes (30 and 32).
+        callbacks: extra Keras callbacks (for example early stopping).
+        progress: True for a one-line progress bar over epochs (its text is the model's name),
+            a string to label that bar, or False for silence.
+
+    Returns:
+        ``{"loss": [...], "accuracy": [...], "val_loss": [...], "val_accuracy": [...]}``, one
+        value per epoch run.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"epochs and batch_size must be at least 1, got {epochs} and {batch_size}.")
+    if len(x_train) != len(y_train):
+        raise ValueError(f"x_train has {len(x_train)} rows but y_train has {len(y_train)}.")
+    if learning_rate is not None:
+        compile_model(model, learning_rate)
+    cbs = list(callbacks)
+    if progress:
+        cbs.append(_epoch_bar(epochs, progress if isinstance(progress, str) else model.name))
+    validation = (x_val, y_val) if x_val is not None else None
+    history = model.fit(x_train, y_train, validation_data=validation, epochs=epochs,
+                        batch_size=batch_size, verbose=0, callbacks=cbs)
+    return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+
+@dataclass
+class ModelResult:
+    """One trained model's outcome on one split."""
+
+    model: str
+    parameters: int
+    test_accuracy: float
+    test_loss: float
+    train_seconds: float
+    epochs: int
+    seed: int
+    history: dict[str, list[float]] = field(repr=False, default_factory=dict)
+    probabilities: np.ndarray | None = field(repr=False, default=None)
+
+
+def make_split(features: Features, protocol: str = "notes", seed: int = 0) -> Split:
+    """The split a protocol uses: ``notes`` (segments at random) or ``track`` (by track).
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    if protocol == "notes":
+        return split_segments(features.labels, seed=seed)
+    if protocol == "track":
+        return split_tracks(features.track, features.labels, seed=seed)
+    raise ValueError(f"Unknown protocol {protocol!r}; choose 'notes' or 'track'.")
+
+
+def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int = 0,
+                       epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
+                       learning_rate: float = TrainParams.learning_rate,
+                       progress: bool = True) -> ModelResult:
+    """Build the named model, fit it on ``split.train`` (validating on ``split.validation``)
+    and evaluate it on ``split.test``.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    x, y = features.mfcc, features.labels
+    set_seed(seed)
+    model = build_model(name, input_shape=x.shape[1:], n_classes=len(features.mapping))
+    start = time.perf_counter()
+    history = fit(model, x[split.train], y[split.train], x[split.validation], y[split.validation],
+                  epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                  progress=f"{name} (seed {seed})" if progress else False)
+    seconds = time.perf_counter() - start
+    loss, accuracy = model.evaluate(x[split.test], y[split.test], verbose=0)
+    probabilities = model.predict(x[split.test], verbose=0, batch_size=256)
+    return ModelResult(name, int(model.count_params()), float(accuracy), float(loss), seconds,
+                       len(history["loss"]), seed, history, probabilities)
+
+
+def compare(features: Features, models=("mlp", "cnn", "lstm"), *, protocol: str = "notes",
+            seed: int = 0, epochs: int = TrainParams.epochs,
+            batch_size: int = TrainParams.batch_size,
+            learning_rate: float = TrainParams.learning_rate,
+            progress: bool = True) -> tuple[list[ModelResult], Split]:
+    """Train each model on the same split and report test accuracy.
+
+    Returns:
+        ``(results, split)``: one :class:`ModelResult` per model, and the split used.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    split = make_split(features, protocol=protocol, seed=seed)
+    results = [train_and_evaluate(m, features, split, seed=seed, epochs=epochs,
+                                  batch_size=batch_size, learning_rate=learning_rate,
+                                  progress=progress) for m in models]
+    return results, split
+
+
+def results_table(results: list[ModelResult]) -> str:
+    """A Markdown table: model, parameters, test accuracy, training seconds, epochs."""
+    rows = ["| model | parameters | test accuracy | training seconds | epochs |",
+            "| --- | ---: | ---: | ---: | ---: |"]
+    rows += [f"| {r.model} | {r.parameters:,} | {r.test_accuracy:.3f} | {r.train_seconds:.1f} | "
+             f"{r.epochs} |" for r in results]
+    return "\n".join(rows)
+
+
+def baseline_accuracy(features: Features, seed: int = 0, folds: int = 5) -> tuple[float, float]:
+    """The traditional pipeline's score: per-track MFCC means and standard deviations,
+    standardised, into a logistic regression, scored by stratified k-fold cross-validation
+    over tracks (a track is one row, so no track is on both sides). The bar every network
+    should clear.
+
+    Args:
+        features: segment features; they are summarised per track.
+        seed: shuffles the folds.
+        folds: number of folds (reduced to the smallest genre's track count if needed).
+
+    Returns:
+        ``(mean, std)`` of the test accuracy over the folds.
+
+    Notebook: 03_mfcc.ipynb
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from .dataset import track_statistics
+
+    x, y, _ = track_statistics(features)
+    k = min(folds, int(np.bincount(y).min()))
+    if k < 2:
+        raise ValueError("The baseline needs at least two tracks of every genre.")
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000))
+    scores = cross_val_score(clf, x, y, cv=StratifiedKFold(k, shuffle=True, random_state=seed))
+    return float(scores.mean()), float(scores.std())

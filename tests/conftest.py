@@ -1,0 +1,53 @@
+"""Shared test set-up: the smoke setting, and small datasets the tests make themselves."""
+
+import os
+
+# Before anything starts: the course's smoke setting (fewer tracks and epochs), inherited by
+# the Jupyter kernels nbval starts, and no TensorFlow start-up chatter.
+os.environ["COURSE_SMOKE"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import soundfile as sf  # noqa: E402
+
+from course.settings import GENRES, SAMPLE_RATE  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_sample(tmp_path_factory):
+    """The synthetic sample with two tracks per genre (the same bytes as the full sample's
+    first two tracks of each genre)."""
+    from course.sample import make_sample
+
+    return make_sample(tmp_path_factory.mktemp("sample") / "sample", tracks_per_genre=2,
+                       progress=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_features(tiny_sample):
+    """MFCC features of :func:`tiny_sample`, computed without the cache."""
+    from course.dataset import prepare
+
+    return prepare(str(tiny_sample), cache=False, progress=False)
+
+
+def write_tone(path, seconds=3.5, sr=SAMPLE_RATE, channels=1, freq=440.0, subtype=None, fmt=None):
+    """Write a test tone; returns the path."""
+    t = np.arange(int(seconds * sr)) / sr
+    y = 0.5 * np.sin(2 * np.pi * freq * t)
+    data = np.stack([y * (c + 1) / channels for c in range(channels)], axis=1) if channels > 1 else y
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(path, data, sr, subtype=subtype, format=fmt)
+    return path
+
+
+@pytest.fixture
+def make_tone():
+    return write_tone
+
+
+@pytest.fixture
+def genres():
+    return GENRES

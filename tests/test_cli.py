@@ -1,0 +1,74 @@
+"""The command line: each command works, a user's mistake is one clear line and exit 2."""
+
+import subprocess
+import sys
+
+import numpy as np
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=600)
+
+
+def test_prepare_writes_the_npz_without_importing_tensorflow(tiny_sample, tmp_path):
+    out = tmp_path / "features.npz"
+    code = ("import sys; from course.__main__ import main; "
+            f"rc = main(['prepare', '--data', {str(tiny_sample)!r}, '--out', {str(out)!r}, "
+            "'--no-cache']); "
+            "assert 'tensorflow' not in sys.modules, 'prepare imported TensorFlow'; sys.exit(rc)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "segments of shape (130, 13) from 20 tracks" in proc.stdout
+    with np.load(out, allow_pickle=False) as z:
+        assert set(z.files) >= {"mfcc", "labels", "mapping", "track"}
+        assert z["mfcc"].shape[1:] == (130, 13)
+
+
+def test_prepare_overrides_parameters(tiny_sample, tmp_path):
+    out = tmp_path / "f20.npz"
+    proc = run("prepare", "--data", str(tiny_sample), "--out", str(out), "--n-mfcc", "20",
+               "--segments", "5", "--no-cache", "--tracks-per-genre", "1")
+    assert proc.returncode == 0, proc.stderr
+    with np.load(out, allow_pickle=False) as z:
+        assert z["mfcc"].shape[1:] == (1 + 132300 // 512, 20)
+
+
+def test_user_mistakes_exit_2_with_one_clear_line(tmp_path):
+    for args, message in (
+        (("prepare", "--data", str(tmp_path / "nope")), "does not exist"),
+        (("prepare", "--data", str(tmp_path)), "No genre folders"),
+        (("compare", "--models", "mlp,svm", "--data", str(tmp_path)), "Unknown model(s) svm"),
+    ):
+        proc = run(*args)
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert message in proc.stderr and "Traceback" not in proc.stderr
+    proc = run("prepare", "--n-mfcc", "0")
+    assert proc.returncode == 2 and "at least 1" in proc.stderr
+
+
+def test_compare_prints_the_table_and_writes_its_outputs(tiny_sample, tmp_path):
+    out = tmp_path / "results"
+    proc = run("compare", "--data", str(tiny_sample), "--epochs", "1", "--out", str(out),
+               "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    assert "| mlp | 1,014,218 |" in proc.stdout and "| cnn | 45,514 |" in proc.stdout
+    assert "| lstm | 57,802 |" in proc.stdout
+    assert "not GTZAN results" in proc.stdout  # a synthetic sample is called synthetic
+    for name in ("results.md", "results.csv", "settings.json", "history_mlp.png",
+                 "history_cnn.png", "history_lstm.png"):
+        assert (out / name).stat().st_size > 0
+    assert "Warning" not in proc.stderr and "E0000" not in proc.stderr
+
+
+def test_check_reports_versions_device_and_data(tiny_sample):
+    proc = run("check", "--data", str(tiny_sample))
+    assert proc.returncode == 0, proc.stderr
+    for word in ("python:", "tensorflow:", "keras:", "librosa:", "numpy:", "device: ", "data: "):
+        assert word in proc.stdout
+
+
+def test_sample_command(tmp_path):
+    proc = run("sample", "--out", str(tmp_path / "s"), "--tracks-per-genre", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((tmp_path / "s").rglob("*.wav"))) == 10

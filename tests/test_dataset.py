@@ -1,0 +1,209 @@
+"""Finding data, both GTZAN layouts, skipped files, segment features, the cache and splits."""
+
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from course import dataset
+from course.dataset import DatasetError, FeatureParams, prepare, resolve_data
+from course.settings import SAMPLE_RATE
+
+
+def _gtzan(root, layout, genres=("rock", "blues", "jazz"), per_genre=2, seconds=30.0, write=None):
+    """A tiny GTZAN-like tree; folders are created in the given (unsorted) order."""
+    from conftest import write_tone
+
+    base = root / ("genres" if layout == "original" else "Data/genres_original")
+    ext = ".au" if layout == "original" else ".wav"
+    for gi, genre in enumerate(genres):
+        for i in range(per_genre):
+            path = base / genre / f"{genre}.{i:05d}{ext}"
+            write_tone(path, seconds=seconds, freq=220.0 * (gi + 1) + 30 * i,
+                       fmt="AU" if ext == ".au" else None, subtype="PCM_16")
+    return base
+
+
+# --- finding the data -------------------------------------------------------------------
+
+def test_the_one_rule_data_then_env_then_data_gtzan_then_sample(tmp_path, monkeypatch):
+    a = _gtzan(tmp_path / "a", "common", per_genre=1, seconds=1.0)
+    b = _gtzan(tmp_path / "b", "common", per_genre=1, seconds=1.0)
+    c = _gtzan(tmp_path / "data" / "gtzan", "original", per_genre=1, seconds=1.0)
+    monkeypatch.setattr(dataset, "DATA_DIR", tmp_path / "data")
+    monkeypatch.setenv("COURSE_DATA", str(tmp_path / "b"))
+    assert resolve_data(str(tmp_path / "a")).root == a
+    assert resolve_data(str(tmp_path / "a")).origin == "--data"
+    assert resolve_data().root == b and resolve_data().origin == "COURSE_DATA"
+    monkeypatch.delenv("COURSE_DATA")
+    found = resolve_data()
+    assert found.root == c and found.origin == "data/gtzan" and not found.synthetic
+    monkeypatch.setattr(dataset, "DATA_DIR", tmp_path / "nothing")
+    fallback = resolve_data(make_sample=False)
+    assert fallback.origin == "sample" and fallback.synthetic
+
+
+@pytest.mark.parametrize("layout", ["original", "common"])
+def test_both_gtzan_layouts_are_found_from_the_top_folder(tmp_path, layout):
+    base = _gtzan(tmp_path, layout, per_genre=1, seconds=1.0)
+    assert dataset.find_genre_root(tmp_path) == base
+    assert dataset.find_genre_root(base) == base
+
+
+def test_a_missing_path_and_a_folder_without_genres_fail_with_the_expected_layout(tmp_path):
+    with pytest.raises(DatasetError, match="does not exist.*genre folders"):
+        dataset.find_genre_root(tmp_path / "nope")
+    (tmp_path / "empty" / "stuff").mkdir(parents=True)
+    (tmp_path / "empty" / "notes.txt").write_text("hi")
+    with pytest.raises(DatasetError, match="No genre folders.*blues/blues.00000.wav"):
+        dataset.find_genre_root(tmp_path / "empty")
+
+
+def test_labels_come_from_sorted_genre_names(tmp_path):
+    base = _gtzan(tmp_path, "common", genres=("rock", "blues", "jazz"), per_genre=1, seconds=1.0)
+    (base / ".hidden").mkdir()
+    (base / "rock" / ".DS_Store").write_bytes(b"\x00\x01")
+    tracks, genres = dataset.list_tracks(base)
+    assert genres == ["blues", "jazz", "rock"]
+    assert [(t.relpath, t.label) for t in tracks] == [
+        ("blues/blues.00000.wav", 0), ("jazz/jazz.00000.wav", 1), ("rock/rock.00000.wav", 2)]
+
+
+# --- features ---------------------------------------------------------------------------
+
+def test_segment_mfcc_matches_one_librosa_call_per_segment():
+    import librosa
+
+    rng = np.random.default_rng(0)
+    y = (0.1 * rng.standard_normal(SAMPLE_RATE * 30)).astype(np.float32)
+    y[: SAMPLE_RATE * 5] *= 1e-4  # quiet in places: the dB floor is per call
+    m, dropped = dataset.segment_mfcc(y)
+    assert m.shape == (10, 130, 13) and m.dtype == np.float32 and dropped == 0
+    for s in (0, 1, 9):
+        ref = librosa.feature.mfcc(y=y[s * 66150:(s + 1) * 66150], sr=22050, n_mfcc=13,
+                                   n_fft=2048, hop_length=512).T
+        np.testing.assert_allclose(m[s], ref, rtol=1e-5, atol=1e-4)
+
+
+def test_a_clip_a_little_short_of_30_s_loses_only_its_last_segment():
+    y = np.zeros(int(SAMPLE_RATE * 29.97), dtype=np.float32)
+    m, dropped = dataset.segment_mfcc(y)
+    assert m.shape[0] == 9 and dropped == 1
+
+
+def test_other_parameters_shape_the_features():
+    p = FeatureParams(track_duration=6.0, segments_per_track=2, n_mfcc=20, hop_length=256)
+    y = np.random.default_rng(1).standard_normal(SAMPLE_RATE * 6).astype(np.float32)
+    m, _ = dataset.segment_mfcc(y, p)
+    assert m.shape == (2, 1 + 66150 // 256, 20) == (2, p.frames_per_segment, 20)
+
+
+def test_bad_feature_parameters_are_refused():
+    with pytest.raises(ValueError, match="n_mfcc"):
+        FeatureParams(n_mfcc=200)
+    with pytest.raises(ValueError, match="hop_length must be positive"):
+        FeatureParams(hop_length=0)
+
+
+def test_prepare_skips_an_unreadable_file_and_keeps_everything_else(tmp_path):
+    base = _gtzan(tmp_path, "common", genres=("jazz", "blues"), per_genre=2, seconds=30.0)
+    (base / "jazz" / "jazz.00054.wav").write_bytes(b"RIFF" + bytes(64))
+    feats = prepare(str(tmp_path), cache=False, progress=False)
+    assert [name for name, _ in feats.skipped] == ["jazz/jazz.00054.wav"]
+    assert "not readable" in feats.skipped[0][1]
+    assert feats.mfcc.shape == (40, 130, 13)
+    assert sorted(set(feats.track)) == ["blues/blues.00000.wav", "blues/blues.00001.wav",
+                                        "jazz/jazz.00000.wav", "jazz/jazz.00001.wav"]
+    assert list(feats.mapping) == ["blues", "jazz"]
+    assert set(feats.labels[feats.track == "jazz/jazz.00001.wav"]) == {1}
+    assert "jazz/jazz.00054.wav" in feats.summary()
+
+
+def test_a_too_short_file_is_skipped_by_name(tmp_path):
+    base = _gtzan(tmp_path, "common", genres=("pop",), per_genre=1, seconds=30.0)
+    from conftest import write_tone
+
+    write_tone(base / "pop" / "pop.00099.wav", seconds=1.0)
+    feats = prepare(str(base), cache=False, progress=False)
+    assert feats.skipped == [("pop/pop.00099.wav", "shorter than one 3-s segment")]
+    assert len(feats.labels) == 10
+
+
+def test_the_npz_file_and_the_cache(tmp_path, monkeypatch):
+    base = _gtzan(tmp_path / "d", "common", genres=("a", "b"), per_genre=1, seconds=30.0)
+    monkeypatch.setattr(dataset, "CACHE_DIR", tmp_path / "cache")
+    out = tmp_path / "f.npz"
+    feats = prepare(str(base), out=out, progress=False)
+    with np.load(out, allow_pickle=False) as z:
+        assert z["mfcc"].dtype == np.float32 and z["mfcc"].shape == (20, 130, 13)
+        assert z["labels"].tolist() == [0] * 10 + [1] * 10
+        assert z["mapping"].tolist() == ["a", "b"]
+        assert z["track"][0] == "a/a.00000.wav"
+        assert json.loads(str(z["params"]))["n_mfcc"] == 13
+    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".npz"]  # no partial files
+
+    # A second run loads the cache: computing anything would fail.
+    def boom(*a, **k):
+        raise AssertionError("recomputed although the cache matched")
+
+    monkeypatch.setattr(dataset, "segment_mfcc", boom)
+    again = prepare(str(base), progress=False)
+    np.testing.assert_array_equal(again.mfcc, feats.mfcc)
+    # A changed parameter, or a changed file, recomputes.
+    with pytest.raises(AssertionError, match="recomputed"):
+        prepare(str(base), params=FeatureParams(n_mfcc=20), progress=False)
+    sf.write(base / "a" / "a.00000.wav", np.zeros(SAMPLE_RATE * 30), SAMPLE_RATE)
+    with pytest.raises(AssertionError, match="recomputed"):
+        prepare(str(base), progress=False)
+
+
+def test_a_damaged_features_file_is_reported_not_trusted(tmp_path):
+    bad = tmp_path / "f.npz"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(DatasetError, match="prepare"):
+        dataset.load_features(bad)
+
+
+# --- splits -----------------------------------------------------------------------------
+
+def test_the_notes_split_sizes_and_seed(tiny_features):
+    n = len(tiny_features.labels)
+    s = dataset.split_segments(tiny_features.labels, seed=0)
+    assert len(s.test) == int(np.ceil(0.25 * n))
+    rest = n - len(s.test)
+    assert len(s.validation) == int(np.ceil(0.2 * rest))
+    assert len(s.train) + len(s.validation) + len(s.test) == n
+    assert not set(s.train) & set(s.test) and not set(s.train) & set(s.validation)
+    same = dataset.split_segments(tiny_features.labels, seed=0)
+    other = dataset.split_segments(tiny_features.labels, seed=1)
+    np.testing.assert_array_equal(s.test, same.test)
+    assert not np.array_equal(s.test, other.test)
+    assert s.leaked_test_segments(tiny_features.track) > 0  # the notes' split leaks tracks
+
+
+def test_the_track_split_never_puts_a_track_on_two_sides(tiny_features):
+    f = tiny_features
+    for seed in range(3):
+        s = dataset.split_tracks(f.track, f.labels, seed=seed)
+        sides = [set(f.track[idx]) for idx in (s.train, s.validation, s.test)]
+        assert not sides[0] & sides[1] and not sides[0] & sides[2] and not sides[1] & sides[2]
+        assert sum(map(len, sides)) == f.n_tracks
+        assert s.leaked_test_segments(f.track) == 0
+    s = dataset.split_tracks(f.track, f.labels, seed=0)
+    np.testing.assert_array_equal(s.test, dataset.split_tracks(f.track, f.labels, seed=0).test)
+
+
+def test_the_track_split_is_stratified_by_genre():
+    track = np.repeat([f"g{g}/t{i}" for g in range(4) for i in range(8)], 3)
+    labels = np.repeat([g for g in range(4) for _ in range(8)], 3)
+    s = dataset.split_tracks(track, labels, seed=0)
+    test_genres = np.bincount(labels[s.test], minlength=4) // 3
+    assert test_genres.tolist() == [2, 2, 2, 2]
+
+
+def test_split_arguments_are_checked():
+    with pytest.raises(ValueError, match="test_size"):
+        dataset.split_segments(np.zeros(10), test_size=1.5)
+    with pytest.raises(ValueError, match="same shape"):
+        dataset.split_tracks(np.array(["a", "b"]), np.array([0]))

@@ -1,0 +1,116 @@
+"""The synthetic sample: GTZAN's shape, deterministic bytes, and genres that overlap."""
+
+import hashlib
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from course import sample
+from course.dataset import list_tracks, track_statistics
+from course.settings import GENRES, SAMPLE_RATE
+
+
+def _digest(folder):
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*.wav")):
+        h.update(f.relative_to(folder).as_posix().encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def test_gtzan_shape(tiny_sample):
+    folders = sorted(p.name for p in tiny_sample.iterdir() if p.is_dir())
+    assert folders == sorted(GENRES) and len(folders) == 10
+    for genre in GENRES:
+        files = sorted(p.name for p in (tiny_sample / genre).iterdir())
+        assert files == [f"{genre}.00000.wav", f"{genre}.00001.wav"]
+        info = sf.info(tiny_sample / genre / files[0])
+        assert info.samplerate == SAMPLE_RATE == 22050
+        assert info.channels == 1
+        assert info.subtype == "PCM_16"
+        assert 29.9 < info.duration <= 30.0
+
+
+def test_same_seed_same_bytes_and_tracks_do_not_depend_on_the_count(tmp_path, tiny_sample):
+    one = sample.make_sample(tmp_path / "a", tracks_per_genre=1, progress=False)
+    again = sample.make_sample(tmp_path / "b", tracks_per_genre=1, progress=False)
+    assert _digest(one) == _digest(again)
+    for genre in GENRES:  # the first track is the same whether 1 or 2 tracks are made
+        name = f"{genre}/{genre}.00000.wav"
+        assert (one / name).read_bytes() == (tiny_sample / name).read_bytes()
+
+
+def test_another_seed_gives_other_audio():
+    a = sample.synthesize_track("rock", 0, seed=0, duration=3.0)
+    b = sample.synthesize_track("rock", 0, seed=1, duration=3.0)
+    assert a.shape[0] > 0 and not (a.shape == b.shape and np.allclose(a, b))
+
+
+def test_an_existing_sample_is_reused_not_rebuilt(tmp_path):
+    out = sample.make_sample(tmp_path / "s", tracks_per_genre=1, progress=False)
+    stamp = (out / "rock" / "rock.00000.wav").stat().st_mtime_ns
+    sample.make_sample(out, tracks_per_genre=1, progress=False)
+    assert (out / "rock" / "rock.00000.wav").stat().st_mtime_ns == stamp
+    assert [p.name for p in tmp_path.iterdir()] == ["s"]  # no temporary folders left behind
+
+
+def test_an_incomplete_sample_is_rebuilt(tmp_path):
+    out = sample.make_sample(tmp_path / "s", tracks_per_genre=1, progress=False)
+    (out / "jazz" / "jazz.00000.wav").unlink()
+    assert not sample.sample_matches(out, sample._manifest(1, 0, 30.0))
+    sample.make_sample(out, tracks_per_genre=1, progress=False)
+    assert (out / "jazz" / "jazz.00000.wav").is_file()
+
+
+def test_audio_is_in_range_and_finite():
+    for genre in GENRES:
+        y = sample.synthesize_track(genre, 3, duration=4.0)
+        assert y.dtype == np.float32
+        assert np.all(np.isfinite(y)) and 0.3 < np.abs(y).max() <= 1.0
+
+
+def test_every_recipe_sets_tempo_rhythm_timbre_harmony_distortion_and_swing():
+    assert set(sample.RECIPES) == set(GENRES)
+    tempos = {}
+    for genre, r in sample.RECIPES.items():
+        assert 40 <= r.tempo[0] <= r.tempo[1] <= 220
+        assert 0.5 <= r.swing[0] <= r.swing[1] < 0.75
+        assert r.chord_timbre in sample._TIMBRES and r.lead_timbre in sample._TIMBRES
+        assert r.progression and r.distortion[0] <= r.distortion[1]
+        tempos[genre] = r.tempo
+    assert sample.RECIPES["jazz"].swing[0] > 0.6 and sample.RECIPES["metal"].distortion[0] > 2
+    assert sample.RECIPES["classical"].kick is None
+    # Tempo ranges overlap: tempo alone cannot tell rock from country or pop from disco.
+    for a, b in (("rock", "country"), ("pop", "disco"), ("hiphop", "reggae")):
+        assert max(tempos[a][0], tempos[b][0]) < min(tempos[a][1], tempos[b][1])
+
+
+def test_bad_arguments_are_refused_with_a_clear_message(tmp_path):
+    with pytest.raises(ValueError, match="Unknown genre 'polka'"):
+        sample.synthesize_track("polka", 0)
+    with pytest.raises(ValueError, match="tracks_per_genre"):
+        sample.make_sample(tmp_path / "x", tracks_per_genre=0)
+
+
+def test_genres_are_learnable_but_no_single_feature_separates_them(tmp_path):
+    """On 6 tracks per genre: per-track MFCC statistics classify well above chance (10 %), but
+    no single statistic separates the genres (a 10-leaf tree on one feature, cross-validated)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.tree import DecisionTreeClassifier
+
+    from course.dataset import prepare
+
+    folder = sample.make_sample(tmp_path / "s6", tracks_per_genre=6, progress=False)
+    x, y, _ = track_statistics(prepare(str(folder), cache=False, progress=False))
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    all_features = cross_val_score(make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000)),
+                                   x, y, cv=cv).mean()
+    single = [cross_val_score(DecisionTreeClassifier(max_leaf_nodes=10, random_state=0),
+                              x[:, [j]], y, cv=cv).mean() for j in range(x.shape[1])]
+    assert all_features > 0.45
+    assert max(single) < 0.6
+    assert max(single) < all_features
