@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import platform
 import sys
 import time
 from dataclasses import asdict
@@ -112,52 +111,13 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _versions() -> dict[str, str]:
-    from importlib import metadata
-
-    versions = {"python": platform.python_version()}
-    for dist in ("tensorflow", "keras", "librosa", "numpy", "scikit-learn", "soundfile",
-                 "matplotlib"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = "missing"
-    return versions
-
-
 def cmd_check(args) -> int:
-    from .dataset import resolve_data
+    from .check import format_report, report
 
-    versions = _versions()
-    width = max(map(len, versions)) + 1
+    items = report(args.data)
     print("Deep Learning for Audio with Python: environment check")
-    for name, version in versions.items():
-        print(f"  {name + ':':<{width}} {version}")
-    missing = [n for n, v in versions.items() if v == "missing"]
-    if missing:
-        print(f"  missing: {', '.join(missing)}; fix with: python -m pip install -r requirements.txt")
-    if "tensorflow" not in missing:
-        from .models import import_keras
-
-        import_keras()
-        import tensorflow as tf
-
-        gpus = tf.config.list_physical_devices("GPU")
-        if gpus:
-            print(f"  device: GPU ({', '.join(g.name for g in gpus)})")
-        else:
-            hint = (" (TensorFlow built with CUDA sees no GPU: check the NVIDIA driver with "
-                    "nvidia-smi)" if tf.test.is_built_with_cuda() else "")
-            print(f"  device: CPU{hint}")
-    source = resolve_data(args.data, make_sample=False)
-    print(f"  data: {source.describe()}")
-    if source.synthetic:
-        from .sample import sample_matches
-
-        state = "ready" if sample_matches(source.root) else "made on first use"
-        print(f"        synthetic, {state}; results on it are not GTZAN results. "
-              "Use --data PATH or COURSE_DATA for GTZAN.")
-    return 1 if missing else 0
+    print(format_report(items))
+    return 1 if any(i.fix for i in items) else 0
 
 
 def cmd_sample(args) -> int:
@@ -221,6 +181,7 @@ def cmd_compare(args) -> int:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    from .check import versions
     from .dataset import display_path
     from .plots import plot_history
     from .training import compare, results_table
@@ -254,7 +215,7 @@ def cmd_compare(args) -> int:
                 "synthetic": feats.synthetic, "segments": {"train": len(split.train),
                 "validation": len(split.validation), "test": len(split.test)},
                 "leaked_test_segments": split.leaked_test_segments(feats.track),
-                "versions": _versions(), "seconds": round(time.perf_counter() - start, 1)}
+                "versions": versions(), "seconds": round(time.perf_counter() - start, 1)}
     (out / "settings.json").write_text(json.dumps(settings, indent=2) + "\n")
     print()
     print(table)

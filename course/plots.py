@@ -9,11 +9,22 @@ Notebook: 10_genre_comparison.ipynb
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
+import numpy as np
+
+from .settings import GENRES, SAMPLE_RATE
 
 #: Okabe-Ito colours, safe for the common forms of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#000000")
+#: One colour per GTZAN genre (Paul Tol's colour-blind-safe "muted" scheme plus dark grey), so
+#: a genre is drawn in the same colour in every figure.
+GENRE_COLOURS = dict(zip(GENRES, ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+                                  "#DDCC77", "#CC6677", "#882255", "#AA4499", "#555555")))
+#: The colour map for spectrograms and MFCC images (perceptually uniform).
+CMAP = "magma"
 STYLE = {
     "figure.dpi": 100,
     "font.size": 12,
@@ -57,4 +68,206 @@ def plot_history(history: dict[str, list[float]], title: str = ""):
         loss_ax.set_title("loss (cross-entropy)")
         if title:
             fig.suptitle(title)
+    return fig
+
+
+def genre_colour(genre: str) -> str:
+    """The genre's colour in every figure (grey for a genre outside GTZAN's ten)."""
+    return GENRE_COLOURS.get(genre, "#777777")
+
+
+def _axes(ax, figsize=(10, 3.2)):
+    if ax is not None:
+        return ax.figure, ax
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return fig, ax
+
+
+def plot_waveform(y: np.ndarray, sr: int = SAMPLE_RATE, ax=None, title: str = "",
+                  colour: str | None = None, start: float = 0.0):
+    """A waveform: amplitude against time in seconds.
+
+    Args:
+        y: ``(n_samples,)`` audio.
+        sr: sample rate in Hz.
+        ax: draw into this matplotlib ``Axes`` (a new figure otherwise).
+        title: the axes' title.
+        colour: line colour (for example :func:`genre_colour`).
+        start: time in seconds of the first sample.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 01_waveform_and_fourier.ipynb
+    """
+    fig, ax = _axes(ax)
+    with plt.rc_context(STYLE):
+        t = start + np.arange(len(y)) / sr
+        ax.plot(t, y, lw=0.6, color=colour or PALETTE[0])
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("amplitude")
+        ax.set_xlim(t[0], t[-1] if len(t) > 1 else t[0] + 1 / sr)
+        if title:
+            ax.set_title(title)
+    return fig
+
+
+def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPLE_RATE):
+    """A grid of waveforms, one row per genre, one column per clip, in the genre's colour.
+
+    Args:
+        clips: ``{genre: [y, ...]}`` with the same number of clips per genre.
+        sr: sample rate in Hz.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 00_start_here.ipynb
+    """
+    n_cols = max(len(v) for v in clips.values())
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(len(clips), n_cols, figsize=(4.2 * n_cols, 1.25 * len(clips)),
+                                 sharex=True, sharey=True, squeeze=False, layout="constrained")
+        for row, (genre, ys) in enumerate(clips.items()):
+            for col in range(n_cols):
+                ax = axes[row, col]
+                if col < len(ys):
+                    plot_waveform(ys[col], sr, ax=ax, colour=genre_colour(genre))
+                ax.set_xlabel("time (s)" if row == len(clips) - 1 else "")
+                ax.set_ylabel(genre if col == 0 else "", rotation=0, ha="right", va="center")
+                ax.set_yticks([])
+    return fig
+
+
+def plot_spectrum(freqs: np.ndarray, magnitudes: np.ndarray, ax=None, title: str = "",
+                  fmax: float | None = None, db: bool = False, colour: str | None = None):
+    """A magnitude spectrum: magnitude against frequency in Hz.
+
+    Args:
+        freqs: ``(n_bins,)`` frequencies in Hz.
+        magnitudes: ``(n_bins,)`` magnitudes (linear).
+        ax: draw into this ``Axes``.
+        title: the axes' title.
+        fmax: upper frequency limit in Hz.
+        db: plot 20 log10(magnitude) in dB relative to the largest peak.
+        colour: line colour.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 01_waveform_and_fourier.ipynb
+    """
+    fig, ax = _axes(ax)
+    with plt.rc_context(STYLE):
+        values = magnitudes
+        if db:
+            values = 20 * np.log10(np.maximum(magnitudes, 1e-10) / max(magnitudes.max(), 1e-10))
+        ax.plot(freqs, values, lw=0.8, color=colour or PALETTE[0])
+        ax.set_xlabel("frequency (Hz)")
+        ax.set_ylabel("magnitude (dB)" if db else "magnitude")
+        ax.set_xlim(0, fmax or freqs[-1])
+        if db:
+            ax.set_ylim(-90, 5)
+        if title:
+            ax.set_title(title)
+    return fig
+
+
+def plot_spectrogram(S_db: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax=None,
+                     title: str = "", y_axis: str = "linear", n_fft: int | None = None,
+                     colorbar: bool = True, label: str = "dB"):
+    """A spectrogram (or mel spectrogram) in dB: time in s, frequency in Hz, colour bar in dB.
+
+    Args:
+        S_db: ``(n_bins, n_frames)`` values in dB.
+        sr: sample rate in Hz.
+        hop_length: samples between frames (sets the time axis).
+        ax: draw into this ``Axes``.
+        title: the axes' title.
+        y_axis: "linear", "log" (both STFT bins) or "mel" (mel bands).
+        n_fft: FFT length, for the frequency axis of an STFT with an unusual size.
+        colorbar: add a colour bar.
+        label: the colour bar's label.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 02_stft_spectrogram.ipynb
+    """
+    import librosa.display
+
+    fig, ax = _axes(ax, figsize=(10, 4))
+    with plt.rc_context(STYLE):
+        img = librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="time",
+                                       y_axis=y_axis, ax=ax, cmap=CMAP, n_fft=n_fft)
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("frequency (Hz)")
+        if title:
+            ax.set_title(title)
+        if colorbar:
+            fig.colorbar(img, ax=ax, format="%+.0f", label=label)
+    return fig
+
+
+def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax=None,
+              title: str = "", colorbar: bool = True):
+    """MFCCs as an image: time in s across, coefficient index up, value as colour.
+
+    Args:
+        mfcc: ``(n_mfcc, n_frames)`` coefficients (librosa's orientation).
+        sr: sample rate in Hz.
+        hop_length: samples between frames.
+        ax: draw into this ``Axes``.
+        title: the axes' title.
+        colorbar: add a colour bar.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 03_mfcc.ipynb
+    """
+    fig, ax = _axes(ax, figsize=(10, 3.5))
+    with plt.rc_context(STYLE):
+        n_mfcc, n_frames = mfcc.shape
+        extent = (0, n_frames * hop_length / sr, -0.5, n_mfcc - 0.5)
+        img = ax.imshow(mfcc, origin="lower", aspect="auto", cmap=CMAP, extent=extent,
+                        interpolation="nearest")
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("MFCC coefficient")
+        ax.grid(False)
+        if title:
+            ax.set_title(title)
+        if colorbar:
+            fig.colorbar(img, ax=ax, label="value (dB-scaled)")
+    return fig
+
+
+def plot_filterbank(filterbank: np.ndarray, sr: int = SAMPLE_RATE, ax=None, title: str = "",
+                    every: int = 1):
+    """Mel filters as triangles over frequency in Hz.
+
+    Args:
+        filterbank: ``(n_mels, 1 + n_fft // 2)`` weights.
+        sr: sample rate in Hz.
+        ax: draw into this ``Axes``.
+        title: the axes' title.
+        every: draw every n-th filter (for readability with many filters).
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 03_mfcc.ipynb
+    """
+    fig, ax = _axes(ax, figsize=(10, 3.5))
+    with plt.rc_context(STYLE):
+        freqs = np.linspace(0, sr / 2, filterbank.shape[1])
+        colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, filterbank.shape[0]))
+        for i in range(0, filterbank.shape[0], every):
+            ax.plot(freqs, filterbank[i], color=colours[i], lw=1)
+        ax.set_xlabel("frequency (Hz)")
+        ax.set_ylabel("weight")
+        ax.set_xlim(0, sr / 2)
+        if title:
+            ax.set_title(title)
     return fig
