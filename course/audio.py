@@ -79,3 +79,32 @@ def load_audio(
     if not np.all(np.isfinite(y)):
         raise AudioError(path, "the file holds NaN or infinite samples")
     return y
+
+
+def players(clips: dict[str, np.ndarray], sr: int = SAMPLE_RATE, columns: int = 2):
+    """Labelled audio players laid out in a grid, for listening in a notebook.
+
+    Args:
+        clips: ``{label: y}``, each ``(n_samples,)`` audio; keep clips short (a few seconds),
+            since each is embedded in the notebook.
+        sr: sample rate in Hz.
+        columns: players per row.
+
+    Returns:
+        An ``IPython.display.HTML`` object (displayed when it is a cell's last value).
+
+    Notebook: 00_start_here.ipynb
+    """
+    from html import escape
+
+    from IPython.display import HTML, Audio
+
+    def player(y):
+        y = np.asarray(y, dtype=np.float32)
+        # Clips already in [-1, 1] play at their own level, so loudness can be compared.
+        return Audio(y, rate=sr, normalize=bool(np.abs(y).max(initial=0.0) > 1.0))._repr_html_()
+
+    cells = [f"<td style='padding:4px 12px'><b>{escape(label)}</b><br>{player(y)}</td>"
+             for label, y in clips.items()]
+    rows = ["<tr>" + "".join(cells[i:i + columns]) + "</tr>" for i in range(0, len(cells), columns)]
+    return HTML("<table>" + "".join(rows) + "</table>")

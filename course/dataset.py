@@ -544,3 +544,32 @@ def track_statistics(features: Features) -> tuple[np.ndarray, np.ndarray, np.nda
         x[i] = np.concatenate([frames.mean(axis=0), frames.std(axis=0)])
         labels[i] = features.labels[inverse == i][0]
     return x, labels, names
+
+
+def genre_table(tracks: list[Track]) -> str:
+    """A Markdown table per genre: number of tracks, shortest, mean and longest duration in
+    seconds, and the sample rates found (read from the file headers, so it is quick).
+
+    Notebook: 00_start_here.ipynb
+    """
+    import soundfile as sf
+
+    rows = ["| genre | tracks | shortest (s) | mean (s) | longest (s) | sample rate (Hz) |",
+            "| --- | ---: | ---: | ---: | ---: | --- |"]
+    by_genre: dict[str, list[tuple[float, int]]] = {}
+    unreadable: dict[str, int] = {}
+    for t in tracks:
+        try:
+            info = sf.info(t.path)
+        except (sf.LibsndfileError, RuntimeError):
+            unreadable[t.genre] = unreadable.get(t.genre, 0) + 1
+            continue
+        by_genre.setdefault(t.genre, []).append((info.duration, info.samplerate))
+    for genre in sorted(set(by_genre) | set(unreadable)):
+        found = by_genre.get(genre, [])
+        d = np.array([x[0] for x in found]) if found else np.zeros(1)
+        rates = ", ".join(str(r) for r in sorted({x[1] for x in found})) or "-"
+        bad = f" (+{unreadable[genre]} unreadable)" if genre in unreadable else ""
+        rows.append(f"| {genre} | {len(found)}{bad} | {d.min():.2f} | {d.mean():.2f} | "
+                    f"{d.max():.2f} | {rates} |")
+    return "\n".join(rows)

@@ -21,9 +21,10 @@ from collections.abc import Sequence
 def _quiet_native_stderr():
     """Silence what C++ libraries write straight to file descriptor 2 (TensorFlow's start-up
     log lines), while Python exceptions still propagate with their messages."""
+    fd = 2  # the process's own stderr: Jupyter's sys.stderr.fileno() is a copy of it
     try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
+        os.fstat(fd)
+    except OSError:
         yield
         return
     sys.stderr.flush()
