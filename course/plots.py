@@ -271,3 +271,36 @@ def plot_filterbank(filterbank: np.ndarray, sr: int = SAMPLE_RATE, ax=None, titl
         if title:
             ax.set_title(title)
     return fig
+
+
+def plot_sampling(freq_hz: float = 3.0, rates_hz: Sequence[float] = (40.0, 4.0),
+                  seconds: float = 1.0):
+    """A sine and its samples at several sample rates, one panel per rate: enough samples
+    trace the wave; too few (below twice its frequency) trace a slower, aliased wave.
+
+    Args:
+        freq_hz: the sine's frequency in Hz.
+        rates_hz: sample rates to show, in Hz.
+        seconds: time span in seconds.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 01_waveform_and_fourier.ipynb
+    """
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, len(rates_hz), figsize=(5 * len(rates_hz), 3.2),
+                                 sharey=True, squeeze=False, layout="constrained")
+        t = np.linspace(0, seconds, 2000)
+        for ax, rate in zip(axes[0], rates_hz):
+            ts = np.arange(0, seconds + 1e-9, 1.0 / rate)
+            ax.plot(t, np.sin(2 * np.pi * freq_hz * t), color="#999999", lw=1, label="the sound")
+            ax.stem(ts, np.sin(2 * np.pi * freq_hz * ts), linefmt=PALETTE[0], markerfmt="o",
+                    basefmt=" ", label="samples")
+            ax.plot(ts, np.sin(2 * np.pi * freq_hz * ts), color=PALETTE[3], lw=1, ls="--",
+                    label="joined samples")
+            ax.set_title(f"{freq_hz:g} Hz sine sampled at {rate:g} Hz")
+            ax.set_xlabel("time (s)")
+        axes[0, 0].set_ylabel("amplitude")
+        axes[0, -1].legend(loc="lower right", fontsize=9)
+    return fig

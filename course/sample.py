@@ -523,3 +523,37 @@ def ensure_sample(progress: bool = True) -> Path:
     Notebook: 00_start_here.ipynb
     """
     return make_sample(SAMPLE_DIR, progress=progress)
+
+
+def synthesize_note(midi: float = 57, timbre: str = "piano", seconds: float = 1.5,
+                    sr: int = SAMPLE_RATE, seed: int = 0) -> np.ndarray:
+    """One note of one of the sample's instruments, for looking at harmonics.
+
+    Args:
+        midi: the pitch as a MIDI note number (57 is A3, 220 Hz; 69 is A4, 440 Hz).
+        timbre: one of the sample's instruments: strings, piano, organ, pluck, saw, pad, reed,
+            sub, bass.
+        seconds: length in seconds.
+        sr: sample rate in Hz.
+        seed: fixes the starting phase.
+
+    Returns:
+        ``(n_samples,)`` float32 audio peaking at 0.8.
+
+    Notebook: 01_waveform_and_fourier.ipynb
+    """
+    if timbre not in _TIMBRES:
+        raise ValueError(f"Unknown timbre {timbre!r}; choose one of: {', '.join(sorted(_TIMBRES))}.")
+    n = int(seconds * sr)
+    buf = np.zeros(n)
+    _Renderer(n, sr, np.random.default_rng(seed), brightness=1.0).note(
+        buf, 0.0, seconds - 0.05, midi, timbre, 1.0)
+    return (0.8 * buf / np.max(np.abs(buf))).astype(np.float32)
+
+
+def midi_to_hz(midi: float) -> float:
+    """The frequency in Hz of a MIDI note number (A4 = 69 = 440 Hz, equal temperament).
+
+    Notebook: 01_waveform_and_fourier.ipynb
+    """
+    return _hz(midi)
