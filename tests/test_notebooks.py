@@ -1,0 +1,58 @@
+"""The committed notebooks: executed in order, with no errors, warnings or machine paths in
+their outputs, and slide metadata on every cell. nbval runs them separately."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+MACHINE_PATH = re.compile(r"(/home/|/root/|/tmp/|/Users/|[A-Z]:\\\\Users)")
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+
+
+def _text(output):
+    if "text" in output:
+        return "".join(output["text"])
+    data = output.get("data", {})
+    return "".join("".join(v) if isinstance(v, list) else str(v)
+                   for k, v in data.items() if k.startswith("text/"))
+
+
+def _cells(nb_path):
+    return json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+
+
+def test_notebooks_are_numbered_in_teaching_order():
+    names = [p.stem for p in NOTEBOOKS]
+    assert names == sorted(names)
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", n) for n in names)
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_executed_in_order_without_errors_or_noise(nb):
+    code = [c for c in _cells(nb) if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [c["execution_count"] for c in code]
+    assert None not in counts, "commit the notebook executed"
+    assert counts == list(range(1, len(counts) + 1)), "run it top to bottom from a fresh kernel"
+    for c in code:
+        for out in c["outputs"]:
+            assert out["output_type"] != "error", "".join(c["source"])[:80]
+            text = _text(out)
+            if out.get("name") == "stderr":
+                assert not re.search(r"Warning|WARNING|Traceback|E0000|I0000", text), text[:300]
+            assert not MACHINE_PATH.search(text), f"absolute path in output: {text[:200]}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_cell_has_slide_metadata_and_the_course_opening_and_closing(nb):
+    cells = _cells(nb)
+    for c in cells:
+        assert c["metadata"].get("slideshow", {}).get("slide_type") in SLIDE_TYPES
+    first = "".join(cells[0]["source"])
+    last = "".join(cells[-1]["source"])
+    assert first.startswith("# ") and "You will be able to" in first and "Run time" in first
+    assert "<details>" in last and "Exercises" in last
+    if nb != NOTEBOOKS[-1]:
+        assert "**Next:**" in last
