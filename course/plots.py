@@ -35,6 +35,9 @@ STYLE = {
     "axes.prop_cycle": plt.cycler(color=PALETTE),
     "legend.frameon": False,
 }
+# The course's style applies to every figure once course.plots is imported, including a
+# learner's own plots, so all figures look alike.
+plt.rcParams.update(STYLE)
 
 
 def plot_history(history: dict[str, list[float]], title: str = ""):
@@ -52,22 +55,21 @@ def plot_history(history: dict[str, list[float]], title: str = ""):
     """
     if "loss" not in history or not history["loss"]:
         raise ValueError("history needs at least a non-empty 'loss' list; pass fit()'s result.")
-    with plt.rc_context(STYLE):
-        fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
-        epochs = range(1, len(history["loss"]) + 1)
-        for ax, key, label in ((acc_ax, "accuracy", "accuracy"), (loss_ax, "loss", "loss")):
-            if key in history:
-                ax.plot(epochs, history[key], marker="o", ms=3, label="training")
-            if f"val_{key}" in history:
-                ax.plot(epochs, history[f"val_{key}"], marker="o", ms=3, label="validation")
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(label)
-            ax.legend()
-        acc_ax.set_ylim(0, 1)
-        acc_ax.set_title("accuracy")
-        loss_ax.set_title("loss (cross-entropy)")
-        if title:
-            fig.suptitle(title)
+    fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    epochs = range(1, len(history["loss"]) + 1)
+    for ax, key, label in ((acc_ax, "accuracy", "accuracy"), (loss_ax, "loss", "loss")):
+        if key in history:
+            ax.plot(epochs, history[key], marker="o", ms=3, label="training")
+        if f"val_{key}" in history:
+            ax.plot(epochs, history[f"val_{key}"], marker="o", ms=3, label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.legend()
+    acc_ax.set_ylim(0, 1)
+    acc_ax.set_title("accuracy")
+    loss_ax.set_title("loss (cross-entropy)")
+    if title:
+        fig.suptitle(title)
     return fig
 
 
@@ -79,8 +81,7 @@ def genre_colour(genre: str) -> str:
 def _axes(ax, figsize=(10, 3.2)):
     if ax is not None:
         return ax.figure, ax
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     return fig, ax
 
 
@@ -102,14 +103,13 @@ def plot_waveform(y: np.ndarray, sr: int = SAMPLE_RATE, ax=None, title: str = ""
     Notebook: 01_waveform_and_fourier.ipynb
     """
     fig, ax = _axes(ax)
-    with plt.rc_context(STYLE):
-        t = start + np.arange(len(y)) / sr
-        ax.plot(t, y, lw=0.6, color=colour or PALETTE[0])
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("amplitude")
-        ax.set_xlim(t[0], t[-1] if len(t) > 1 else t[0] + 1 / sr)
-        if title:
-            ax.set_title(title)
+    t = start + np.arange(len(y)) / sr
+    ax.plot(t, y, lw=0.6, color=colour or PALETTE[0])
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("amplitude")
+    ax.set_xlim(t[0], t[-1] if len(t) > 1 else t[0] + 1 / sr)
+    if title:
+        ax.set_title(title)
     return fig
 
 
@@ -126,17 +126,16 @@ def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPL
     Notebook: 00_start_here.ipynb
     """
     n_cols = max(len(v) for v in clips.values())
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(len(clips), n_cols, figsize=(4.2 * n_cols, 1.25 * len(clips)),
-                                 sharex=True, sharey=True, squeeze=False, layout="constrained")
-        for row, (genre, ys) in enumerate(clips.items()):
-            for col in range(n_cols):
-                ax = axes[row, col]
-                if col < len(ys):
-                    plot_waveform(ys[col], sr, ax=ax, colour=genre_colour(genre))
-                ax.set_xlabel("time (s)" if row == len(clips) - 1 else "")
-                ax.set_ylabel(genre if col == 0 else "", rotation=0, ha="right", va="center")
-                ax.set_yticks([])
+    fig, axes = plt.subplots(len(clips), n_cols, figsize=(4.2 * n_cols, 1.25 * len(clips)),
+                             sharex=True, sharey=True, squeeze=False, layout="constrained")
+    for row, (genre, ys) in enumerate(clips.items()):
+        for col in range(n_cols):
+            ax = axes[row, col]
+            if col < len(ys):
+                plot_waveform(ys[col], sr, ax=ax, colour=genre_colour(genre))
+            ax.set_xlabel("time (s)" if row == len(clips) - 1 else "")
+            ax.set_ylabel(genre if col == 0 else "", rotation=0, ha="right", va="center")
+            ax.set_yticks([])
     return fig
 
 
@@ -159,18 +158,17 @@ def plot_spectrum(freqs: np.ndarray, magnitudes: np.ndarray, ax=None, title: str
     Notebook: 01_waveform_and_fourier.ipynb
     """
     fig, ax = _axes(ax)
-    with plt.rc_context(STYLE):
-        values = magnitudes
-        if db:
-            values = 20 * np.log10(np.maximum(magnitudes, 1e-10) / max(magnitudes.max(), 1e-10))
-        ax.plot(freqs, values, lw=0.8, color=colour or PALETTE[0])
-        ax.set_xlabel("frequency (Hz)")
-        ax.set_ylabel("magnitude (dB)" if db else "magnitude")
-        ax.set_xlim(0, fmax or freqs[-1])
-        if db:
-            ax.set_ylim(-90, 5)
-        if title:
-            ax.set_title(title)
+    values = magnitudes
+    if db:
+        values = 20 * np.log10(np.maximum(magnitudes, 1e-10) / max(magnitudes.max(), 1e-10))
+    ax.plot(freqs, values, lw=0.8, color=colour or PALETTE[0])
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("magnitude (dB)" if db else "magnitude")
+    ax.set_xlim(0, fmax or freqs[-1])
+    if db:
+        ax.set_ylim(-90, 5)
+    if title:
+        ax.set_title(title)
     return fig
 
 
@@ -198,15 +196,14 @@ def plot_spectrogram(S_db: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 
     import librosa.display
 
     fig, ax = _axes(ax, figsize=(10, 4))
-    with plt.rc_context(STYLE):
-        img = librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="time",
-                                       y_axis=y_axis, ax=ax, cmap=CMAP, n_fft=n_fft)
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("frequency (Hz)")
-        if title:
-            ax.set_title(title)
-        if colorbar:
-            fig.colorbar(img, ax=ax, format="%+.0f", label=label)
+    img = librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="time",
+                                   y_axis=y_axis, ax=ax, cmap=CMAP, n_fft=n_fft)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("frequency (Hz)")
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        fig.colorbar(img, ax=ax, format="%+.0f", label=label)
     return fig
 
 
@@ -228,18 +225,17 @@ def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax
     Notebook: 03_mfcc.ipynb
     """
     fig, ax = _axes(ax, figsize=(10, 3.5))
-    with plt.rc_context(STYLE):
-        n_mfcc, n_frames = mfcc.shape
-        extent = (0, n_frames * hop_length / sr, -0.5, n_mfcc - 0.5)
-        img = ax.imshow(mfcc, origin="lower", aspect="auto", cmap=CMAP, extent=extent,
-                        interpolation="nearest")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("MFCC coefficient")
-        ax.grid(False)
-        if title:
-            ax.set_title(title)
-        if colorbar:
-            fig.colorbar(img, ax=ax, label="value (dB-scaled)")
+    n_mfcc, n_frames = mfcc.shape
+    extent = (0, n_frames * hop_length / sr, -0.5, n_mfcc - 0.5)
+    img = ax.imshow(mfcc, origin="lower", aspect="auto", cmap=CMAP, extent=extent,
+                    interpolation="nearest")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("MFCC coefficient")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        fig.colorbar(img, ax=ax, label="value (dB-scaled)")
     return fig
 
 
@@ -260,16 +256,15 @@ def plot_filterbank(filterbank: np.ndarray, sr: int = SAMPLE_RATE, ax=None, titl
     Notebook: 03_mfcc.ipynb
     """
     fig, ax = _axes(ax, figsize=(10, 3.5))
-    with plt.rc_context(STYLE):
-        freqs = np.linspace(0, sr / 2, filterbank.shape[1])
-        colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, filterbank.shape[0]))
-        for i in range(0, filterbank.shape[0], every):
-            ax.plot(freqs, filterbank[i], color=colours[i], lw=1)
-        ax.set_xlabel("frequency (Hz)")
-        ax.set_ylabel("weight")
-        ax.set_xlim(0, sr / 2)
-        if title:
-            ax.set_title(title)
+    freqs = np.linspace(0, sr / 2, filterbank.shape[1])
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, filterbank.shape[0]))
+    for i in range(0, filterbank.shape[0], every):
+        ax.plot(freqs, filterbank[i], color=colours[i], lw=1)
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("weight")
+    ax.set_xlim(0, sr / 2)
+    if title:
+        ax.set_title(title)
     return fig
 
 
@@ -288,19 +283,121 @@ def plot_sampling(freq_hz: float = 3.0, rates_hz: Sequence[float] = (40.0, 4.0),
 
     Notebook: 01_waveform_and_fourier.ipynb
     """
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, len(rates_hz), figsize=(5 * len(rates_hz), 3.2),
-                                 sharey=True, squeeze=False, layout="constrained")
-        t = np.linspace(0, seconds, 2000)
-        for ax, rate in zip(axes[0], rates_hz):
-            ts = np.arange(0, seconds + 1e-9, 1.0 / rate)
-            ax.plot(t, np.sin(2 * np.pi * freq_hz * t), color="#999999", lw=1, label="the sound")
-            ax.stem(ts, np.sin(2 * np.pi * freq_hz * ts), linefmt=PALETTE[0], markerfmt="o",
-                    basefmt=" ", label="samples")
-            ax.plot(ts, np.sin(2 * np.pi * freq_hz * ts), color=PALETTE[3], lw=1, ls="--",
-                    label="joined samples")
-            ax.set_title(f"{freq_hz:g} Hz sine sampled at {rate:g} Hz")
-            ax.set_xlabel("time (s)")
-        axes[0, 0].set_ylabel("amplitude")
-        axes[0, -1].legend(loc="lower right", fontsize=9)
+    fig, axes = plt.subplots(1, len(rates_hz), figsize=(5 * len(rates_hz), 3.2),
+                             sharey=True, squeeze=False, layout="constrained")
+    t = np.linspace(0, seconds, 2000)
+    for ax, rate in zip(axes[0], rates_hz):
+        ts = np.arange(0, seconds + 1e-9, 1.0 / rate)
+        ax.plot(t, np.sin(2 * np.pi * freq_hz * t), color="#999999", lw=1, label="the sound")
+        ax.stem(ts, np.sin(2 * np.pi * freq_hz * ts), linefmt=PALETTE[0], markerfmt="o",
+                basefmt=" ", label="samples")
+        ax.plot(ts, np.sin(2 * np.pi * freq_hz * ts), color=PALETTE[3], lw=1, ls="--",
+                label="joined samples")
+        ax.set_title(f"{freq_hz:g} Hz sine sampled at {rate:g} Hz")
+        ax.set_xlabel("time (s)")
+    axes[0, 0].set_ylabel("amplitude")
+    axes[0, -1].legend(loc="lower right", fontsize=9)
+    return fig
+
+
+def plot_curves(histories: dict[str, dict[str, list[float]]], key: str = "val_accuracy",
+                title: str = "", ax=None):
+    """One metric per epoch for several runs, one line each.
+
+    Args:
+        histories: ``{name: history}`` as returned by :func:`course.training.fit`.
+        key: the metric, for example "val_accuracy", "loss" or "val_loss".
+        title: the axes' title.
+        ax: draw into this ``Axes``.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 05_overfitting.ipynb
+    """
+    fig, ax = _axes(ax, figsize=(10, 4.5))
+    cycle = PALETTE + ("#882255", "#44AA99", "#999933")
+    for i, (name, h) in enumerate(histories.items()):
+        ax.plot(range(1, len(h[key]) + 1), h[key], color=cycle[i % len(cycle)], lw=1.6,
+                ls="-" if i < len(cycle) else "--", label=name)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(key.replace("_", " "))
+    ax.legend(fontsize=9, ncol=2)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_activations():
+    """Sigmoid, tanh and ReLU with their derivatives, one panel each.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    z = np.linspace(-6, 6, 601)
+    sig = 1 / (1 + np.exp(-z))
+    funcs = {
+        "sigmoid": (sig, sig * (1 - sig)),
+        "tanh": (np.tanh(z), 1 - np.tanh(z) ** 2),
+        "ReLU": (np.maximum(z, 0), (z > 0).astype(float)),
+    }
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), layout="constrained")
+    for ax, (name, (f, d)) in zip(axes, funcs.items()):
+        ax.plot(z, f, label=name, lw=2)
+        ax.plot(z, d, label="derivative", lw=2, ls="--")
+        ax.set_title(f"{name}: largest slope {d.max():.2f}")
+        ax.set_xlabel("input z")
+        ax.set_ylim(-1.2, 2.2)
+        ax.legend(loc="upper left")
+    axes[0].set_ylabel("output")
+    return fig
+
+
+def plot_gradient_norms(norms: dict[str, np.ndarray], title: str = ""):
+    """Gradient norm per layer (first layer on the left) on a log scale, one line per network.
+
+    Args:
+        norms: ``{name: (n_layers,) norms}`` from :func:`course.training.gradient_norms`.
+        title: the axes' title.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    fig, ax = _axes(None, figsize=(10, 4))
+    for name, values in norms.items():
+        ax.semilogy(range(1, len(values) + 1), values, marker="o", label=name)
+    ax.set_xlabel("layer (1 = nearest the input)")
+    ax.set_ylabel("gradient norm (log scale)")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_ai_ml_dl():
+    """Artificial intelligence contains machine learning, which contains deep learning.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    from matplotlib.patches import Ellipse
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    rings = [("artificial intelligence: agents acting toward goals", 8.0, 4.6, PALETTE[5]),
+             ("machine learning: learning from data", 5.8, 3.2, PALETTE[1]),
+             ("deep learning:\nneural networks\nwith many layers", 3.4, 1.8, PALETTE[3])]
+    for label, w, h, colour in rings:
+        ax.add_patch(Ellipse((0, h / 2), w, h, color=colour, alpha=0.35))
+        inner = label.startswith("deep")
+        ax.text(0, h / 2 if inner else h - 0.45, label, ha="center", va="center", fontsize=12)
+    ax.set_xlim(-4.2, 4.2)
+    ax.set_ylim(-0.1, 4.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
     return fig

@@ -214,3 +214,101 @@ def baseline_accuracy(features: Features, seed: int = 0, folds: int = 5) -> tupl
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000))
     scores = cross_val_score(clf, x, y, cv=StratifiedKFold(k, shuffle=True, random_state=seed))
     return float(scores.mean()), float(scores.std())
+
+
+def gradient_norms(model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The size of the loss gradient reaching each Dense layer, first layer first.
+
+    Computes the mean cross-entropy of ``model`` on the batch ``(x, y)`` and returns the L2
+    norm of its gradient with respect to each Dense layer's kernel. Shrinking norms toward the
+    first layer are vanishing gradients.
+
+    Args:
+        model: a Keras model whose Dense layers are measured.
+        x: ``(n, ...)`` a batch of inputs; y: ``(n,)`` int labels.
+
+    Returns:
+        ``(n_dense_layers,)`` gradient norms.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    keras = import_keras()
+    import tensorflow as tf
+
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if not dense:
+        raise ValueError("The model has no Dense layers to measure.")
+    with tf.GradientTape() as tape:
+        probs = model(np.asarray(x, np.float32), training=False)
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, probs))
+    grads = tape.gradient(loss, [layer.kernel for layer in dense])
+    return np.array([float(tf.norm(g)) for g in grads])
+
+
+@dataclass
+class Experiment:
+    """One training run of a controlled comparison (same data, seed and epochs)."""
+
+    name: str
+    history: dict[str, list[float]] = field(repr=False)
+    seconds: float
+    parameters: int
+
+    @property
+    def epochs(self) -> int:
+        """Epochs actually run (fewer than asked if early stopping fired)."""
+        return len(self.history["loss"])
+
+    @property
+    def best_val_accuracy(self) -> float:
+        return float(max(self.history["val_accuracy"]))
+
+    @property
+    def final_gap(self) -> float:
+        """Training minus validation accuracy at the last epoch: the overfitting gap."""
+        return float(self.history["accuracy"][-1] - self.history["val_accuracy"][-1])
+
+
+def run_experiment(name: str, build, train: tuple[np.ndarray, np.ndarray],
+                   validation: tuple[np.ndarray, np.ndarray], *, seed: int = 0,
+                   epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
+                   learning_rate: float = TrainParams.learning_rate, callbacks=(),
+                   progress: bool = True) -> Experiment:
+    """Seed, build a model with ``build()``, fit it and keep its history.
+
+    Seeding before building means two experiments with the same seed start from the same
+    weights where their architectures agree, so differences come from what was changed.
+
+    Args:
+        name: the experiment's label.
+        build: a function of no arguments returning an uncompiled Keras model.
+        train, validation: ``(x, y)`` pairs.
+        seed, epochs, batch_size, learning_rate: as in :func:`fit`.
+        callbacks: Keras callbacks, for example ``keras.callbacks.EarlyStopping``.
+        progress: show a progress bar.
+
+    Returns:
+        An :class:`Experiment`.
+
+    Notebook: 05_overfitting.ipynb
+    """
+    set_seed(seed)
+    model = build()
+    start = time.perf_counter()
+    history = fit(model, *train, *validation, epochs=epochs, batch_size=batch_size,
+                  learning_rate=learning_rate, callbacks=callbacks,
+                  progress=name if progress else False)
+    return Experiment(name, history, time.perf_counter() - start, int(model.count_params()))
+
+
+def experiments_table(experiments: list[Experiment]) -> str:
+    """A Markdown table: experiment, best validation accuracy, final train/validation gap,
+    epochs, parameters and seconds.
+
+    Notebook: 05_overfitting.ipynb
+    """
+    rows = ["| experiment | best validation accuracy | train - validation gap at the end | "
+            "epochs | parameters | seconds |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    rows += [f"| {e.name} | {e.best_val_accuracy:.3f} | {e.final_gap:+.3f} | {e.epochs} | "
+             f"{e.parameters:,} | {e.seconds:.1f} |" for e in experiments]
+    return "\n".join(rows)

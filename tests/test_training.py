@@ -58,3 +58,36 @@ def test_unknown_protocol(tiny_features):
 def test_baseline_is_well_above_chance_on_the_sample(tiny_features):
     mean, std = training.baseline_accuracy(tiny_features)
     assert 0.0 <= std and 0.2 < mean <= 1.0
+
+
+def test_gradient_norms_vanish_through_sigmoid_layers_not_relu():
+    from course.models import build_mlp
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 130, 13)).astype(np.float32)
+    y = rng.integers(0, 10, 64)
+    ratios = {}
+    for activation in ("sigmoid", "relu"):
+        training.set_seed(0)
+        model = build_mlp(hidden=(16,) * 8, dropout=0.0, l2=0.0, activation=activation)
+        norms = training.gradient_norms(model, x, y)
+        assert norms.shape == (9,) and np.all(norms > 0)
+        ratios[activation] = norms[-2] / norms[0]
+    assert ratios["sigmoid"] > 100
+    assert 0.01 < ratios["relu"] < 100
+
+
+def test_run_experiment_repeats_and_reports_the_gap(tiny_features):
+    from course.models import build_mlp
+
+    f = tiny_features
+    train, val = (f.mfcc[:120], f.labels[:120]), (f.mfcc[120:], f.labels[120:])
+    runs = [training.run_experiment("small", lambda: build_mlp(hidden=(16,)), train, val,
+                                    epochs=2, seed=1, progress=False) for _ in range(2)]
+    assert runs[0].history == runs[1].history
+    e = runs[0]
+    assert e.epochs == 2
+    assert e.final_gap == pytest.approx(e.history["accuracy"][-1] - e.history["val_accuracy"][-1])
+    assert e.best_val_accuracy == max(e.history["val_accuracy"])
+    table = training.experiments_table(runs)
+    assert table.count("| small |") == 2 and f"{e.final_gap:+.3f}" in table
