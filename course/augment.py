@@ -18,6 +18,7 @@ import numpy as np
 
 from .audio import AudioError, load_audio
 from .dataset import DataSource, Features, Split, segment_mfcc
+from .settings import show_progress
 
 
 def pitch_shift(y: np.ndarray, sr: int, n_steps: float) -> np.ndarray:
@@ -179,7 +180,8 @@ def augmented_features(features: Features, split: Split, source: DataSource | st
     label_of = dict(zip(features.track.tolist(), features.labels.tolist()))
     rng = np.random.default_rng(seed)
     mfccs, labels, names, skipped = [], [], [], []
-    for name in tqdm(train_tracks, desc="Augmenting", unit="track", disable=not progress):
+    for name in tqdm(train_tracks, desc="Augmenting", unit="track",
+                    disable=not show_progress(progress)):
         try:
             y = load_audio(root / name, sr=params.sample_rate, duration=params.track_duration)
         except (AudioError, FileNotFoundError) as exc:

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from .audio import AudioError, load_audio
-from .settings import AUDIO_EXTENSIONS, DATA_DIR, PROJECT_ROOT, FeatureParams, TrainParams
+from .settings import (AUDIO_EXTENSIONS, DATA_DIR, PROJECT_ROOT, FeatureParams, TrainParams,
+                       show_progress)
 
 #: Where cached feature files go (git-ignored).
 CACHE_DIR = DATA_DIR / "cache"
@@ -404,7 +405,7 @@ def prepare(
             return feats
 
     mfccs, labels, names, skipped, dropped = [], [], [], [], 0
-    bar = tqdm(tracks, desc="MFCC features", unit="file", disable=not progress)
+    bar = tqdm(tracks, desc="MFCC features", unit="file", disable=not show_progress(progress))
     for t in bar:
         try:
             y = load_audio(t.path, sr=params.sample_rate, duration=params.track_duration)

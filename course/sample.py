@@ -27,7 +27,7 @@ import numpy as np
 import soundfile as sf
 from scipy.signal import lfilter
 
-from .settings import DATA_DIR, GENRES, SAMPLE_RATE
+from .settings import DATA_DIR, GENRES, SAMPLE_RATE, show_progress
 
 #: Bump when a recipe changes, so an existing ``data/sample`` is regenerated.
 SAMPLE_VERSION = 1
@@ -486,7 +486,9 @@ def make_sample(out_dir: str | Path = SAMPLE_DIR, tracks_per_genre: int = DEFAUL
     tmp = Path(tempfile.mkdtemp(prefix=".sample-", dir=out_dir.parent))
     try:
         jobs = [(g, i) for g in GENRES for i in range(tracks_per_genre)]
-        for genre, i in tqdm(jobs, desc="Synthesising sample", unit="track", disable=not progress):
+        bar = tqdm(jobs, desc="Synthesising sample", unit="track",
+                   disable=not show_progress(progress))
+        for genre, i in bar:
             folder = tmp / genre
             folder.mkdir(exist_ok=True)
             y = synthesize_track(genre, i, seed=seed, duration=duration)

@@ -149,3 +149,12 @@ def run_size() -> RunSize:
     if smoke():
         return RunSize(tracks_per_genre=3, epochs=2, seeds=2)
     return RunSize(tracks_per_genre=None, epochs=TrainParams().epochs, seeds=3)
+
+
+def show_progress(progress: bool = True) -> bool:
+    """Whether to draw a progress bar: ``progress``, unless ``TQDM_DISABLE`` is set (as when
+    notebooks are executed for committing, so their outputs hold no stale bars).
+
+    Notebook: 00_start_here.ipynb
+    """
+    return bool(progress) and os.environ.get("TQDM_DISABLE", "").strip().lower() not in {"1", "true", "yes"}

@@ -17,7 +17,7 @@ import numpy as np
 
 from .dataset import Features, Split, split_segments, split_tracks
 from .models import build_model, import_keras
-from .settings import TrainParams
+from .settings import TrainParams, show_progress
 
 
 def set_seed(seed: int) -> None:
@@ -98,7 +98,7 @@ def fit(model, x_train, y_train, x_val=None, y_val=None, *,
     if learning_rate is not None:
         compile_model(model, learning_rate)
     cbs = list(callbacks)
-    if progress:
+    if show_progress(bool(progress)):
         cbs.append(_epoch_bar(epochs, progress if isinstance(progress, str) else model.name))
     validation = (x_val, y_val) if x_val is not None else None
     history = model.fit(x_train, y_train, validation_data=validation, epochs=epochs,
