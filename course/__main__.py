@@ -23,6 +23,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
+
 from .settings import RESULTS_DIR, FeatureParams, TrainParams
 
 USER_ERRORS = (FileNotFoundError, NotADirectoryError, ValueError)
@@ -101,7 +103,14 @@ def parser() -> argparse.ArgumentParser:
                    help="comma-separated models from mlp, cnn, lstm, gru, rnn (default: %(default)s)")
     p.add_argument("--protocol", choices=("notes", "track"), default="notes",
                    help="notes: segments split at random, as in the notes; track: split by track")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of a single run (ignored with --seeds)")
+    p.add_argument("--seeds", type=_positive_int, default=None, metavar="N",
+                   help="repeat with seeds 0..N-1 and report mean and spread")
+    p.add_argument("--split-file", metavar="FILE", default=None,
+                   help="published train/validation/test lists (a folder of train*.txt, "
+                        "valid*.txt, test*.txt, or a file of '<side> <track>' lines); "
+                        "replaces --protocol's split")
     p.add_argument("--epochs", type=_positive_int, default=t.epochs)
     p.add_argument("--batch-size", type=_positive_int, default=t.batch_size)
     p.add_argument("--learning-rate", type=float, default=t.learning_rate)
@@ -173,6 +182,11 @@ def cmd_compare(args) -> int:
                          f"choose from {', '.join(BUILDERS)}.")
     if not args.learning_rate > 0:
         raise ValueError(f"--learning-rate must be positive, got {args.learning_rate}.")
+    lists = None
+    if args.split_file:
+        from .dataset import read_split_lists
+
+        lists = read_split_lists(args.split_file)  # a bad file fails before any work
     out = Path(args.out) if args.out else RESULTS_DIR / "compare"
     feats, source = _features(args)
 
@@ -182,49 +196,81 @@ def cmd_compare(args) -> int:
     from matplotlib import pyplot as plt
 
     from .check import versions
-    from .dataset import display_path
-    from .plots import plot_history
-    from .training import compare, results_table
+    from .dataset import display_path, split_from_lists
+    from .plots import plot_confusion, plot_history
+    from .training import (compare, make_split, paired_table, paired_tests, results_table,
+                           song_correct)
 
-    print(f"Training {', '.join(models)}: protocol {args.protocol}, seed {args.seed}, "
+    split, protocol, report = None, args.protocol, None
+    if lists is not None:
+        split, report = split_from_lists(feats.track, lists)
+        protocol = "split-file"
+        print(f"Split from {args.split_file}: {len(report['missing'])} listed track(s) not in "
+              f"the data, {report['unlisted']} track(s) of the data in no list")
+        for name in report["missing"][:20]:
+            print(f"  missing or skipped: {name}")
+        if len(report["missing"]) > 20:
+            print(f"  ... and {len(report['missing']) - 20} more")
+    seeds = list(range(args.seeds)) if args.seeds else [args.seed]
+    print(f"Training {', '.join(models)}: protocol {protocol}, seed(s) {', '.join(map(str, seeds))}, "
           f"{args.epochs} epochs, batch {args.batch_size}, Adam {args.learning_rate:g}")
     start = time.perf_counter()
-    results, split = compare(feats, models, protocol=args.protocol, seed=args.seed,
-                             epochs=args.epochs, batch_size=args.batch_size,
-                             learning_rate=args.learning_rate)
+    results = []
+    for seed in seeds:  # each seed: its own split (unless fixed by lists) and initial weights
+        results += compare(feats, models, protocol=args.protocol, seed=seed, split=split,
+                           epochs=args.epochs, batch_size=args.batch_size,
+                           learning_rate=args.learning_rate)[0]
     out.mkdir(parents=True, exist_ok=True)
     for r in results:
-        fig = plot_history(r.history, title=f"{r.model}: training history")
-        fig.savefig(out / f"history_{r.model}.png")
+        fig = plot_history(r.history, title=f"{r.model}, seed {r.seed}: training history")
+        fig.savefig(out / f"history_{r.model}_seed{r.seed}.png")
+        plt.close(fig)
+    for name in models:
+        truth, predicted = [], []
+        for r in (r for r in results if r.model == name):
+            _, labels, pred = song_correct(r, feats)
+            truth.append(labels)
+            predicted.append(pred)
+        fig = plot_confusion(np.concatenate(truth), np.concatenate(predicted), list(feats.mapping),
+                             title=f"{name}: test songs" + (f", {len(seeds)} seeds" if len(seeds) > 1 else ""))
+        fig.savefig(out / f"confusion_{name}.png")
         plt.close(fig)
     table = results_table(results)
+    pairs = paired_tests(results, feats) if len(models) > 1 else []
     note = ("Synthetic sample: these numbers are not GTZAN results." if feats.synthetic
             else f"Data: {source.describe()}")
-    (out / "results.md").write_text(f"{table}\n\n{note}\n")
+    text = f"{table}\n\n" + (f"Paired McNemar tests on the test songs:\n\n{paired_table(pairs)}\n\n"
+                             if pairs else "") + f"{note}\n"
+    (out / "results.md").write_text(text)
     with open(out / "results.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["model", "parameters", "test_accuracy", "test_loss", "train_seconds",
-                    "epochs", "seed", "protocol"])
+        w.writerow(["model", "seed", "protocol", "parameters", "segment_accuracy", "song_accuracy_mean",
+                    "song_accuracy_vote", "test_loss", "train_seconds", "epochs"])
         for r in results:
-            w.writerow([r.model, r.parameters, f"{r.test_accuracy:.4f}", f"{r.test_loss:.4f}",
-                        f"{r.train_seconds:.2f}", r.epochs, r.seed, args.protocol])
+            w.writerow([r.model, r.seed, protocol, r.parameters, f"{r.test_accuracy:.4f}",
+                        f"{r.song_accuracy_mean:.4f}", f"{r.song_accuracy_vote:.4f}",
+                        f"{r.test_loss:.4f}", f"{r.train_seconds:.2f}", r.epochs])
+    first = split if split is not None else make_split(feats, args.protocol, seeds[0])
     settings = {"command": "python -m course " + " ".join(sys.argv[1:]),
-                "protocol": args.protocol, "models": models, "seed": args.seed,
+                "protocol": protocol, "models": models, "seeds": seeds,
                 "epochs": args.epochs, "batch_size": args.batch_size,
                 "learning_rate": args.learning_rate, "features": asdict(feats.params),
-                "synthetic": feats.synthetic, "segments": {"train": len(split.train),
-                "validation": len(split.validation), "test": len(split.test)},
-                "leaked_test_segments": split.leaked_test_segments(feats.track),
-                "versions": versions(), "seconds": round(time.perf_counter() - start, 1)}
+                "data": source.describe(), "synthetic": feats.synthetic,
+                "split_file": args.split_file, "split_report": report,
+                "segments_first_seed": {"train": len(first.train),
+                                        "validation": len(first.validation),
+                                        "test": len(first.test)},
+                "leaked_test_segments_first_seed": first.leaked_test_segments(feats.track),
+                "skipped_files": feats.skipped, "versions": versions(),
+                "seconds": round(time.perf_counter() - start, 1)}
     (out / "settings.json").write_text(json.dumps(settings, indent=2) + "\n")
     print()
-    print(table)
-    print()
-    print(note)
-    print(f"Split ({args.protocol}): {len(split.train)} train / {len(split.validation)} "
-          f"validation / {len(split.test)} test segments; "
-          f"{settings['leaked_test_segments']} test segments share a track with training.")
-    print(f"Wrote results.md, results.csv, settings.json and history plots to {display_path(out)}")
+    print(text)
+    print(f"Split ({protocol}, first seed): {len(first.train)} train / {len(first.validation)} "
+          f"validation / {len(first.test)} test segments; "
+          f"{settings['leaked_test_segments_first_seed']} test segments share a track with training.")
+    print(f"Wrote results.md, results.csv, settings.json, history and confusion figures to "
+          f"{display_path(out)}")
     return 0
 
 

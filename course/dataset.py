@@ -574,3 +574,102 @@ def genre_table(tracks: list[Track]) -> str:
         rows.append(f"| {genre} | {len(found)}{bad} | {d.min():.2f} | {d.mean():.2f} | "
                     f"{d.max():.2f} | {rates} |")
     return "\n".join(rows)
+
+
+SPLIT_SIDES = ("train", "validation", "test")
+_SIDE_FILES = {"train": "train", "validation": "valid", "test": "test"}
+
+
+def _track_key(name: str) -> str:
+    """``genre/stem`` in lower case, so ``blues/blues.00012.au`` matches ``blues.00012.wav``."""
+    parts = Path(name).parts
+    return f"{parts[0]}/{Path(name).stem}".lower() if len(parts) > 1 else Path(name).stem.lower()
+
+
+def read_split_lists(path: str | Path) -> dict[str, list[str]]:
+    """Read a published train/validation/test split.
+
+    Two forms are accepted:
+
+    - a folder holding three lists, one track per line, named ``train*.txt``, ``valid*.txt``
+      and ``test*.txt`` (as the GTZAN fault-filtered split in ``data/splits/`` is);
+    - one text file whose lines are ``<side> <track>``, with side ``train``, ``validation``
+      or ``test``.
+
+    Tracks are paths like ``blues/blues.00012.wav``; blank lines and ``#`` comments are ignored.
+
+    Returns:
+        ``{"train": [...], "validation": [...], "test": [...]}``.
+
+    Raises:
+        FileNotFoundError: no such file or folder.
+        DatasetError: the lists are malformed, or a track is listed on two sides.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"No split file or folder at {path}; give a folder with train*.txt, "
+                                "valid*.txt and test*.txt, or a file of '<side> <track>' lines.")
+
+    def lines(f: Path) -> list[str]:
+        return [l.split("#", 1)[0].strip() for l in f.read_text(encoding="utf-8").splitlines()
+                if l.split("#", 1)[0].strip()]
+
+    lists: dict[str, list[str]] = {side: [] for side in SPLIT_SIDES}
+    if path.is_dir():
+        for side, prefix in _SIDE_FILES.items():
+            found = sorted(path.glob(f"{prefix}*.txt"))
+            if len(found) != 1:
+                raise DatasetError(f"{path} needs exactly one {prefix}*.txt list, found {len(found)}.")
+            lists[side] = lines(found[0])
+    else:
+        for number, line in enumerate(lines(path), 1):
+            side, _, name = line.partition(" ")
+            side = {"valid": "validation", "val": "validation"}.get(side, side)
+            if side not in lists or not name.strip():
+                raise DatasetError(f"{path}, line {number}: expected '<side> <track>' with side "
+                                   f"train, validation or test, got {line!r}.")
+            lists[side].append(name.strip())
+    seen: dict[str, str] = {}
+    for side, names in lists.items():
+        for name in names:
+            key = _track_key(name)
+            if key in seen and seen[key] != side:
+                raise DatasetError(f"{path}: {name} is listed in both {seen[key]} and {side}.")
+            seen[key] = side
+    if not all(lists.values()):
+        empty = [side for side, names in lists.items() if not names]
+        raise DatasetError(f"{path}: the {', '.join(empty)} list(s) are empty.")
+    return lists
+
+
+def split_from_lists(track: np.ndarray, lists: dict[str, list[str]]) -> tuple[Split, dict]:
+    """The :class:`Split` that published lists define for these features' segments.
+
+    A listed track that is not among the features (its file is missing, or was skipped as
+    unreadable) is reported, not an error; a track of the data that no list names is left out
+    and counted.
+
+    Args:
+        track: ``(n_segments,)`` each segment's track, relative to the dataset root.
+        lists: from :func:`read_split_lists`.
+
+    Returns:
+        ``(split, report)`` with report ``{"missing": [listed tracks not found], "unlisted":
+        number of tracks in the data but in no list}``.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    track = np.asarray(track)
+    side_of = {_track_key(n): i for i, side in enumerate(SPLIT_SIDES) for n in lists[side]}
+    keys = np.array([_track_key(t) for t in track])
+    where = np.array([side_of.get(k, -1) for k in keys])
+    present = set(keys.tolist())
+    missing = [n for side in SPLIT_SIDES for n in lists[side] if _track_key(n) not in present]
+    unlisted = len(set(keys[where == -1].tolist()))
+    split = Split(*(np.flatnonzero(where == i) for i in range(3)))
+    if not all(len(idx) for idx in (split.train, split.validation, split.test)):
+        raise DatasetError("The split lists leave the training, validation or test side empty for "
+                           "this data; do they name this dataset's tracks?")
+    return split, {"missing": missing, "unlisted": unlisted}

@@ -315,14 +315,17 @@ def plot_curves(histories: dict[str, dict[str, list[float]]], key: str = "val_ac
 
     Notebook: 05_overfitting.ipynb
     """
-    fig, ax = _axes(ax, figsize=(10, 4.5))
-    cycle = PALETTE + ("#882255", "#44AA99", "#999933")
+    fig, ax = _axes(ax, figsize=(12, 4.5))
+    cycle = tuple(GENRE_COLOURS.values()) + (PALETTE[0], PALETTE[3])
     for i, (name, h) in enumerate(histories.items()):
         ax.plot(range(1, len(h[key]) + 1), h[key], color=cycle[i % len(cycle)], lw=1.6,
                 ls="-" if i < len(cycle) else "--", label=name)
     ax.set_xlabel("epoch")
     ax.set_ylabel(key.replace("_", " "))
-    ax.legend(fontsize=9, ncol=2)
+    if len(histories) > 4:  # many lines: keep the legend off the curves
+        ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    else:
+        ax.legend(fontsize=10)
     if title:
         ax.set_title(title)
     return fig
@@ -400,4 +403,45 @@ def plot_ai_ml_dl():
     ax.set_ylim(-0.1, 4.7)
     ax.set_aspect("equal")
     ax.axis("off")
+    return fig
+
+
+def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], ax=None,
+                   title: str = "", colorbar: bool = True):
+    """A confusion matrix: true genre down, predicted genre across, each row as percentages.
+
+    Args:
+        y_true, y_pred: ``(n,)`` true and predicted labels (indices into ``labels``).
+        labels: the class names.
+        ax: draw into this ``Axes``.
+        title: the axes' title.
+        colorbar: add a colour bar.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    from sklearn.metrics import confusion_matrix
+
+    n = len(labels)
+    counts = confusion_matrix(y_true, y_pred, labels=np.arange(n))
+    rows = counts.sum(axis=1, keepdims=True)
+    percent = np.divide(100 * counts, rows, out=np.zeros(counts.shape), where=rows > 0)
+    fig, ax = _axes(ax, figsize=(7, 6))
+    img = ax.imshow(percent, cmap="Blues", vmin=0, vmax=100)
+    for i in range(n):
+        for j in range(n):
+            if counts[i, j]:
+                ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=9,
+                        color="white" if percent[i, j] > 60 else "black")
+    ax.set_xticks(range(n), labels, rotation=45, ha="right")
+    ax.set_yticks(range(n), labels)
+    ax.set_xlabel("predicted genre")
+    ax.set_ylabel("true genre")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        fig.colorbar(img, ax=ax, label="% of the true genre's items")
     return fig

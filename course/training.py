@@ -108,7 +108,12 @@ def fit(model, x_train, y_train, x_val=None, y_val=None, *,
 
 @dataclass
 class ModelResult:
-    """One trained model's outcome on one split."""
+    """One trained model's outcome on one split and seed.
+
+    ``probabilities`` are the test segments' predicted class probabilities, in the order of
+    ``test_index``; song-level accuracies combine each test track's segments (see
+    :func:`song_predictions`).
+    """
 
     model: str
     parameters: int
@@ -119,6 +124,9 @@ class ModelResult:
     seed: int
     history: dict[str, list[float]] = field(repr=False, default_factory=dict)
     probabilities: np.ndarray | None = field(repr=False, default=None)
+    test_index: np.ndarray | None = field(repr=False, default=None)
+    song_accuracy_mean: float = float("nan")
+    song_accuracy_vote: float = float("nan")
 
 
 def make_split(features: Features, protocol: str = "notes", seed: int = 0) -> Split:
@@ -133,12 +141,23 @@ def make_split(features: Features, protocol: str = "notes", seed: int = 0) -> Sp
     raise ValueError(f"Unknown protocol {protocol!r}; choose 'notes' or 'track'.")
 
 
+def song_correct(result: ModelResult, features: Features, method: str = "mean"):
+    """``(tracks, labels, predicted)`` per test track of a result, for voting and tests.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    track = features.track[result.test_index]
+    names, predicted = song_predictions(result.probabilities, track, method=method)
+    _, labels = track_labels(features.labels[result.test_index], track)
+    return names, labels, predicted
+
+
 def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int = 0,
                        epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
                        learning_rate: float = TrainParams.learning_rate,
                        progress: bool = True) -> ModelResult:
     """Build the named model, fit it on ``split.train`` (validating on ``split.validation``)
-    and evaluate it on ``split.test``.
+    and evaluate it on ``split.test``, per segment and per song.
 
     Notebook: 10_genre_comparison.ipynb
     """
@@ -150,38 +169,128 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
                   epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
                   progress=f"{name} (seed {seed})" if progress else False)
     seconds = time.perf_counter() - start
-    loss, accuracy = model.evaluate(x[split.test], y[split.test], verbose=0)
+    loss, accuracy = model.evaluate(x[split.test], y[split.test], verbose=0, batch_size=256)
     probabilities = model.predict(x[split.test], verbose=0, batch_size=256)
-    return ModelResult(name, int(model.count_params()), float(accuracy), float(loss), seconds,
-                       len(history["loss"]), seed, history, probabilities)
+    result = ModelResult(name, int(model.count_params()), float(accuracy), float(loss), seconds,
+                         len(history["loss"]), seed, history, probabilities, split.test)
+    for method in ("mean", "vote"):
+        _, labels, predicted = song_correct(result, features, method)
+        setattr(result, f"song_accuracy_{method}", float(np.mean(labels == predicted)))
+    return result
 
 
 def compare(features: Features, models=("mlp", "cnn", "lstm"), *, protocol: str = "notes",
             seed: int = 0, epochs: int = TrainParams.epochs,
             batch_size: int = TrainParams.batch_size,
-            learning_rate: float = TrainParams.learning_rate,
+            learning_rate: float = TrainParams.learning_rate, split: Split | None = None,
             progress: bool = True) -> tuple[list[ModelResult], Split]:
     """Train each model on the same split and report test accuracy.
+
+    Args:
+        features: the segment features.
+        models: model names (see :data:`course.models.BUILDERS`).
+        protocol: "notes" or "track" (ignored when ``split`` is given).
+        seed: seeds the split and the models.
+        epochs, batch_size, learning_rate: the notes' defaults.
+        split: a fixed split, for example from published lists.
+        progress: show progress bars.
 
     Returns:
         ``(results, split)``: one :class:`ModelResult` per model, and the split used.
 
     Notebook: 10_genre_comparison.ipynb
     """
-    split = make_split(features, protocol=protocol, seed=seed)
+    split = split if split is not None else make_split(features, protocol=protocol, seed=seed)
     results = [train_and_evaluate(m, features, split, seed=seed, epochs=epochs,
                                   batch_size=batch_size, learning_rate=learning_rate,
                                   progress=progress) for m in models]
     return results, split
 
 
+def compare_seeds(features: Features, models=("mlp", "cnn", "lstm"), *, protocol: str = "track",
+                  seeds: int = 3, split: Split | None = None, progress: bool = True,
+                  **fit_options) -> list[ModelResult]:
+    """:func:`compare` repeated with seeds 0, 1, ..., ``seeds - 1``. Each seed draws its own
+    split (unless ``split`` is fixed) and its own initial weights; all models of one seed
+    share that seed's split, so they can be compared pairwise.
+
+    Returns:
+        All results, seed by seed, model by model.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    if seeds < 1:
+        raise ValueError(f"seeds must be at least 1, got {seeds}.")
+    results = []
+    for seed in range(seeds):
+        results += compare(features, models, protocol=protocol, seed=seed, split=split,
+                           progress=progress, **fit_options)[0]
+    return results
+
+
 def results_table(results: list[ModelResult]) -> str:
-    """A Markdown table: model, parameters, test accuracy, training seconds, epochs."""
-    rows = ["| model | parameters | test accuracy | training seconds | epochs |",
-            "| --- | ---: | ---: | ---: | ---: |"]
-    rows += [f"| {r.model} | {r.parameters:,} | {r.test_accuracy:.3f} | {r.train_seconds:.1f} | "
-             f"{r.epochs} |" for r in results]
+    """A Markdown table, one row per model: parameters, then test accuracy per segment and per
+    song (mean of probabilities, and majority vote), and training seconds. With several seeds
+    each figure is the mean +/- the standard deviation over seeds.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    def cell(values, fmt="{:.3f}"):
+        values = np.asarray(values, float)
+        if len(values) == 1:
+            return fmt.format(values[0])
+        return f"{fmt.format(values.mean())} +/- {fmt.format(values.std(ddof=1))}"
+
+    seeds = sorted({r.seed for r in results})
+    rows = [f"| model | parameters | segment accuracy | song accuracy (mean) | song accuracy (vote) "
+            f"| training seconds |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name in dict.fromkeys(r.model for r in results):
+        rs = [r for r in results if r.model == name]
+        rows.append(f"| {name} | {rs[0].parameters:,} | {cell([r.test_accuracy for r in rs])} | "
+                    f"{cell([r.song_accuracy_mean for r in rs])} | "
+                    f"{cell([r.song_accuracy_vote for r in rs])} | "
+                    f"{cell([r.train_seconds for r in rs], '{:.1f}')} |")
+    if len(seeds) > 1:
+        rows.append("")
+        rows.append(f"Mean +/- standard deviation over {len(seeds)} seeds ({', '.join(map(str, seeds))}).")
     return "\n".join(rows)
+
+
+def paired_tests(results: list[ModelResult], features: Features, method: str = "mean") -> list[dict]:
+    """McNemar's test for every pair of models on the same seed's test songs.
+
+    Returns:
+        One dict per (seed, model A, model B): ``seed``, ``a``, ``b``, ``accuracy_a``,
+        ``accuracy_b``, ``only_a``, ``only_b`` and ``p_value``.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    rows = []
+    for seed in sorted({r.seed for r in results}):
+        rs = [r for r in results if r.seed == seed]
+        for i, ra in enumerate(rs):
+            for rb in rs[i + 1:]:
+                names_a, labels, pred_a = song_correct(ra, features, method)
+                names_b, _, pred_b = song_correct(rb, features, method)
+                if not np.array_equal(names_a, names_b):
+                    raise ValueError("Paired tests need both models tested on the same songs.")
+                test = mcnemar(pred_a == labels, pred_b == labels)
+                rows.append({"seed": seed, "a": ra.model, "b": rb.model,
+                             "accuracy_a": float(np.mean(pred_a == labels)),
+                             "accuracy_b": float(np.mean(pred_b == labels)), **test})
+    return rows
+
+
+def paired_table(rows: list[dict]) -> str:
+    """McNemar results as a Markdown table.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    out = ["| seed | A | B | song accuracy A | song accuracy B | only A right | only B right | p-value |",
+           "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    out += [f"| {r['seed']} | {r['a']} | {r['b']} | {r['accuracy_a']:.3f} | {r['accuracy_b']:.3f} | "
+            f"{r['only_a']} | {r['only_b']} | {r['p_value']:.3f} |" for r in rows]
+    return "\n".join(out)
 
 
 def baseline_accuracy(features: Features, seed: int = 0, folds: int = 5) -> tuple[float, float]:
@@ -312,3 +421,93 @@ def experiments_table(experiments: list[Experiment]) -> str:
     rows += [f"| {e.name} | {e.best_val_accuracy:.3f} | {e.final_gap:+.3f} | {e.epochs} | "
              f"{e.parameters:,} | {e.seconds:.1f} |" for e in experiments]
     return "\n".join(rows)
+
+
+def song_predictions(probabilities: np.ndarray, track: np.ndarray, method: str = "mean"):
+    """Combine segment predictions into one prediction per song (track).
+
+    Args:
+        probabilities: ``(n_segments, n_classes)`` predicted class probabilities.
+        track: ``(n_segments,)`` the track each segment comes from.
+        method: "mean" averages the segments' probabilities, then takes the most likely class;
+            "vote" lets each segment vote for its most likely class (ties go to the class with
+            the higher mean probability).
+
+    Returns:
+        ``(tracks, predicted)``: the sorted track names and their predicted labels.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    probabilities, track = np.asarray(probabilities), np.asarray(track)
+    if probabilities.ndim != 2 or len(probabilities) != len(track):
+        raise ValueError(f"probabilities {probabilities.shape} needs one row per segment of track "
+                         f"{track.shape}.")
+    if method not in ("mean", "vote"):
+        raise ValueError(f"Unknown method {method!r}; choose 'mean' or 'vote'.")
+    names, inverse = np.unique(track, return_inverse=True)
+    n_classes = probabilities.shape[1]
+    mean = np.zeros((len(names), n_classes))
+    np.add.at(mean, inverse, probabilities)
+    mean /= np.bincount(inverse)[:, None]
+    if method == "mean":
+        return names, mean.argmax(axis=1)
+    votes = np.zeros((len(names), n_classes))
+    np.add.at(votes, (inverse, probabilities.argmax(axis=1)), 1)
+    return names, _vote_winner(votes, mean)
+
+
+def _vote_winner(votes: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """The class with most votes per row; ties broken by the higher mean probability."""
+    top = votes == votes.max(axis=1, keepdims=True)
+    return np.where(top, mean, -np.inf).argmax(axis=1)
+
+
+def track_labels(labels: np.ndarray, track: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(tracks, labels)``: each track's label, tracks sorted as in :func:`song_predictions`.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    names, first = np.unique(np.asarray(track), return_index=True)
+    return names, np.asarray(labels)[first]
+
+
+def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float]:
+    """McNemar's exact test: do two classifiers differ on the same test items?
+
+    Only the items where exactly one classifier is right count: ``b`` (only A right) and ``c``
+    (only B right). Under the null hypothesis that both are equally good, each such item is a
+    fair coin, so the two-sided p-value is ``2 * P(X <= min(b, c))`` for X ~ Binomial(b + c,
+    1/2), capped at 1.
+
+    Args:
+        correct_a, correct_b: ``(n_items,)`` booleans, whether each classifier got each item
+            right (the same items in the same order).
+
+    Returns:
+        ``{"only_a": b, "only_b": c, "p_value": p}``.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    from scipy.stats import binom
+
+    a, b_ = np.asarray(correct_a, bool), np.asarray(correct_b, bool)
+    if a.shape != b_.shape or a.ndim != 1:
+        raise ValueError(f"correct_a {a.shape} and correct_b {b_.shape} must be 1-D and the same length.")
+    only_a, only_b = int(np.sum(a & ~b_)), int(np.sum(~a & b_))
+    n = only_a + only_b
+    p = 1.0 if n == 0 else float(min(1.0, 2 * binom.cdf(min(only_a, only_b), n, 0.5)))
+    return {"only_a": only_a, "only_b": only_b, "p_value": p}
+
+
+def per_genre_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
+    """``(n_classes,)`` accuracy within each true class (NaN for a class with no items).
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    out = np.full(n_classes, np.nan)
+    for k in range(n_classes):
+        mask = y_true == k
+        if mask.any():
+            out[k] = np.mean(y_pred[mask] == k)
+    return out
