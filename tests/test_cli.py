@@ -55,8 +55,8 @@ def test_compare_prints_the_table_and_writes_its_outputs(tiny_sample, tmp_path):
     assert "| mlp | 1,014,218 |" in proc.stdout and "| cnn | 45,514 |" in proc.stdout
     assert "| lstm | 57,802 |" in proc.stdout
     assert "not GTZAN results" in proc.stdout  # a synthetic sample is called synthetic
-    for name in ("results.md", "results.csv", "settings.json", "history_mlp.png",
-                 "history_cnn.png", "history_lstm.png"):
+    for name in ("results.md", "results.csv", "settings.json", "history_mlp_seed0.png",
+                 "history_cnn_seed0.png", "history_lstm_seed0.png", "confusion_cnn.png"):
         assert (out / name).stat().st_size > 0
     assert "Warning" not in proc.stderr and "E0000" not in proc.stderr
 
