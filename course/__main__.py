@@ -60,6 +60,8 @@ def _add_features(p: argparse.ArgumentParser) -> None:
                    help="hop between frames in samples")
     g.add_argument("--n-mels", type=_positive_int, default=d.n_mels, help="mel bands")
     g.add_argument("--no-cache", action="store_true", help="recompute even if cached")
+    g.add_argument("--jobs", type=_positive_int, default=None,
+                   help="worker processes (default: the cores available)")
 
 
 def _feature_params(args) -> FeatureParams:
@@ -146,7 +148,8 @@ def _features(args):
     source = resolve_data(args.data)
     print(f"Data: {source.describe()}")
     feats = prepare(source, params=_feature_params(args), out=getattr(args, "out_file", None),
-                    tracks_per_genre=args.tracks_per_genre, cache=not args.no_cache)
+                    tracks_per_genre=args.tracks_per_genre, cache=not args.no_cache,
+                    jobs=args.jobs)
     print(feats.summary())
     return feats, source
 
