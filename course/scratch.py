@@ -1,0 +1,294 @@
+"""Neural-network layers from scratch in numpy: 2-D convolution, pooling, and the forward
+passes of SimpleRNN, LSTM and GRU layers.
+
+Weights use Keras's own layouts, so a trained Keras layer's ``get_weights()`` can be passed in
+and its output comes back (``tests/test_scratch.py`` checks this to float32 precision over a
+grid of shapes, strides, paddings and sequence lengths). Images are channels-last.
+
+Notebook: 06_cnn.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _pair(v, name: str) -> tuple[int, int]:
+    pair = (v, v) if np.isscalar(v) else tuple(v)
+    if len(pair) != 2 or any(int(p) != p or p < 1 for p in pair):
+        raise ValueError(f"{name} must be a positive int or a pair of them, got {v!r}.")
+    return int(pair[0]), int(pair[1])
+
+
+def _batch(x) -> tuple[np.ndarray, bool]:
+    x = np.asarray(x)
+    if x.ndim == 3:
+        return x[None], True
+    if x.ndim == 4:
+        return x, False
+    raise ValueError(f"x must be (H, W, C) or (N, H, W, C), got shape {x.shape}.")
+
+
+def same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
+    """Keras's "same" padding along one axis: the output has ``ceil(size / stride)`` positions,
+    and when the padding needed is odd, the extra row or column goes at the end.
+
+    Returns:
+        ``(before, after)`` padding in cells.
+
+    Notebook: 06_cnn.ipynb
+    """
+    out = -(-size // stride)
+    total = max((out - 1) * stride + window - size, 0)
+    return total // 2, total - total // 2
+
+
+def _windows(x: np.ndarray, kh: int, kw: int, sh: int, sw: int) -> np.ndarray:
+    """Every (kh, kw) window of a (N, H, W, C) array at the given strides:
+    (N, out_h, out_w, C, kh, kw), as views."""
+    win = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(1, 2))
+    return win[:, ::sh, ::sw]
+
+
+def conv2d(x, kernel, bias=None, strides=1, padding: str = "valid") -> np.ndarray:
+    """A 2-D convolution as Keras computes it (a cross-correlation: the kernel is not flipped).
+
+    Each output value is the sum, over the kernel's window and all input channels, of input
+    times weight, plus the kernel's bias.
+
+    Args:
+        x: ``(H, W, C)`` or ``(N, H, W, C)`` input.
+        kernel: ``(kh, kw, C, F)`` weights: F kernels, each spanning all C channels.
+        bias: ``(F,)`` or None.
+        strides: an int or ``(sh, sw)``.
+        padding: "valid" (no padding: the output shrinks) or "same" (zeros around the input,
+            so that the output has ``ceil(H / sh) x ceil(W / sw)`` positions).
+
+    Returns:
+        ``(out_h, out_w, F)``, or ``(N, out_h, out_w, F)`` for a batch.
+
+    Notebook: 06_cnn.ipynb
+    """
+    x, single = _batch(x)
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4:
+        raise ValueError(f"kernel must be (kh, kw, C, F), got shape {kernel.shape}.")
+    kh, kw, c, f = kernel.shape
+    if x.shape[-1] != c:
+        raise ValueError(f"x has {x.shape[-1]} channels but the kernel expects {c}: "
+                         "the kernel's third axis must equal the input's channels.")
+    sh, sw = _pair(strides, "strides")
+    if padding == "same":
+        x = np.pad(x, ((0, 0), same_padding(x.shape[1], kh, sh), same_padding(x.shape[2], kw, sw), (0, 0)))
+    elif padding != "valid":
+        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
+    if x.shape[1] < kh or x.shape[2] < kw:
+        raise ValueError(f"A {kh}x{kw} kernel does not fit a {x.shape[1]}x{x.shape[2]} input "
+                         "with 'valid' padding: use padding='same' or a smaller kernel.")
+    win = _windows(x, kh, kw, sh, sw)                       # (N, oh, ow, C, kh, kw)
+    out = np.einsum("nhwcij,ijcf->nhwf", win, kernel, optimize=True)
+    if bias is not None:
+        out = out + np.asarray(bias)
+    out = out.astype(np.result_type(x.dtype, kernel.dtype))
+    return out[0] if single else out
+
+
+def pool2d(x, pool_size=2, strides=None, padding: str = "valid", mode: str = "max") -> np.ndarray:
+    """Max or average pooling over each channel separately, as Keras computes it.
+
+    With "same" padding, padded cells never count: for max pooling they can never win, and
+    average pooling divides by the number of real cells in the window.
+
+    Args:
+        x: ``(H, W, C)`` or ``(N, H, W, C)``.
+        pool_size: window size, an int or a pair.
+        strides: step, an int or a pair (default: ``pool_size``).
+        padding: "valid" or "same".
+        mode: "max" or "avg".
+
+    Returns:
+        ``(out_h, out_w, C)``, or with a batch axis.
+
+    Notebook: 06_cnn.ipynb
+    """
+    x, single = _batch(x)
+    ph, pw = _pair(pool_size, "pool_size")
+    sh, sw = _pair(pool_size if strides is None else strides, "strides")
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}.")
+    real = np.ones(x.shape[:3] + (1,))                         # 1 where a cell is real input
+    values = x.astype(np.float64)
+    if padding == "same":
+        pads = ((0, 0), same_padding(x.shape[1], ph, sh), same_padding(x.shape[2], pw, sw), (0, 0))
+        values = np.pad(values, pads, constant_values=-np.inf if mode == "max" else 0.0)
+        real = np.pad(real, pads)
+    elif padding != "valid":
+        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
+    win = _windows(values, ph, pw, sh, sw)                     # (N, oh, ow, C, ph, pw)
+    if mode == "max":
+        out = win.max(axis=(-2, -1))
+    else:
+        out = win.sum(axis=(-2, -1)) / _windows(real, ph, pw, sh, sw).sum(axis=(-2, -1))
+    out = out.astype(x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64)
+    return out[0] if single else out
+
+
+def _check_sequence(x) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim != 3:
+        raise ValueError(f"x must be (batch, steps, features), got shape {x.shape}.")
+    return x
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+_ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "linear": lambda z: z,
+                "sigmoid": _sigmoid}
+
+
+def rnn_forward(x, kernel, recurrent_kernel, bias, activation: str = "tanh",
+                return_sequences: bool = False) -> np.ndarray:
+    """A SimpleRNN layer: ``h_t = activation(x_t U + h_{t-1} W + b)``, starting from ``h_0 = 0``.
+
+    Args:
+        x: ``(N, T, D)`` input sequences.
+        kernel: ``(D, units)``, U; recurrent_kernel: ``(units, units)``, W; bias: ``(units,)``.
+        activation: "tanh" (Keras's default), "relu" or "linear".
+        return_sequences: return every step's state instead of the last one.
+
+    Returns:
+        ``(N, units)``, or ``(N, T, units)`` with ``return_sequences``.
+
+    Notebook: 08_rnn.ipynb
+    """
+    x = _check_sequence(x)
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"Unknown activation {activation!r}; choose tanh, relu or linear.")
+    act = _ACTIVATIONS[activation]
+    h = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
+    states = []
+    for t in range(x.shape[1]):
+        h = act(x[:, t] @ kernel + h @ recurrent_kernel + bias)
+        states.append(h)
+    out = np.stack(states, axis=1) if return_sequences else h
+    return out.astype(x.dtype)
+
+
+def lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):
+    """One LSTM time step, with Keras's gate order (input, forget, cell candidate, output).
+
+    ``z = x_t W + h_{t-1} U + b`` is split into four blocks of ``units``:
+
+    - input gate ``i = sigmoid(z_i)``: how much of the candidate to write;
+    - forget gate ``f = sigmoid(z_f)``: how much of the old cell state to keep;
+    - candidate ``g = tanh(z_g)``: the new information (a simple RNN cell);
+    - output gate ``o = sigmoid(z_o)``: how much of the cell state to show.
+
+    Then ``c_t = f * c_{t-1} + i * g`` and ``h_t = o * tanh(c_t)``.
+
+    Args:
+        x_t: ``(N, D)``; h, c: ``(N, units)`` the previous hidden and cell states.
+        kernel: ``(D, 4 units)``; recurrent_kernel: ``(units, 4 units)``; bias: ``(4 units,)``.
+
+    Returns:
+        ``(h_t, c_t, gates)`` with gates ``{"input", "forget", "candidate", "output"}``.
+
+    Notebook: 09_lstm_gru.ipynb
+    """
+    z = x_t @ kernel + h @ recurrent_kernel + bias
+    zi, zf, zg, zo = np.split(z, 4, axis=-1)
+    gates = {"input": _sigmoid(zi), "forget": _sigmoid(zf), "candidate": np.tanh(zg),
+             "output": _sigmoid(zo)}
+    c = gates["forget"] * c + gates["input"] * gates["candidate"]
+    h = gates["output"] * np.tanh(c)
+    return h, c, gates
+
+
+def lstm_forward(x, kernel, recurrent_kernel, bias, return_sequences: bool = False) -> np.ndarray:
+    """An LSTM layer (Keras's defaults): :func:`lstm_step` over time from zero states.
+
+    Args:
+        x: ``(N, T, D)``; kernel ``(D, 4 units)``; recurrent_kernel ``(units, 4 units)``;
+            bias ``(4 units,)``, as ``keras.layers.LSTM(units).get_weights()``.
+        return_sequences: return every step's hidden state.
+
+    Returns:
+        ``(N, units)``, or ``(N, T, units)``.
+
+    Notebook: 09_lstm_gru.ipynb
+    """
+    x = _check_sequence(x)
+    units = recurrent_kernel.shape[0]
+    h = c = np.zeros((x.shape[0], units))
+    states = []
+    for t in range(x.shape[1]):
+        h, c, _ = lstm_step(x[:, t], h, c, kernel, recurrent_kernel, bias)
+        states.append(h)
+    out = np.stack(states, axis=1) if return_sequences else h
+    return out.astype(x.dtype)
+
+
+def gru_step(x_t, h, kernel, recurrent_kernel, bias, reset_after: bool = True):
+    """One GRU time step, with Keras's gate order (update z, reset r, candidate).
+
+    - update gate ``z = sigmoid(x W_z + h U_z + b_z)``: how much of the old state to keep;
+    - reset gate ``r = sigmoid(x W_r + h U_r + b_r)``: how much of the old state the candidate
+      may use;
+    - candidate ``n = tanh(x W_h + r * (h U_h + b_rh))`` with ``reset_after`` (Keras's
+      default, the cuDNN form), or ``tanh(x W_h + (r * h) U_h)`` without;
+    - ``h_t = z * h_{t-1} + (1 - z) * n``.
+
+    Args:
+        x_t: ``(N, D)``; h: ``(N, units)``.
+        kernel: ``(D, 3 units)``; recurrent_kernel: ``(units, 3 units)``.
+        bias: ``(2, 3 units)`` (input and recurrent biases) with ``reset_after``, else
+            ``(3 units,)``.
+        reset_after: which convention, as ``keras.layers.GRU(reset_after=...)``.
+
+    Returns:
+        ``(h_t, gates)`` with gates ``{"update", "reset", "candidate"}``.
+
+    Notebook: 09_lstm_gru.ipynb
+    """
+    if reset_after:
+        bias = np.asarray(bias)
+        if bias.shape[0] != 2:
+            raise ValueError(f"With reset_after=True the bias is (2, 3 units), got {bias.shape}.")
+        x_part = x_t @ kernel + bias[0]
+        h_part = h @ recurrent_kernel + bias[1]
+        xz, xr, xh = np.split(x_part, 3, axis=-1)
+        hz, hr, hh = np.split(h_part, 3, axis=-1)
+        z, r = _sigmoid(xz + hz), _sigmoid(xr + hr)
+        n = np.tanh(xh + r * hh)
+    else:
+        xz, xr, xh = np.split(x_t @ kernel + bias, 3, axis=-1)
+        uz, ur, uh = np.split(recurrent_kernel, 3, axis=-1)
+        z, r = _sigmoid(xz + h @ uz), _sigmoid(xr + h @ ur)
+        n = np.tanh(xh + (r * h) @ uh)
+    return z * h + (1 - z) * n, {"update": z, "reset": r, "candidate": n}
+
+
+def gru_forward(x, kernel, recurrent_kernel, bias, reset_after: bool = True,
+                return_sequences: bool = False) -> np.ndarray:
+    """A GRU layer (Keras's defaults): :func:`gru_step` over time from a zero state.
+
+    Args:
+        x: ``(N, T, D)``; weights as ``keras.layers.GRU(units, reset_after=...).get_weights()``.
+        reset_after: the convention the weights were trained with.
+        return_sequences: return every step's state.
+
+    Returns:
+        ``(N, units)``, or ``(N, T, units)``.
+
+    Notebook: 09_lstm_gru.ipynb
+    """
+    x = _check_sequence(x)
+    h = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
+    states = []
+    for t in range(x.shape[1]):
+        h, _ = gru_step(x[:, t], h, kernel, recurrent_kernel, bias, reset_after)
+        states.append(h)
+    out = np.stack(states, axis=1) if return_sequences else h
+    return out.astype(x.dtype)
