@@ -276,3 +276,16 @@ def build_model(name: str, input_shape, n_classes: int = 10, **options):
     if name not in BUILDERS:
         raise ValueError(f"Unknown model {name!r}; choose from {', '.join(BUILDERS)}.")
     return BUILDERS[name](input_shape=input_shape, n_classes=n_classes, **options)
+
+
+def summary_table(model) -> str:
+    """A Markdown table of a model's layers: name, type, output shape and parameters.
+
+    Notebook: 06_cnn.ipynb
+    """
+    rows = ["| layer | type | output shape | parameters |", "| --- | --- | --- | ---: |"]
+    for layer in model.layers:
+        shape = tuple(layer.output.shape) if hasattr(layer, "output") else "?"
+        rows.append(f"| {layer.name} | {type(layer).__name__} | {shape} | {layer.count_params():,} |")
+    rows.append(f"| **total** | | | **{model.count_params():,}** |")
+    return "\n".join(rows)

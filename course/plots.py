@@ -445,3 +445,108 @@ def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]
     if colorbar:
         fig.colorbar(img, ax=ax, label="% of the true genre's items")
     return fig
+
+
+def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "",
+                cmap: str = CMAP, origin: str = "upper", colorbar: bool = True, annotate: bool = False,
+                extent=None, columns: int | None = None):
+    """Several 2-D arrays side by side (matrices, feature maps, spectrograms), each with a
+    colour bar.
+
+    Args:
+        images: ``{title: (rows, cols) array}``.
+        xlabel, ylabel: axis labels shared by all panels.
+        cmap: colour map.
+        origin: "upper" (row 0 at the top, like a matrix) or "lower" (like a spectrogram).
+        colorbar: one colour bar per panel.
+        annotate: write each value in its cell (for small matrices).
+        extent: ``(left, right, bottom, top)`` in axis units, shared by all panels.
+        columns: panels per row (default: all in one row).
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 06_cnn.ipynb
+    """
+    n = len(images)
+    columns = columns or n
+    rows = int(np.ceil(n / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.6 * rows), squeeze=False,
+                             layout="constrained")
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    for ax, (title, image) in zip(axes.flat, images.items()):
+        image = np.asarray(image)
+        img = ax.imshow(image, cmap=cmap, origin=origin, aspect="auto", interpolation="nearest",
+                        extent=extent)
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.grid(False)
+        if annotate:
+            for (i, j), v in np.ndenumerate(image):
+                ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=10,
+                        color="white" if v < (image.min() + image.max()) / 2 else "black")
+            ax.set_xticks(range(image.shape[1]))
+            ax.set_yticks(range(image.shape[0]))
+        if colorbar:
+            fig.colorbar(img, ax=ax)
+    return fig
+
+
+def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8):
+    """The learned kernels of a Conv2D layer with one input channel, one small image each.
+
+    Args:
+        kernel: ``(kh, kw, 1, F)`` weights (``layer.get_weights()[0]``).
+        title: the figure's title.
+        columns: kernels per row.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 07_cnn_on_mfcc.ipynb
+    """
+    kernel = np.asarray(kernel)
+    n = kernel.shape[-1]
+    rows = int(np.ceil(n / columns))
+    limit = np.abs(kernel).max()
+    fig, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.3 * rows + 0.6),
+                             squeeze=False, layout="constrained")
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            img = ax.imshow(kernel[:, :, 0, i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.set_title(str(i), fontsize=9)
+    fig.colorbar(img, ax=axes, shrink=0.8, label="weight")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_series(series: dict[str, np.ndarray], xlabel: str, ylabel: str, title: str = "",
+                logy: bool = False):
+    """Lines against their index (time step, layer, ...), one per entry.
+
+    Args:
+        series: ``{label: (n,) values}``.
+        xlabel, ylabel: axis labels with units.
+        title: the axes' title.
+        logy: logarithmic y axis.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 08_rnn.ipynb
+    """
+    fig, ax = _axes(None, figsize=(10, 3.8))
+    for label, values in series.items():
+        ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return fig

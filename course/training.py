@@ -511,3 +511,51 @@ def per_genre_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -
         if mask.any():
             out[k] = np.mean(y_pred[mask] == k)
     return out
+
+
+def input_gradient_norms(layer, x: np.ndarray) -> np.ndarray:
+    """How strongly the last output of a recurrent layer depends on each input step.
+
+    Computes the gradient of the sum of the layer's final output with respect to the input
+    sequence and returns its norm at every time step: backpropagation through time, measured.
+    Norms that shrink toward the first steps are vanishing gradients; growing ones explode.
+
+    Args:
+        layer: a Keras recurrent layer (returning its last output).
+        x: ``(N, T, D)`` input sequences.
+
+    Returns:
+        ``(T,)`` gradient norms, first step first.
+
+    Notebook: 08_rnn.ipynb
+    """
+    import_keras()
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(np.asarray(x, np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        out = tf.reduce_sum(layer(x))
+    grad = tape.gradient(out, x).numpy()
+    return np.linalg.norm(grad, axis=(0, 2))
+
+
+def memory_task(n: int, steps: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A task that needs long memory: the label is the sign of the first input, and every
+    later input is noise.
+
+    Args:
+        n: number of sequences.
+        steps: sequence length; the answer is ``steps - 1`` steps back from the end.
+        seed: random seed.
+
+    Returns:
+        ``(x, y)``: x ``(n, steps, 1)`` float32, y ``(n,)`` labels 0 or 1.
+
+    Notebook: 09_lstm_gru.ipynb
+    """
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    x = rng.normal(0.0, 1.0, (n, steps, 1)).astype(np.float32)
+    x[:, 0, 0] = np.where(y == 1, 1.0, -1.0)
+    return x, y
