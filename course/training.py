@@ -362,6 +362,7 @@ class Experiment:
     history: dict[str, list[float]] = field(repr=False)
     seconds: float
     parameters: int
+    model: object = field(default=None, repr=False)  # the trained Keras model
 
     @property
     def epochs(self) -> int:
@@ -397,7 +398,7 @@ def run_experiment(name: str, build, train: tuple[np.ndarray, np.ndarray],
         progress: show a progress bar.
 
     Returns:
-        An :class:`Experiment`.
+        An :class:`Experiment`, holding the trained model too.
 
     Notebook: 05_overfitting.ipynb
     """
@@ -407,7 +408,7 @@ def run_experiment(name: str, build, train: tuple[np.ndarray, np.ndarray],
     history = fit(model, *train, *validation, epochs=epochs, batch_size=batch_size,
                   learning_rate=learning_rate, callbacks=callbacks,
                   progress=name if progress else False)
-    return Experiment(name, history, time.perf_counter() - start, int(model.count_params()))
+    return Experiment(name, history, time.perf_counter() - start, int(model.count_params()), model)
 
 
 def experiments_table(experiments: list[Experiment]) -> str:
