@@ -58,6 +58,12 @@ def load_audio(
         raise FileNotFoundError(f"No such audio file: {path}")
     if sr <= 0:
         raise ValueError(f"sr must be a positive sample rate in Hz, got {sr!r}.")
+    if path.suffix.lower() == ".mp3" and "MP3" not in sf.available_formats():
+        raise AudioError(path, "this soundfile/libsndfile build cannot read MP3 (libsndfile 1.1 "
+                               "and newer can: python -m pip install -U soundfile), or convert "
+                               "the file to WAV or FLAC")
+    if path.stat().st_size == 0:
+        raise AudioError(path, "the file is empty (0 bytes)")
     try:
         with sf.SoundFile(path) as f:
             native_sr = f.samplerate

@@ -175,6 +175,34 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
     return DataSource(root, "sample", synthetic=True)
 
 
+def scan_dataset(root: str | Path, tracks_per_genre: int | None = None
+                 ) -> tuple[list[Track], list[str], list[tuple[str, str]]]:
+    """:func:`list_tracks`, plus what was left out and why: files that are not audio (by
+    extension), hidden files, and genre folders without audio.
+
+    Returns:
+        ``(tracks, genres, ignored)`` with ignored ``[(path relative to root, reason), ...]``.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    root = Path(root)
+    ignored = []
+    for d in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not _audio_files(d):
+            ignored.append((d.name + "/", "a folder with no audio files; not used as a genre"))
+            continue
+        for dirpath, dirnames, filenames in os.walk(d):
+            dirnames[:] = [n for n in dirnames if not n.startswith(".")]
+            for name in sorted(filenames):
+                f = Path(dirpath) / name
+                if not _is_audio(f):
+                    reason = ("a hidden file; ignored" if name.startswith(".")
+                              else f"not an audio file ({f.suffix or 'no extension'}); ignored")
+                    ignored.append((f.relative_to(root).as_posix(), reason))
+    tracks, genres = list_tracks(root, tracks_per_genre)
+    return tracks, genres, ignored
+
+
 def list_tracks(root: str | Path, tracks_per_genre: int | None = None) -> tuple[list[Track], list[str]]:
     """The tracks of a dataset and its genre names.
 
@@ -290,8 +318,10 @@ class Features:
             lines.append(f"{self.dropped_segments} short segment(s) dropped (clips shorter than "
                          f"{self.params.track_duration:g} s), as in the notes")
         if self.skipped:
-            lines.append(f"{len(self.skipped)} file(s) skipped:")
-            lines += [f"  {name}: {reason}" for name, reason in self.skipped]
+            lines.append(f"{len(self.skipped)} file(s) or folder(s) skipped:")
+            lines += [f"  {name}: {reason}" for name, reason in self.skipped[:20]]
+            if len(self.skipped) > 20:
+                lines.append(f"  ... and {len(self.skipped) - 20} more (see Features.skipped)")
         return "\n".join(lines)
 
     def save(self, path: str | Path) -> Path:
@@ -400,7 +430,7 @@ def prepare(
     from tqdm.auto import tqdm
 
     source = data if isinstance(data, DataSource) else resolve_data(data, progress=progress)
-    tracks, genres = list_tracks(source.root, tracks_per_genre=tracks_per_genre)
+    tracks, genres, ignored = scan_dataset(source.root, tracks_per_genre=tracks_per_genre)
     cache_file = CACHE_DIR / f"mfcc-{cache_key(tracks, params)}.npz"
     if cache and cache_file.is_file():
         try:
@@ -408,11 +438,12 @@ def prepare(
         except DatasetError:
             feats = None
         if feats is not None:
+            feats.skipped = list(ignored) + [s for s in feats.skipped if s not in ignored]
             if out is not None:
                 feats.save(out)
             return feats
 
-    mfccs, labels, names, skipped, dropped = [], [], [], [], 0
+    mfccs, labels, names, skipped, dropped = [], [], [], list(ignored), 0
     outcomes = _map_tracks([t.path for t in tracks], params, jobs)
     bar = tqdm(outcomes, total=len(tracks), desc="MFCC features", unit="file",
                disable=not show_progress(progress))

@@ -1,0 +1,165 @@
+"""Preparation survives a messy music collection: every valid file is used, everything else is
+reported by name with its reason, and nothing crashes. The files are generated here."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from course import dataset
+from course.audio import AudioError, load_audio
+from course.dataset import DatasetError, prepare
+
+SR = 22050
+
+
+def tone(seconds=30.0, sr=SR, channels=1, seed=0):
+    t = np.arange(int(seconds * sr)) / sr
+    rng = np.random.default_rng(seed)
+    y = 0.3 * np.sin(2 * np.pi * 220 * (1 + seed) * t) + 0.01 * rng.standard_normal(len(t))
+    return np.stack([y] * channels, axis=1) if channels > 1 else y
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    root = tmp_path_factory.mktemp("messy") / "My Music"
+    blues, jazz, rock = root / "blues", root / "jazz", root / "rock"
+    for d in (blues / "extra", jazz, rock, root / "empty"):
+        d.mkdir(parents=True)
+    write = sf.write
+    write(blues / "blues.00000.wav", tone(seed=0), SR, subtype="PCM_16")
+    write(blues / "blues.00001.WAV", tone(sr=44100, channels=2, seed=1), 44100, subtype="PCM_U8")
+    write(blues / "blues.00002.wav", tone(sr=48000, channels=4, seed=2), 48000, subtype="PCM_24")
+    write(blues / "blues.00003.flac", tone(sr=16000, seed=3), 16000)
+    write(blues / "blues.00004.ogg", tone(sr=8000, seed=4), 8000, format="OGG", subtype="VORBIS")
+    write(blues / "blues.00005.mp3", tone(seed=5), SR, format="MP3", subtype="MPEG_LAYER_III")
+    write(blues / "blues.00006.au", tone(seed=6), SR, format="AU", subtype="PCM_16")
+    write(blues / "blues.00007.wav", tone(seed=7), SR, subtype="FLOAT")
+    write(blues / "extra" / "blues.00008.wav", tone(seed=8), SR)          # nested folder
+    write(blues / "blüs.00009.wav", tone(seed=9), SR)                     # non-ASCII name
+    (blues / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (blues / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a picture")
+    (blues / "notes.txt").write_text("track list")
+    (jazz / "jazz.00054.wav").write_bytes(b"This is not audio at all, just text in a .wav.\n" * 20)
+    (jazz / "jazz.00055.wav").write_bytes(b"")                              # zero-length
+    write(jazz / "jazz.00056.wav", tone(seed=10), SR, subtype="PCM_16")
+    data = (jazz / "jazz.00056.wav").read_bytes()
+    (jazz / "jazz.00056.wav").write_bytes(data[: len(data) * 45 // 100])   # truncated at 45 %
+    write(jazz / "jazz.00057.wav", tone(seconds=1.0), SR)                 # shorter than a segment
+    write(jazz / "jazz.00058.wav", tone(seed=11), SR)
+    write(rock / "rock.00000.wav", tone(seed=12), SR)
+    return root
+
+
+@pytest.fixture(scope="module")
+def messy_features(messy):
+    return prepare(str(messy), cache=False, progress=False)
+
+
+def test_every_valid_file_is_used(messy_features):
+    f = messy_features
+    assert list(f.mapping) == ["blues", "jazz", "rock"]   # the empty folder is no genre
+    used = sorted(set(f.track))
+    assert used == sorted([
+        "blues/blues.00000.wav", "blues/blues.00001.WAV", "blues/blues.00002.wav",
+        "blues/blues.00003.flac", "blues/blues.00004.ogg", "blues/blues.00005.mp3",
+        "blues/blues.00006.au", "blues/blues.00007.wav", "blues/extra/blues.00008.wav",
+        "blues/blüs.00009.wav", "jazz/jazz.00056.wav", "jazz/jazz.00058.wav", "rock/rock.00000.wav"])
+    per_track = {t: int(np.sum(f.track == t)) for t in used}
+    # Whole 30-s files give 10 segments whatever their format, rate or channel count.
+    assert all(n == 10 for t, n in per_track.items() if t != "jazz/jazz.00056.wav")
+    # The truncated file keeps the segments it still holds (45 % of 30 s: 4 whole segments).
+    assert per_track["jazz/jazz.00056.wav"] == 4
+
+
+def test_the_rest_is_reported_by_name_with_its_reason(messy_features):
+    report = dict(messy_features.skipped)
+    assert "not readable as audio" in report["jazz/jazz.00054.wav"]
+    assert "empty" in report["jazz/jazz.00055.wav"]
+    assert "shorter than one 3-s segment" in report["jazz/jazz.00057.wav"]
+    assert "hidden file" in report["blues/.DS_Store"]
+    assert "not an audio file (.jpg)" in report["blues/cover.jpg"]
+    assert "not an audio file (.txt)" in report["blues/notes.txt"]
+    assert "no audio files" in report["empty/"]
+    summary = messy_features.summary()
+    for name in ("jazz/jazz.00054.wav", "jazz/jazz.00055.wav", "empty/"):
+        assert name in summary
+
+
+def test_conversion_matches_librosa_for_other_rates_and_channels(messy):
+    import librosa
+
+    for name in ("blues/blues.00002.wav", "blues/blues.00003.flac"):
+        ours = load_audio(messy / name, duration=2.0)
+        ref, _ = librosa.load(messy / name, sr=SR, mono=True, duration=2.0)
+        n = min(len(ours), len(ref))
+        np.testing.assert_allclose(ours[:n - 200], ref[:n - 200], atol=2e-3)
+
+
+def test_mp3_without_a_backend_gets_a_clear_message(tmp_path, monkeypatch):
+    path = tmp_path / "song.mp3"
+    sf.write(path, tone(seconds=1.0), SR, format="MP3", subtype="MPEG_LAYER_III")
+    formats = {k: v for k, v in sf.available_formats().items() if k != "MP3"}
+    monkeypatch.setattr(sf, "available_formats", lambda: formats)
+    with pytest.raises(AudioError, match="cannot read MP3.*convert the file to WAV or FLAC"):
+        load_audio(path)
+
+
+def test_user_mistakes_fail_fast_with_the_expected_layout_and_a_non_zero_exit(tmp_path):
+    (tmp_path / "flat").mkdir()
+    sf.write(tmp_path / "flat" / "song.wav", tone(seconds=1.0), SR)  # audio, but no genre folders
+    for target, message in ((tmp_path / "nope", "does not exist"), (tmp_path / "flat", "No genre folders")):
+        proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(target)],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode != 0
+        assert message in proc.stderr and "Expected a folder of genre folders" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_the_command_line_prints_the_skip_summary(messy, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(messy),
+                           "--no-cache", "--out", str(tmp_path / "f.npz")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "jazz/jazz.00054.wav: not readable as audio" in proc.stdout
+    assert "from 13 tracks in 3 genres" in proc.stdout
+
+
+# --- cache integrity --------------------------------------------------------------------------
+
+def test_an_interrupted_write_leaves_nothing_a_later_run_would_load(messy, tmp_path, monkeypatch):
+    monkeypatch.setattr(dataset, "CACHE_DIR", tmp_path / "cache")
+
+    def dies_mid_write(f, **arrays):
+        f.write(b"PK\x03\x04 half an archive")
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(np, "savez_compressed", dies_mid_write)
+        with pytest.raises(KeyboardInterrupt):
+            prepare(str(messy), progress=False, tracks_per_genre=1)
+    assert list((tmp_path / "cache").iterdir()) == []
+    # A run killed outright can leave a *.part file: it is never loaded, and a damaged file at
+    # the cache's own name is recomputed rather than trusted.
+    tracks, _ = dataset.list_tracks(messy, tracks_per_genre=1)
+    key = dataset.cache_key(tracks, dataset.FeatureParams())
+    (tmp_path / "cache" / f".mfcc-{key}-x.npz.part").write_bytes(b"PK junk")
+    (tmp_path / "cache" / f"mfcc-{key}.npz").write_bytes(b"PK\x03\x04 truncated")
+    feats = prepare(str(messy), progress=False, tracks_per_genre=1)
+    assert feats.mfcc.shape == (20, 130, 13)  # jazz's first file is the unreadable one
+    again = dataset.load_features(tmp_path / "cache" / f"mfcc-{key}.npz")
+    np.testing.assert_array_equal(again.mfcc, feats.mfcc)
+
+
+def test_the_cache_key_covers_parameters_files_sizes_and_times(messy):
+    tracks, _ = dataset.list_tracks(messy, tracks_per_genre=1)
+    base = dataset.cache_key(tracks, dataset.FeatureParams())
+    assert dataset.cache_key(tracks, dataset.FeatureParams(hop_length=256)) != base
+    assert dataset.cache_key(tracks[:-1], dataset.FeatureParams()) != base
+    import os
+
+    st = tracks[0].path.stat()
+    os.utime(tracks[0].path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert dataset.cache_key(tracks, dataset.FeatureParams()) != base
