@@ -13,6 +13,7 @@ Notebook: 00_start_here.ipynb (finding data), 10_genre_comparison.ipynb (feature
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -30,7 +31,7 @@ from .settings import (AUDIO_EXTENSIONS, DATA_DIR, PROJECT_ROOT, FeatureParams, 
 #: Where cached feature files go (git-ignored).
 CACHE_DIR = DATA_DIR / "cache"
 #: Bump when the feature computation changes, so old cache files are not trusted.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 EXPECTED_LAYOUT = (
     "Expected a folder of genre folders holding audio files, for example "
@@ -234,18 +235,33 @@ def list_tracks(root: str | Path, tracks_per_genre: int | None = None) -> tuple[
     return tracks, genres
 
 
+@functools.lru_cache(maxsize=8)
+def _mel_basis(sr: int, n_fft: int, n_mels: int) -> np.ndarray:
+    import librosa
+
+    return librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)  # built once per setting
+
+
+@functools.lru_cache(maxsize=8)
+def _hann(n_fft: int) -> np.ndarray:
+    import scipy.signal
+
+    return scipy.signal.get_window("hann", n_fft, fftbins=True).astype(np.float32)  # librosa's
+
+
 def segment_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> tuple[np.ndarray, int]:
-    """MFCCs of each segment of a track, exactly as the notes compute them, but faster.
+    """MFCCs of each segment of a track: the notes' numbers, computed in one pass.
 
     The first ``track_duration`` seconds are cut into ``segments_per_track`` segments of
     ``params.samples_per_segment`` samples. The notes call ``librosa.feature.mfcc`` once per
     segment and keep a segment only if it gives a full segment's number of frames (so the end
     of a clip a little short of 30 s is dropped, unless it is short by less than a hop).
 
-    Here the mel spectrograms of all full segments come from one batched librosa call; the dB
-    conversion is then applied per segment, because librosa's 80-dB floor is relative to the
-    loudest value of each call; and one DCT finishes them all. The result equals one
-    ``librosa.feature.mfcc`` call per segment (``tests/test_dataset.py`` checks it).
+    This function does the same arithmetic for all segments at once: each segment is padded
+    and framed as librosa centres it, windowed (Hann), transformed (FFT), squared, mapped to
+    mel bands, converted to dB with the 80-dB floor taken **per segment** (librosa applies it
+    relative to the loudest value of each call), and DCT'd. ``tests/test_dataset.py`` checks
+    that the result equals one ``librosa.feature.mfcc`` call per segment to float32 precision.
 
     Args:
         y: ``(n_samples,)`` mono audio at ``params.sample_rate``.
@@ -257,27 +273,26 @@ def segment_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> tupl
 
     Notebook: 03_mfcc.ipynb
     """
-    import librosa
     import scipy.fft
 
-    seg, hop, frames = params.samples_per_segment, params.hop_length, params.frames_per_segment
+    seg, hop, frames, n_fft = (params.samples_per_segment, params.hop_length,
+                               params.frames_per_segment, params.n_fft)
     y = np.asarray(y, dtype=np.float32)
     chunks = [y[s * seg:(s + 1) * seg] for s in range(params.segments_per_track)]
     kept = [c for c in chunks if len(c) and 1 + len(c) // hop == frames]
     dropped = params.segments_per_track - len(kept)
     if not kept:
         return np.zeros((0, frames, params.n_mfcc), np.float32), dropped
-
-    def mel(batch):
-        return librosa.feature.melspectrogram(y=batch, sr=params.sample_rate, n_fft=params.n_fft,
-                                              hop_length=hop, n_mels=params.n_mels)
-
-    full = [c for c in kept if len(c) == seg]
-    mels = list(mel(np.stack(full))) if full else []
-    mels += [mel(c) for c in kept if len(c) < seg]  # at most the last one: a shorter call
-    db = np.stack([librosa.power_to_db(m) for m in mels])  # the floor is per segment
-    mfcc = scipy.fft.dct(db, axis=-2, type=2, norm="ortho")[:, :params.n_mfcc, :]
-    return np.ascontiguousarray(mfcc.transpose(0, 2, 1), dtype=np.float32), dropped
+    # Centre the frames as librosa does: n_fft // 2 zeros before and after each segment.
+    padded = np.stack([np.pad(c, (n_fft // 2, n_fft // 2 + seg - len(c))) for c in kept])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, n_fft, axis=-1)[:, ::hop][:, :frames]
+    spectrum = scipy.fft.rfft(windows * _hann(n_fft), axis=-1)       # float32 in, complex64 out
+    power = spectrum.real ** 2 + spectrum.imag ** 2                   # (segments, frames, bins)
+    mel = power @ _mel_basis(params.sample_rate, n_fft, params.n_mels).T
+    db = 10.0 * np.log10(np.maximum(1e-10, mel))
+    db = np.maximum(db, db.max(axis=(1, 2), keepdims=True) - 80.0)   # the floor, per segment
+    mfcc = scipy.fft.dct(db, axis=-1, type=2, norm="ortho")[..., :params.n_mfcc]
+    return np.ascontiguousarray(mfcc, dtype=np.float32), dropped
 
 
 @dataclass
@@ -499,23 +514,24 @@ def track_features(path: str | Path, params: FeatureParams) -> tuple[np.ndarray 
 
 
 def _map_tracks(paths: list[Path], params: FeatureParams, jobs: int | None):
-    """:func:`track_features` for every path, in order; in worker processes when worth it."""
+    """:func:`track_features` for every path, in order, on ``jobs`` threads.
+
+    Threads suffice: reading (libsndfile), the FFTs and the matrix products release the GIL.
+    Each library's own thread pool is held to one thread meanwhile, so the threads do not
+    compete for the same cores.
+    """
     jobs = available_cores() if jobs is None else int(jobs)
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}.")
-    if jobs == 1 or len(paths) < 4 * jobs:  # starting workers costs more than it saves
-        return (track_features(p, params) for p in paths)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    if jobs == 1 or len(paths) < 2:
+        yield from (track_features(p, params) for p in paths)
+        return
+    from concurrent.futures import ThreadPoolExecutor
 
-    # "spawn": a fresh interpreter per worker, safe even if TensorFlow runs in this process.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    from threadpoolctl import threadpool_limits
 
-    def results():
-        with pool:
-            yield from pool.map(track_features, paths, [params] * len(paths), chunksize=4)
-
-    return results()
+    with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(track_features, paths, [params] * len(paths))
 
 
 @dataclass(frozen=True)

@@ -541,22 +541,29 @@ def input_gradient_norms(layer, x: np.ndarray) -> np.ndarray:
     return np.linalg.norm(grad, axis=(0, 2))
 
 
-def memory_task(n: int, steps: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """A task that needs long memory: the label is the sign of the first input, and every
-    later input is noise.
+def memory_task(n: int, steps: int, seed: int = 0, noise: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """A task that needs long memory: remember the sign of the first input.
+
+    Each sequence has two values per step: a value, and a marker that is 1 at the first step and
+    0 after it. The first value is +1 or -1 and decides the label; every later value is noise.
+    To answer at the last step, a network must carry one bit across the whole sequence and
+    ignore everything after it.
 
     Args:
         n: number of sequences.
-        steps: sequence length; the answer is ``steps - 1`` steps back from the end.
+        steps: sequence length; the answer lies ``steps - 1`` steps before the end.
         seed: random seed.
+        noise: standard deviation of the later values.
 
     Returns:
-        ``(x, y)``: x ``(n, steps, 1)`` float32, y ``(n,)`` labels 0 or 1.
+        ``(x, y)``: x ``(n, steps, 2)`` float32, y ``(n,)`` labels 0 or 1.
 
     Notebook: 09_lstm_gru.ipynb
     """
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 2, n)
-    x = rng.normal(0.0, 1.0, (n, steps, 1)).astype(np.float32)
+    x = np.zeros((n, steps, 2), np.float32)
+    x[:, :, 0] = rng.normal(0.0, noise, (n, steps))
     x[:, 0, 0] = np.where(y == 1, 1.0, -1.0)
+    x[:, 0, 1] = 1.0
     return x, y

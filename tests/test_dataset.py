@@ -83,7 +83,7 @@ def test_segment_mfcc_matches_one_librosa_call_per_segment():
     for s in range(10):
         ref = librosa.feature.mfcc(y=y[s * 66150:(s + 1) * 66150], sr=22050, n_mfcc=13,
                                    n_fft=2048, hop_length=512).T
-        np.testing.assert_allclose(m[s], ref, rtol=0, atol=2e-3)
+        np.testing.assert_allclose(m[s], ref, rtol=0, atol=1e-3)
 
 
 def notes_per_segment(y, n_segments=10, seg=66150, hop=512, n_mfcc=13):
@@ -111,7 +111,7 @@ def test_short_and_long_clips_keep_exactly_the_notes_segments(seconds):
         warnings.simplefilter("ignore", UserWarning)  # librosa: n_fft larger than a tiny tail
         ref = notes_per_segment(y)
     assert m.shape == ref.shape and dropped == 10 - len(ref)
-    np.testing.assert_allclose(m, ref, rtol=0, atol=2e-3)
+    np.testing.assert_allclose(m, ref, rtol=0, atol=1e-3)
 
 
 def test_a_clip_a_little_short_of_30_s_loses_only_its_last_segment():
