@@ -46,6 +46,8 @@ def magnitude_spectrum(y: np.ndarray, sr: float) -> tuple[np.ndarray, np.ndarray
     Notebook: 01_waveform_and_fourier.ipynb
     """
     y = _as_signal(y)
+    if not sr > 0:
+        raise ValueError(f"sr must be a positive sample rate in Hz, got {sr!r}.")
     n = len(y)
     magnitudes = np.abs(np.fft.rfft(y)) * 2.0 / n
     magnitudes[0] /= 2.0
@@ -125,6 +127,9 @@ def stft(y: np.ndarray, n_fft: int = 2048, hop_length: int = 512, window: str = 
     _positive(n_fft=n_fft, hop_length=hop_length)
     if center:
         y = np.pad(y, n_fft // 2)
+    elif len(y) < n_fft:
+        raise ValueError(f"A signal of {len(y)} samples is shorter than n_fft={n_fft}: "
+                         "use a smaller n_fft, or center=True to pad it.")
     frames = frame(y, n_fft, hop_length) * get_window(window, n_fft)[:, None]
     spectrum = np.fft.rfft(frames, axis=0)
     return spectrum.astype(np.complex64 if y.dtype == np.float32 else np.complex128)
@@ -134,7 +139,7 @@ def power_to_db(S: np.ndarray, ref=1.0, amin: float = 1e-10, top_db: float | Non
     """Power in decibels: ``10 log10(S / ref)``, floored ``top_db`` below the loudest value.
 
     Args:
-        S: power values (for example ``abs(stft) ** 2``), any shape.
+        S: power values (for example ``abs(stft) ** 2``; not complex), any shape.
         ref: the 0-dB reference: a number, or a function of ``S`` such as ``np.max``.
         amin: smallest power considered, to avoid ``log10(0)``.
         top_db: the floor, in dB below the maximum of the whole array (None: no floor).
@@ -145,10 +150,13 @@ def power_to_db(S: np.ndarray, ref=1.0, amin: float = 1e-10, top_db: float | Non
     Notebook: 02_stft_spectrogram.ipynb
     """
     S = np.asarray(S)
+    if np.iscomplexobj(S):
+        raise ValueError("power_to_db expects power, got complex values: pass np.abs(S) ** 2.")
     if amin <= 0:
         raise ValueError(f"amin must be positive, got {amin}.")
     reference = ref(S) if callable(ref) else ref
-    db = 10.0 * np.log10(np.maximum(amin, S)) - 10.0 * np.log10(np.maximum(amin, reference))
+    db = 10.0 * np.log10(np.maximum(amin, S))
+    db -= 10.0 * np.log10(np.maximum(amin, reference))  # in place: float32 power stays float32
     if top_db is not None:
         if top_db < 0:
             raise ValueError(f"top_db must be 0 or more, got {top_db}.")
@@ -186,6 +194,13 @@ def hz_to_mel(f, htk: bool = False):
 def mel_to_hz(m, htk: bool = False):
     """Mels to frequencies in Hz (the inverse of :func:`hz_to_mel`).
 
+    Args:
+        m: mel value or array of mel values.
+        htk: use the HTK formula's inverse ``700 (10 ** (m / 2595) - 1)``.
+
+    Returns:
+        Frequencies in Hz, the shape of ``m``.
+
     Notebook: 03_mfcc.ipynb
     """
     m = np.asarray(m, dtype=np.float64)
@@ -220,7 +235,7 @@ def mel_filterbank(sr: float, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
     fmax = sr / 2.0 if fmax is None else fmax
     if not 0 <= fmin < fmax <= sr / 2.0:
         raise ValueError(f"Need 0 <= fmin < fmax <= sr / 2, got fmin={fmin}, fmax={fmax}, sr={sr}.")
-    bins_hz = np.linspace(0, sr / 2.0, 1 + n_fft // 2)
+    bins_hz = np.fft.rfftfreq(n_fft, d=1.0 / sr)  # k * sr / n_fft: below sr / 2 for an odd n_fft
     edges_hz = mel_to_hz(np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), n_mels + 2))
     left, peak, right = edges_hz[:-2, None], edges_hz[1:-1, None], edges_hz[2:, None]
     rising = (bins_hz - left) / (peak - left)
@@ -261,8 +276,18 @@ def mel_spectrogram(y: np.ndarray, sr: float, n_fft: int = 2048, hop_length: int
                     n_mels: int = 128) -> np.ndarray:
     """The mel power spectrogram: the filterbank applied to ``abs(stft) ** 2``.
 
+    Frames are Hann-windowed and centred, as in :func:`stft`'s defaults and
+    ``librosa.feature.melspectrogram``.
+
+    Args:
+        y: ``(n_samples,)`` signal.
+        sr: sample rate in Hz.
+        n_fft: FFT length in samples.
+        hop_length: samples between frames.
+        n_mels: mel bands, see :func:`mel_filterbank`.
+
     Returns:
-        ``(n_mels, n_frames)`` power.
+        ``(n_mels, n_frames)`` power: each band's weighted sum of the bins' squared magnitudes.
 
     Notebook: 03_mfcc.ipynb
     """
@@ -288,6 +313,7 @@ def mfcc(y: np.ndarray, sr: float, n_mfcc: int = 13, n_fft: int = 2048, hop_leng
     Notebook: 03_mfcc.ipynb
     """
     if not 1 <= n_mfcc <= n_mels:
-        raise ValueError(f"n_mfcc must be between 1 and n_mels ({n_mels}), got {n_mfcc}.")
+        raise ValueError(f"n_mfcc must be between 1 and n_mels ({n_mels}), got {n_mfcc}: "
+                         "lower n_mfcc or raise n_mels.")
     log_mel = power_to_db(mel_spectrogram(y, sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels))
     return dct_ii(log_mel, n_out=n_mfcc, axis=0)

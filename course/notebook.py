@@ -24,3 +24,46 @@ def show_source(obj):
     from IPython.display import Code
 
     return Code(inspect.getsource(obj), language="python")
+
+
+def front_end_attached() -> bool:
+    """True when a Jupyter front end (JupyterLab, Notebook) started this kernel, so widgets
+    can be shown; False under nbval, nbconvert or plain Python.
+
+    Jupyter's server sets ``JPY_SESSION_NAME`` for the kernels it starts; set
+    ``COURSE_INTERACTIVE=1`` to force widgets elsewhere (for example in VS Code), or ``0`` to
+    force the static figures.
+
+    Notebook: 02_stft_spectrogram.ipynb
+    """
+    import os
+
+    forced = os.environ.get("COURSE_INTERACTIVE", "").strip()
+    if forced in {"0", "1"}:
+        return forced == "1"
+    return bool(os.environ.get("JPY_SESSION_NAME"))
+
+
+def explore(draw, static: list[dict], **controls):
+    """Sliders and menus that redraw a figure, or a few fixed settings without a front end.
+
+    Args:
+        draw: a function of keyword arguments that draws one figure.
+        static: two or three settings (keyword dicts) to draw when no front end is attached,
+            so an executed notebook still shows the idea.
+        **controls: ``ipywidgets.interact`` abbreviations, for example ``n_fft=[256, 1024, 4096]``
+            or ``hop_length=(64, 1024, 64)``.
+
+    Notebook: 02_stft_spectrogram.ipynb
+    """
+    if front_end_attached():
+        import ipywidgets
+
+        ipywidgets.interact(draw, **controls)
+        return
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    for setting in static:
+        display(draw(**setting))
+        plt.close("all")

@@ -370,15 +370,8 @@ def plot_gradient_norms(norms: dict[str, np.ndarray], title: str = ""):
 
     Notebook: 04_neural_network_basics.ipynb
     """
-    fig, ax = _axes(None, figsize=(10, 4))
-    for name, values in norms.items():
-        ax.semilogy(range(1, len(values) + 1), values, marker="o", label=name)
-    ax.set_xlabel("layer (1 = nearest the input)")
-    ax.set_ylabel("gradient norm (log scale)")
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    return fig
+    return plot_series(norms, xlabel="layer (1 = nearest the input)",
+                       ylabel="gradient norm (log scale)", title=title, logy=True, marker="o")
 
 
 def plot_ai_ml_dl():
@@ -525,7 +518,7 @@ def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8):
 
 
 def plot_series(series: dict[str, np.ndarray], xlabel: str, ylabel: str, title: str = "",
-                logy: bool = False):
+                logy: bool = False, marker: str | None = None):
     """Lines against their index (time step, layer, ...), one per entry.
 
     Args:
@@ -533,15 +526,16 @@ def plot_series(series: dict[str, np.ndarray], xlabel: str, ylabel: str, title: 
         xlabel, ylabel: axis labels with units.
         title: the axes' title.
         logy: logarithmic y axis.
+        marker: a marker for every point (for example "o" for a few points).
 
     Returns:
         The ``Figure``.
 
     Notebook: 08_rnn.ipynb
     """
-    fig, ax = _axes(None, figsize=(10, 3.8))
+    fig, ax = _axes(None, figsize=(10, 4))
     for label, values in series.items():
-        ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, label=label)
+        ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, marker=marker, label=label)
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
