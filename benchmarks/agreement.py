@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 def dsp_differences() -> dict[str, float]:
     import librosa
     import scipy.fft
+    from test_dsp import GRID, signal
 
     from course import dsp
-    from test_dsp import GRID, signal
 
     worst = {"stft (relative to max |STFT|)": 0.0, "power_to_db (dB)": 0.0,
              "mel_filterbank": 0.0, "mfcc": 0.0, "dct_ii": 0.0}
@@ -50,9 +50,10 @@ def dsp_differences() -> dict[str, float]:
 
 
 def scratch_differences() -> dict[str, float]:
+    from test_scratch import CONV_GRID, SEQ_GRID
+
     from course import scratch
     from course.models import import_keras
-    from test_scratch import CONV_GRID, SEQ_GRID
 
     keras = import_keras()
     rng = np.random.default_rng(0)

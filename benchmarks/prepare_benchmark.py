@@ -68,13 +68,13 @@ def notes_load(json_path: Path):
 
 
 def course_prepare(dataset: Path, npz_path: Path) -> None:
-    from course.dataset import prepare
+    from course.features import prepare
 
     prepare(str(dataset), out=npz_path, cache=False, progress=False)
 
 
 def course_load(npz_path: Path):
-    from course.dataset import load_features
+    from course.features import load_features
 
     f = load_features(npz_path)
     return f.mfcc, f.labels
@@ -92,7 +92,7 @@ def run_phase(phase: str, dataset: Path, out: Path) -> None:
     import librosa  # noqa: F401
     import numpy  # noqa: F401
 
-    import course.dataset  # noqa: F401
+    import course.features  # noqa: F401
 
     start = time.perf_counter()
     if phase == "notes":

@@ -35,9 +35,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     os.environ.setdefault("TQDM_DISABLE", "1")
-    from course.dataset import prepare
+    from course.experiments import compare
+    from course.features import prepare
     from course.sample import make_sample
-    from course.training import compare, results_table
 
     workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="course-bench-"))
     data = workdir / "gtzan_size_sample"
@@ -53,8 +53,9 @@ def main(argv=None) -> int:
 
         models = [m for m in args.models.split(",") if m]
         start = time.perf_counter()
-        results, split = compare(features, models, protocol="notes", seed=0, epochs=args.epochs,
-                                 progress=False)
+        comparison = compare(features, models, protocol="notes", seeds=[0], epochs=args.epochs,
+                             progress=False)
+        split = comparison.splits[0]
         figures[f"compare ({', '.join(models)}; {args.epochs} epochs, one seed)"] = time.perf_counter() - start
     finally:
         if not args.keep and not args.dir:
@@ -72,7 +73,7 @@ def main(argv=None) -> int:
         print(f"| {step} | {seconds:.0f} |")
     print(f"| prepare throughput | {n_tracks / figures['prepare (MFCC features)']:.1f} tracks/s |")
     print()
-    print(results_table(results))
+    print(comparison.table())
     print()
     print("Synthetic data: the accuracies are not GTZAN results; the times are the point.")
     print("Repeat with: python benchmarks/scale_benchmark.py " + " ".join(sys.argv[1:]))

@@ -1,17 +1,21 @@
 """Deep Learning for Audio with Python: the package behind the course notebooks.
 
-Modules, bottom layer first (each imports only from the layers below it):
+One module per job, in floors from the from-scratch teaching code to the command line; a module
+imports only the modules below it. ``ARCHITECTURE.md`` in the repository lists them all:
 
-- ``settings``: constants, feature and training parameters, smoke or full run size.
-- ``audio``: loading any audio file as mono float32 at 22050 Hz.
-- ``sample``: the synthetic, GTZAN-shaped sample dataset.
-- ``dataset``: finding a dataset, segmenting, MFCC features, the cache, splits.
-- ``models``: the Keras model builders (defaults are the notes' models).
-- ``training``: seeding, fitting and evaluating.
-- ``plots``: the figures.
-- ``__main__``: the command line, ``python -m course``.
+- ``errors``, ``settings``: the ``CourseError`` family and argument checks; constants.
+- ``dsp``, ``scratch``: signals and layers from scratch in numpy, tested against librosa and Keras.
+- ``plots``, ``learning_plots``: the figures, in one style.
+- ``audio``, ``recipes``, ``synth``, ``sample``, ``data``: reading audio, the synthetic sample,
+  finding a dataset and listing its tracks.
+- ``features``, ``splits``, ``augment``: MFCCs and their cache; splits; augmentation.
+- ``models``, ``training``, ``evaluation``, ``probes``: Keras builders; fitting; song-level
+  evaluation and statistics; instruments for single notebooks.
+- ``experiments``: the model comparison behind ``python -m course compare`` and notebook 10.
+- ``environment``, ``notebook``, ``__main__``: the environment check, notebook helpers, the
+  command line.
 
-Importing ``course`` is cheap: TensorFlow is only imported by ``models`` and ``training``.
+Importing ``course`` is cheap: TensorFlow is imported only when a model is built or trained.
 """
 
 import os as _os

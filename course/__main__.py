@@ -4,34 +4,30 @@
 - ``sample``: generate the synthetic sample (also made on first use).
 - ``prepare``: MFCC features of a dataset into a compressed ``.npz``.
 - ``baseline``: the traditional ML baseline (MFCC statistics into logistic regression).
-- ``compare``: train the feed-forward network, the CNN and the LSTM on one split and compare.
+- ``compare``: train the feed-forward network, the CNN and the LSTM and compare them.
 
-A user's mistake (a missing path, a folder without genre folders, a bad argument) prints one
-line that says what to do and exits with status 2, without a traceback. Commands that train no
-model do not import TensorFlow.
-
-Notebook: 00_start_here.ipynb
+Each sub-command is one function that parses nothing and computes nothing of its own: it calls
+the package and prints. Options that name an output have one meaning each: ``--out-dir`` is
+always a folder, ``--out-file`` always a file. A user's mistake (a
+:class:`course.errors.CourseError`) prints one line that says what to do and exits with status
+2; any other exception is a bug and shows its traceback. Commands that train no model do not
+import TensorFlow.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
-import time
-from dataclasses import asdict
-from pathlib import Path
 
-import numpy as np
-
+from .errors import CourseError
 from .settings import RESULTS_DIR, FeatureParams, TrainParams
-
-USER_ERRORS = (FileNotFoundError, NotADirectoryError, ValueError)
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text}")
     return value
@@ -61,17 +57,12 @@ def _add_features(p: argparse.ArgumentParser) -> None:
     g.add_argument("--n-mels", type=_positive_int, default=d.n_mels, help="mel bands")
     g.add_argument("--no-cache", action="store_true", help="recompute even if cached")
     g.add_argument("--jobs", type=_positive_int, default=None,
-                   help="worker processes (default: the cores available)")
-
-
-def _feature_params(args) -> FeatureParams:
-    return FeatureParams(sample_rate=args.sr, track_duration=args.duration,
-                         segments_per_track=args.segments, n_mfcc=args.n_mfcc, n_fft=args.n_fft,
-                         hop_length=args.hop_length, n_mels=args.n_mels)
+                   help="threads across tracks (default: the cores available)")
 
 
 def parser() -> argparse.ArgumentParser:
-    """The ``python -m course`` argument parser."""
+    """The ``python -m course`` argument parser; each sub-command sets its function as
+    ``func``."""
     ap = argparse.ArgumentParser(prog="python -m course",
                                  description="Deep Learning for Audio with Python: the course's "
                                              "command line.")
@@ -79,27 +70,32 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="report versions, GPU or CPU, and the dataset found")
     p.add_argument("--data", metavar="PATH", default=None, help="dataset folder to check")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("sample", help="generate the synthetic sample dataset")
-    p.add_argument("--out", metavar="DIR", default=None,
-                   help="where to write it (default: data/sample)")
+    p.add_argument("--out-dir", metavar="DIR", default=None,
+                   help="folder to write it to (default: data/sample)")
     p.add_argument("--tracks-per-genre", type=_positive_int, default=None, metavar="N")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--force", action="store_true", help="rebuild even if it exists")
+    p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("prepare", help="compute MFCC features into a .npz file")
     _add_data(p)
-    p.add_argument("--out", metavar="FILE.npz", default=None,
-                   help="output file (default: only the cache in data/cache/)")
+    p.add_argument("--out-file", metavar="FILE.npz", default=None,
+                   help="also write the features to this file (default: only the cache in "
+                        "data/cache/)")
     _add_features(p)
+    p.set_defaults(func=cmd_prepare)
 
     p = sub.add_parser("baseline", help="score the traditional ML baseline on a dataset")
     _add_data(p)
     p.add_argument("--seed", type=int, default=0)
     _add_features(p)
+    p.set_defaults(func=cmd_baseline)
 
     t = TrainParams()
-    p = sub.add_parser("compare", help="train and compare the models on one split")
+    p = sub.add_parser("compare", help="train and compare the models")
     _add_data(p)
     p.add_argument("--models", default="mlp,cnn,lstm",
                    help="comma-separated models from mlp, cnn, lstm, gru, rnn (default: %(default)s)")
@@ -109,21 +105,43 @@ def parser() -> argparse.ArgumentParser:
                    help="seed of a single run (ignored with --seeds)")
     p.add_argument("--seeds", type=_positive_int, default=None, metavar="N",
                    help="repeat with seeds 0..N-1 and report mean and spread")
-    p.add_argument("--split-file", metavar="FILE", default=None,
+    p.add_argument("--split-file", metavar="PATH", default=None,
                    help="published train/validation/test lists (a folder of train*.txt, "
                         "valid*.txt, test*.txt, or a file of '<side> <track>' lines); "
                         "replaces --protocol's split")
     p.add_argument("--epochs", type=_positive_int, default=t.epochs)
     p.add_argument("--batch-size", type=_positive_int, default=t.batch_size)
     p.add_argument("--learning-rate", type=float, default=t.learning_rate)
-    p.add_argument("--out", metavar="DIR", default=None,
-                   help=f"output folder (default: {RESULTS_DIR.name}/compare)")
+    p.add_argument("--out-dir", metavar="DIR", default=None,
+                   help=f"folder for the results (default: {RESULTS_DIR.name}/compare)")
     _add_features(p)
+    p.set_defaults(func=cmd_compare)
     return ap
 
 
+def _feature_params(args) -> FeatureParams:
+    return FeatureParams(sample_rate=args.sr, track_duration=args.duration,
+                         segments_per_track=args.segments, n_mfcc=args.n_mfcc, n_fft=args.n_fft,
+                         hop_length=args.hop_length, n_mels=args.n_mels)
+
+
+def _features(args, out_file=None):
+    """Find the data, prepare its features, and print what was found."""
+    from .data import resolve_data
+    from .features import prepare
+
+    source = resolve_data(args.data)
+    print(f"Data: {source.describe()}")
+    feats = prepare(source, params=_feature_params(args), out=out_file,
+                    tracks_per_genre=args.tracks_per_genre, cache=not args.no_cache,
+                    jobs=args.jobs)
+    print(feats.summary())
+    return feats, source
+
+
 def cmd_check(args) -> int:
-    from .check import format_report, report
+    """``check``: the environment report; exit 1 when something needs fixing."""
+    from .environment import format_report, report
 
     items = report(args.data)
     print("Deep Learning for Audio with Python: environment check")
@@ -132,40 +150,31 @@ def cmd_check(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from .sample import DEFAULT_SEED, DEFAULT_TRACKS_PER_GENRE, SAMPLE_DIR, make_sample
-    from .dataset import display_path
+    """``sample``: write the synthetic sample."""
+    from .data import display_path
+    from .sample import DEFAULT_TRACKS_PER_GENRE, SAMPLE_DIR, make_sample
+    from .synth import DEFAULT_SEED
 
-    out = make_sample(args.out or SAMPLE_DIR,
+    out = make_sample(args.out_dir or SAMPLE_DIR,
                       tracks_per_genre=args.tracks_per_genre or DEFAULT_TRACKS_PER_GENRE,
                       seed=DEFAULT_SEED if args.seed is None else args.seed, force=args.force)
     print(f"Synthetic sample ready in {display_path(out)}")
     return 0
 
 
-def _features(args):
-    from .dataset import prepare, resolve_data
-
-    source = resolve_data(args.data)
-    print(f"Data: {source.describe()}")
-    feats = prepare(source, params=_feature_params(args), out=getattr(args, "out_file", None),
-                    tracks_per_genre=args.tracks_per_genre, cache=not args.no_cache,
-                    jobs=args.jobs)
-    print(feats.summary())
-    return feats, source
-
-
 def cmd_prepare(args) -> int:
-    from .dataset import display_path
+    """``prepare``: features into the cache, and into ``--out-file`` if given."""
+    from .data import display_path
 
-    args.out_file = args.out
-    _features(args)
-    if args.out:
-        print(f"Wrote {display_path(args.out)}")
+    _features(args, out_file=args.out_file)
+    if args.out_file:
+        print(f"Wrote {display_path(args.out_file)}")
     return 0
 
 
 def cmd_baseline(args) -> int:
-    from .training import baseline_accuracy
+    """``baseline``: the traditional pipeline's cross-validated accuracy."""
+    from .evaluation import baseline_accuracy
 
     feats, _ = _features(args)
     mean, std = baseline_accuracy(feats, seed=args.seed)
@@ -176,38 +185,29 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_compare(args) -> int:
+    """``compare``: train the models, print the table, write the results folder."""
+    from .errors import check_choice, check_positive
     from .models import BUILDERS
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]
-    unknown = [m for m in models if m not in BUILDERS]
-    if unknown or not models:
-        raise ValueError(f"Unknown model(s) {', '.join(unknown) or '(none given)'}; "
-                         f"choose from {', '.join(BUILDERS)}.")
-    if not args.learning_rate > 0:
-        raise ValueError(f"--learning-rate must be positive, got {args.learning_rate}.")
+    for name in models or [""]:  # wrong names and rates fail before any work is done
+        check_choice("model", name, BUILDERS)
+    check_positive(**{"--learning-rate": args.learning_rate})
     lists = None
     if args.split_file:
-        from .dataset import read_split_lists
+        from .splits import read_split_lists
 
-        lists = read_split_lists(args.split_file)  # a bad file fails before any work
-    out = Path(args.out) if args.out else RESULTS_DIR / "compare"
+        lists = read_split_lists(args.split_file)
+    out = args.out_dir or RESULTS_DIR / "compare"
     feats, source = _features(args)
 
-    import matplotlib
+    from .data import display_path
+    from .experiments import compare
+    from .splits import split_from_lists
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    from .check import versions
-    from .dataset import display_path, split_from_lists
-    from .plots import plot_confusion, plot_history
-    from .training import (compare, make_split, paired_table, paired_tests, results_table,
-                           song_correct)
-
-    split, protocol, report = None, args.protocol, None
+    split, report = None, None
     if lists is not None:
         split, report = split_from_lists(feats.track, lists)
-        protocol = "split-file"
         print(f"Split from {args.split_file}: {len(report['missing'])} listed track(s) not in "
               f"the data, {report['unlisted']} track(s) of the data in no list")
         for name in report["missing"][:20]:
@@ -215,78 +215,31 @@ def cmd_compare(args) -> int:
         if len(report["missing"]) > 20:
             print(f"  ... and {len(report['missing']) - 20} more")
     seeds = list(range(args.seeds)) if args.seeds else [args.seed]
+    protocol = "split-file" if split is not None else args.protocol
     print(f"Training {', '.join(models)}: protocol {protocol}, seed(s) {', '.join(map(str, seeds))}, "
           f"{args.epochs} epochs, batch {args.batch_size}, Adam {args.learning_rate:g}")
-    start = time.perf_counter()
-    results = []
-    for seed in seeds:  # each seed: its own split (unless fixed by lists) and initial weights
-        results += compare(feats, models, protocol=args.protocol, seed=seed, split=split,
-                           epochs=args.epochs, batch_size=args.batch_size,
-                           learning_rate=args.learning_rate)[0]
-    out.mkdir(parents=True, exist_ok=True)
-    for r in results:
-        fig = plot_history(r.history, title=f"{r.model}, seed {r.seed}: training history")
-        fig.savefig(out / f"history_{r.model}_seed{r.seed}.png")
-        plt.close(fig)
-    for name in models:
-        truth, predicted = [], []
-        for r in (r for r in results if r.model == name):
-            _, labels, pred = song_correct(r, feats)
-            truth.append(labels)
-            predicted.append(pred)
-        fig = plot_confusion(np.concatenate(truth), np.concatenate(predicted), list(feats.mapping),
-                             title=f"{name}: test songs" + (f", {len(seeds)} seeds" if len(seeds) > 1 else ""))
-        fig.savefig(out / f"confusion_{name}.png")
-        plt.close(fig)
-    table = results_table(results)
-    pairs = paired_tests(results, feats) if len(models) > 1 else []
-    note = ("Synthetic sample: these numbers are not GTZAN results." if feats.synthetic
-            else f"Data: {source.describe()}")
-    text = f"{table}\n\n" + (f"Paired McNemar tests on the test songs:\n\n{paired_table(pairs)}\n\n"
-                             if pairs else "") + f"{note}\n"
-    (out / "results.md").write_text(text)
-    with open(out / "results.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["model", "seed", "protocol", "parameters", "segment_accuracy", "song_accuracy_mean",
-                    "song_accuracy_vote", "test_loss", "train_seconds", "epochs"])
-        for r in results:
-            w.writerow([r.model, r.seed, protocol, r.parameters, f"{r.test_accuracy:.4f}",
-                        f"{r.song_accuracy_mean:.4f}", f"{r.song_accuracy_vote:.4f}",
-                        f"{r.test_loss:.4f}", f"{r.train_seconds:.2f}", r.epochs])
-    first = split if split is not None else make_split(feats, args.protocol, seeds[0])
-    settings = {"command": "python -m course " + " ".join(sys.argv[1:]),
-                "protocol": protocol, "models": models, "seeds": seeds,
-                "epochs": args.epochs, "batch_size": args.batch_size,
-                "learning_rate": args.learning_rate, "features": asdict(feats.params),
-                "data": source.describe(), "synthetic": feats.synthetic,
-                "split_file": args.split_file, "split_report": report,
-                "segments_first_seed": {"train": len(first.train),
-                                        "validation": len(first.validation),
-                                        "test": len(first.test)},
-                "leaked_test_segments_first_seed": first.leaked_test_segments(feats.track),
-                "skipped_files": feats.skipped, "versions": versions(),
-                "seconds": round(time.perf_counter() - start, 1)}
-    (out / "settings.json").write_text(json.dumps(settings, indent=2) + "\n")
+    result = compare(feats, models, protocol=args.protocol, seeds=seeds, split=split,
+                     epochs=args.epochs, batch_size=args.batch_size,
+                     learning_rate=args.learning_rate)
+    result.write(out, data=source.describe(), command="python -m course " + " ".join(sys.argv[1:]),
+                 split_file=args.split_file, split_report=report)
+    first = result.splits[seeds[0]]
     print()
-    print(text)
+    print(result.report(source.describe()))
     print(f"Split ({protocol}, first seed): {len(first.train)} train / {len(first.validation)} "
-          f"validation / {len(first.test)} test segments; "
-          f"{settings['leaked_test_segments_first_seed']} test segments share a track with training.")
-    print(f"Wrote results.md, results.csv, settings.json, history and confusion figures to "
+          f"validation / {len(first.test)} test segments; {result.leaked_test_segments()} test "
+          "segments share a track with training.")
+    print("Wrote results.md, results.csv, settings.json, history and confusion figures to "
           f"{display_path(out)}")
     return 0
-
-
-COMMANDS = {"check": cmd_check, "sample": cmd_sample, "prepare": cmd_prepare,
-            "baseline": cmd_baseline, "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for a user's mistake)."""
     args = parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except USER_ERRORS as exc:
+        return args.func(args)
+    except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -16,16 +16,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from .errors import AudioError, ParameterError, PathNotFoundError
 from .settings import SAMPLE_RATE
-
-
-class AudioError(ValueError):
-    """A file that cannot be used as audio. ``path`` and ``reason`` say which and why."""
-
-    def __init__(self, path: str | Path, reason: str):
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
 
 
 def load_audio(
@@ -48,16 +40,17 @@ def load_audio(
         ``(n_samples,)`` float32 samples in [-1, 1] at ``sr`` Hz.
 
     Raises:
-        FileNotFoundError: the path does not exist.
+        PathNotFoundError: the path does not exist.
         AudioError: the file is not readable audio or holds no samples.
 
-    Notebook: 00_start_here.ipynb
+    Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
+        03_mfcc.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"No such audio file: {path}")
+        raise PathNotFoundError(f"No such audio file: {path}")
     if sr <= 0:
-        raise ValueError(f"sr must be a positive sample rate in Hz, got {sr!r}.")
+        raise ParameterError(f"sr must be a positive sample rate in Hz, got {sr!r}.")
     if path.suffix.lower() == ".mp3" and "MP3" not in sf.available_formats():
         raise AudioError(path, "this soundfile/libsndfile build cannot read MP3 (libsndfile 1.1 "
                                "and newer can: python -m pip install -U soundfile), or convert "
@@ -99,7 +92,8 @@ def players(clips: dict[str, np.ndarray], sr: int = SAMPLE_RATE, columns: int = 
     Returns:
         An ``IPython.display.HTML`` object (displayed when it is a cell's last value).
 
-    Notebook: 00_start_here.ipynb
+    Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
+        03_mfcc.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb
     """
     from html import escape
 

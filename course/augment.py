@@ -16,9 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import AudioError, load_audio
-from .dataset import DataSource, Features, Split, segment_mfcc
+from .audio import load_audio
+from .data import DataSource
+from .errors import (
+    AudioError,
+    ParameterError,
+    PathNotFoundError,
+    check_choice,
+    check_signal,
+)
+from .features import Features, segment_mfcc
 from .settings import show_progress
+from .splits import Split
 
 
 def pitch_shift(y: np.ndarray, sr: int, n_steps: float) -> np.ndarray:
@@ -31,12 +40,10 @@ def pitch_shift(y: np.ndarray, sr: int, n_steps: float) -> np.ndarray:
 
     Returns:
         ``(n_samples,)`` float32, the same length as ``y``.
-
-    Notebook: 05_overfitting.ipynb
     """
     import librosa
 
-    _check_audio(y)
+    check_signal(y)
     return librosa.effects.pitch_shift(y=np.asarray(y, np.float32), sr=sr,
                                        n_steps=float(n_steps)).astype(np.float32)
 
@@ -50,14 +57,12 @@ def time_stretch(y: np.ndarray, rate: float) -> np.ndarray:
 
     Returns:
         ``(round(n_samples / rate),)`` float32.
-
-    Notebook: 05_overfitting.ipynb
     """
     import librosa
 
-    _check_audio(y)
+    check_signal(y)
     if not rate > 0:
-        raise ValueError(f"rate must be positive (1.0 keeps the speed), got {rate}.")
+        raise ParameterError(f"rate must be positive (1.0 keeps the speed), got {rate}.")
     return librosa.effects.time_stretch(y=np.asarray(y, np.float32), rate=float(rate)).astype(np.float32)
 
 
@@ -77,10 +82,8 @@ def add_noise(y: np.ndarray, snr_db: float, seed: int | None = None,
 
     Returns:
         ``(n_samples,)`` float32.
-
-    Notebook: 05_overfitting.ipynb
     """
-    _check_audio(y)
+    check_signal(y)
     y = np.asarray(y, np.float64)
     rng = np.random.default_rng(seed)
     if noise is None:
@@ -88,30 +91,22 @@ def add_noise(y: np.ndarray, snr_db: float, seed: int | None = None,
     else:
         noise = np.asarray(noise, np.float64)
         if noise.ndim != 1 or len(noise) == 0 or not np.any(noise):
-            raise ValueError("noise must be a non-silent 1-D array of samples.")
+            raise ParameterError("noise must be a non-silent 1-D array of samples.")
         start = int(rng.integers(len(noise)))
         n = np.resize(np.roll(noise, -start), len(y))
     signal_power = np.mean(y ** 2)
     if signal_power == 0:
-        raise ValueError("y is silent: a signal-to-noise ratio is undefined for silence.")
+        raise ParameterError("y is silent: a signal-to-noise ratio is undefined for silence.")
     n *= np.sqrt(signal_power / np.mean(n ** 2) / 10 ** (snr_db / 10))
     return (y + n).astype(np.float32)
 
 
 def snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     """The signal-to-noise ratio in dB of ``noisy`` against ``clean``.
-
-    Notebook: 05_overfitting.ipynb
     """
     clean = np.asarray(clean, np.float64)
     noise = np.asarray(noisy, np.float64) - clean
     return float(10 * np.log10(np.mean(clean ** 2) / np.mean(noise ** 2)))
-
-
-def _check_audio(y) -> None:
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) == 0:
-        raise ValueError(f"y must be mono audio shaped (n_samples,), got shape {y.shape}.")
 
 
 #: The transforms :func:`augmented_features` knows, with the ranges each draws from.
@@ -130,16 +125,15 @@ def augment(y: np.ndarray, sr: int, transform: str, rng: np.random.Generator) ->
 
     Notebook: 05_overfitting.ipynb
     """
+    check_choice("transform", transform, TRANSFORMS)
     if transform == "pitch":
         steps = float(rng.uniform(-2, 2))
         return pitch_shift(y, sr, steps), f"pitch {steps:+.1f} st"
     if transform == "stretch":
         rate = float(rng.uniform(0.85, 1.15))
         return time_stretch(y, rate), f"stretch x{rate:.2f}"
-    if transform == "noise":
-        snr = float(rng.uniform(10, 30))
-        return add_noise(y, snr, seed=int(rng.integers(2**31))), f"noise {snr:.0f} dB"
-    raise ValueError(f"Unknown transform {transform!r}; choose from {', '.join(TRANSFORMS)}.")
+    snr = float(rng.uniform(10, 30))  # "noise"
+    return add_noise(y, snr, seed=int(rng.integers(2**31))), f"noise {snr:.0f} dB"
 
 
 def augmented_features(features: Features, split: Split, source: DataSource | str | Path,
@@ -168,15 +162,14 @@ def augmented_features(features: Features, split: Split, source: DataSource | st
     """
     from tqdm.auto import tqdm
 
-    unknown = [t for t in transforms if t not in TRANSFORMS]
-    if unknown:
-        raise ValueError(f"Unknown transform(s) {unknown}; choose from {', '.join(TRANSFORMS)}.")
+    for transform in transforms:
+        check_choice("transform", transform, TRANSFORMS)
     root = Path(source.root if isinstance(source, DataSource) else source)
     params = features.params
     train_tracks = sorted(set(features.track[split.train].tolist()))
     held_out = set(features.track[split.validation].tolist()) | set(features.track[split.test].tolist())
     if held_out & set(train_tracks):
-        raise ValueError("The split puts tracks on both sides; augment only with a track-level split.")
+        raise ParameterError("The split puts tracks on both sides; augment only with a track-level split.")
     label_of = dict(zip(features.track.tolist(), features.labels.tolist()))
     rng = np.random.default_rng(seed)
     mfccs, labels, names, skipped = [], [], [], []
@@ -184,7 +177,7 @@ def augmented_features(features: Features, split: Split, source: DataSource | st
                     disable=not show_progress(progress)):
         try:
             y = load_audio(root / name, sr=params.sample_rate, duration=params.track_duration)
-        except (AudioError, FileNotFoundError) as exc:
+        except (AudioError, PathNotFoundError) as exc:
             skipped.append((name, str(exc)))
             continue
         for transform in transforms:

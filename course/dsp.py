@@ -14,18 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _as_signal(y) -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) == 0:
-        raise ValueError(f"y must be a mono signal shaped (n_samples,), got shape {y.shape}.")
-    return y
-
-
-def _positive(**values) -> None:
-    for name, value in values.items():
-        if not (isinstance(value, (int, np.integer)) and value > 0):
-            raise ValueError(f"{name} must be a positive whole number of samples, got {value!r}.")
+from .errors import ParameterError, check_positive, check_signal
 
 
 def magnitude_spectrum(y: np.ndarray, sr: float) -> tuple[np.ndarray, np.ndarray]:
@@ -43,11 +32,11 @@ def magnitude_spectrum(y: np.ndarray, sr: float) -> tuple[np.ndarray, np.ndarray
     Returns:
         ``(freqs_hz, magnitudes)``, both ``(n_samples // 2 + 1,)``.
 
-    Notebook: 01_waveform_and_fourier.ipynb
+    Notebook: 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb
     """
-    y = _as_signal(y)
+    y = check_signal(y)
     if not sr > 0:
-        raise ValueError(f"sr must be a positive sample rate in Hz, got {sr!r}.")
+        raise ParameterError(f"sr must be a positive sample rate in Hz, got {sr!r}.")
     n = len(y)
     magnitudes = np.abs(np.fft.rfft(y)) * 2.0 / n
     magnitudes[0] /= 2.0
@@ -71,10 +60,10 @@ def frame(y: np.ndarray, frame_length: int, hop_length: int) -> np.ndarray:
 
     Notebook: 02_stft_spectrogram.ipynb
     """
-    y = _as_signal(y)
-    _positive(frame_length=frame_length, hop_length=hop_length)
+    y = check_signal(y)
+    check_positive(integer=True, unit="samples", frame_length=frame_length, hop_length=hop_length)
     if len(y) < frame_length:
-        raise ValueError(f"A signal of {len(y)} samples is shorter than one frame of "
+        raise ParameterError(f"A signal of {len(y)} samples is shorter than one frame of "
                          f"{frame_length}: use a shorter frame_length or pad the signal.")
     windows = np.lib.stride_tricks.sliding_window_view(y, frame_length)  # every start
     return windows[::hop_length].T
@@ -92,7 +81,7 @@ def get_window(name: str, n: int) -> np.ndarray:
 
     Notebook: 02_stft_spectrogram.ipynb
     """
-    _positive(n=n)
+    check_positive(integer=True, unit="samples", n=n)
     phase = 2 * np.pi * np.arange(n) / n  # periodic: the cycle would close at sample n
     if name == "hann":
         return 0.5 - 0.5 * np.cos(phase)
@@ -100,7 +89,7 @@ def get_window(name: str, n: int) -> np.ndarray:
         return 0.54 - 0.46 * np.cos(phase)
     if name in ("rectangular", "boxcar", "ones"):
         return np.ones(n)
-    raise ValueError(f"Unknown window {name!r}; choose 'hann', 'hamming' or 'rectangular'.")
+    raise ParameterError(f"Unknown window {name!r}; choose 'hann', 'hamming' or 'rectangular'.")
 
 
 def stft(y: np.ndarray, n_fft: int = 2048, hop_length: int = 512, window: str = "hann",
@@ -121,14 +110,14 @@ def stft(y: np.ndarray, n_fft: int = 2048, hop_length: int = 512, window: str = 
         ``(1 + n_fft // 2, n_frames)`` complex (complex64 for float32 input); with centring,
         ``n_frames = 1 + n_samples // hop_length``.
 
-    Notebook: 02_stft_spectrogram.ipynb
+    Notebook: 02_stft_spectrogram.ipynb, 03_mfcc.ipynb, 06_cnn.ipynb
     """
-    y = _as_signal(y)
-    _positive(n_fft=n_fft, hop_length=hop_length)
+    y = check_signal(y)
+    check_positive(integer=True, unit="samples", n_fft=n_fft, hop_length=hop_length)
     if center:
         y = np.pad(y, n_fft // 2)
     elif len(y) < n_fft:
-        raise ValueError(f"A signal of {len(y)} samples is shorter than n_fft={n_fft}: "
+        raise ParameterError(f"A signal of {len(y)} samples is shorter than n_fft={n_fft}: "
                          "use a smaller n_fft, or center=True to pad it.")
     frames = frame(y, n_fft, hop_length) * get_window(window, n_fft)[:, None]
     spectrum = np.fft.rfft(frames, axis=0)
@@ -147,19 +136,19 @@ def power_to_db(S: np.ndarray, ref=1.0, amin: float = 1e-10, top_db: float | Non
     Returns:
         dB values, the shape of ``S``.
 
-    Notebook: 02_stft_spectrogram.ipynb
+    Notebook: 02_stft_spectrogram.ipynb, 03_mfcc.ipynb, 06_cnn.ipynb
     """
     S = np.asarray(S)
     if np.iscomplexobj(S):
-        raise ValueError("power_to_db expects power, got complex values: pass np.abs(S) ** 2.")
+        raise ParameterError("power_to_db expects power, got complex values: pass np.abs(S) ** 2.")
     if amin <= 0:
-        raise ValueError(f"amin must be positive, got {amin}.")
+        raise ParameterError(f"amin must be positive, got {amin}.")
     reference = ref(S) if callable(ref) else ref
     db = 10.0 * np.log10(np.maximum(amin, S))
     db -= 10.0 * np.log10(np.maximum(amin, reference))  # in place: float32 power stays float32
     if top_db is not None:
         if top_db < 0:
-            raise ValueError(f"top_db must be 0 or more, got {top_db}.")
+            raise ParameterError(f"top_db must be 0 or more, got {top_db}.")
         db = np.maximum(db, db.max() - top_db)
     return db
 
@@ -200,8 +189,6 @@ def mel_to_hz(m, htk: bool = False):
 
     Returns:
         Frequencies in Hz, the shape of ``m``.
-
-    Notebook: 03_mfcc.ipynb
     """
     m = np.asarray(m, dtype=np.float64)
     if htk:
@@ -231,10 +218,11 @@ def mel_filterbank(sr: float, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
 
     Notebook: 03_mfcc.ipynb
     """
-    _positive(n_fft=n_fft, n_mels=n_mels)
+    check_positive(integer=True, unit="samples", n_fft=n_fft)
+    check_positive(integer=True, n_mels=n_mels)
     fmax = sr / 2.0 if fmax is None else fmax
     if not 0 <= fmin < fmax <= sr / 2.0:
-        raise ValueError(f"Need 0 <= fmin < fmax <= sr / 2, got fmin={fmin}, fmax={fmax}, sr={sr}.")
+        raise ParameterError(f"Need 0 <= fmin < fmax <= sr / 2, got fmin={fmin}, fmax={fmax}, sr={sr}.")
     bins_hz = np.fft.rfftfreq(n_fft, d=1.0 / sr)  # k * sr / n_fft: below sr / 2 for an odd n_fft
     edges_hz = mel_to_hz(np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), n_mels + 2))
     left, peak, right = edges_hz[:-2, None], edges_hz[1:-1, None], edges_hz[2:, None]
@@ -265,7 +253,7 @@ def dct_ii(x: np.ndarray, n_out: int | None = None, axis: int = 0) -> np.ndarray
     n = x.shape[0]
     n_out = n if n_out is None else n_out
     if not 1 <= n_out <= n:
-        raise ValueError(f"n_out must be between 1 and {n}, got {n_out}.")
+        raise ParameterError(f"n_out must be between 1 and {n}, got {n_out}.")
     k = np.arange(n_out)[:, None]
     basis = np.cos(np.pi * k * (2 * np.arange(n)[None, :] + 1) / (2 * n))
     basis *= np.where(k == 0, np.sqrt(1.0 / n), np.sqrt(2.0 / n))
@@ -288,8 +276,6 @@ def mel_spectrogram(y: np.ndarray, sr: float, n_fft: int = 2048, hop_length: int
 
     Returns:
         ``(n_mels, n_frames)`` power: each band's weighted sum of the bins' squared magnitudes.
-
-    Notebook: 03_mfcc.ipynb
     """
     power = np.abs(stft(y, n_fft=n_fft, hop_length=hop_length)) ** 2
     return mel_filterbank(sr, n_fft, n_mels=n_mels) @ power
@@ -310,10 +296,10 @@ def mfcc(y: np.ndarray, sr: float, n_mfcc: int = 13, n_fft: int = 2048, hop_leng
     Returns:
         ``(n_mfcc, n_frames)``, as ``librosa.feature.mfcc``; transpose for time-major features.
 
-    Notebook: 03_mfcc.ipynb
+    Notebook: 03_mfcc.ipynb, 07_cnn_on_mfcc.ipynb
     """
     if not 1 <= n_mfcc <= n_mels:
-        raise ValueError(f"n_mfcc must be between 1 and n_mels ({n_mels}), got {n_mfcc}: "
+        raise ParameterError(f"n_mfcc must be between 1 and n_mels ({n_mels}), got {n_mfcc}: "
                          "lower n_mfcc or raise n_mels.")
     log_mel = power_to_db(mel_spectrogram(y, sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels))
     return dct_ii(log_mel, n_out=n_mfcc, axis=0)

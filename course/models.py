@@ -16,6 +16,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .errors import ParameterError, check_at_least, check_choice, check_fraction
+
 
 @contextlib.contextmanager
 def _quiet_native_stderr():
@@ -46,7 +48,8 @@ def import_keras():
     Returns:
         The ``keras`` module.
 
-    Notebook: 00_start_here.ipynb
+    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb,
+        07_cnn_on_mfcc.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
     """
     if "keras" in sys.modules and "tensorflow" in sys.modules:
         return sys.modules["keras"]
@@ -68,26 +71,15 @@ def _pair(v):
 def _check_shape(input_shape) -> tuple[int, ...]:
     shape = tuple(int(d) for d in input_shape)
     if len(shape) not in (2, 3) or any(d <= 0 for d in shape) or (len(shape) == 3 and shape[2] != 1):
-        raise ValueError(
+        raise ParameterError(
             f"input_shape must be (frames, coefficients) or (frames, coefficients, 1) with "
             f"positive sizes, got {input_shape!r}. For the notes' MFCC segments use (130, 13)."
         )
     return shape
 
 
-def _check_classes(n_classes: int) -> None:
-    if int(n_classes) < 2:
-        raise ValueError(f"n_classes must be at least 2, got {n_classes}.")
-
-
-def _check_rate(dropout: float) -> None:
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
-
-
 def _regularizer(keras, l1: float, l2: float):
-    if l1 < 0 or l2 < 0:
-        raise ValueError(f"l1 and l2 must be 0 or more, got l1={l1}, l2={l2}.")
+    check_at_least(0, l1=l1, l2=l2)
     if l1 and l2:
         return keras.regularizers.L1L2(l1=l1, l2=l2)
     if l2:
@@ -123,12 +115,12 @@ def build_mlp(
         An uncompiled ``keras.Model``; with the defaults and input (130, 13) it has 1,014,218
         parameters.
 
-    Notebook: 04_neural_network_basics.ipynb
+    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb
     """
     keras = import_keras()
     shape = _check_shape(input_shape)
-    _check_classes(n_classes)
-    _check_rate(dropout)
+    check_at_least(2, n_classes=n_classes)
+    check_fraction(open_low=False, dropout=dropout)
     layers = keras.layers
     model = keras.Sequential(name=name)
     model.add(keras.Input(shape=shape))
@@ -174,14 +166,14 @@ def build_cnn(
         An uncompiled ``keras.Model``; with the defaults and input (130, 13, 1) it has 45,514
         parameters.
 
-    Notebook: 07_cnn_on_mfcc.ipynb
+    Notebook: 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb
     """
     keras = import_keras()
     shape = _check_shape(input_shape)
-    _check_classes(n_classes)
-    _check_rate(dropout)
+    check_at_least(2, n_classes=n_classes)
+    check_fraction(open_low=False, dropout=dropout)
     if not len(filters) == len(kernel_sizes) == len(pool_sizes):
-        raise ValueError("filters, kernel_sizes and pool_sizes need one entry per block.")
+        raise ParameterError("filters, kernel_sizes and pool_sizes need one entry per block.")
     layers = keras.layers
     model = keras.Sequential(name=name)
     model.add(keras.Input(shape=shape))
@@ -203,10 +195,10 @@ def build_cnn(
 def _build_recurrent(cell: str, input_shape, n_classes, units, dense, dropout, name):
     keras = import_keras()
     shape = _check_shape(input_shape)
-    _check_classes(n_classes)
-    _check_rate(dropout)
+    check_at_least(2, n_classes=n_classes)
+    check_fraction(open_low=False, dropout=dropout)
     if not units:
-        raise ValueError("units needs at least one recurrent layer size.")
+        raise ParameterError("units needs at least one recurrent layer size.")
     layers = keras.layers
     layer_cls = {"lstm": layers.LSTM, "gru": layers.GRU, "rnn": layers.SimpleRNN}[cell]
     model = keras.Sequential(name=name)
@@ -248,8 +240,6 @@ def build_lstm(input_shape=(130, 13), n_classes: int = 10, units: Sequence[int] 
 def build_gru(input_shape=(130, 13), n_classes: int = 10, units: Sequence[int] = (64, 64),
               dense: int = 64, dropout: float = 0.3, name: str = "gru"):
     """:func:`build_lstm` with GRU layers (Keras's default ``reset_after=True``).
-
-    Notebook: 09_lstm_gru.ipynb
     """
     return _build_recurrent("gru", input_shape, n_classes, units, dense, dropout, name)
 
@@ -257,8 +247,6 @@ def build_gru(input_shape=(130, 13), n_classes: int = 10, units: Sequence[int] =
 def build_rnn(input_shape=(130, 13), n_classes: int = 10, units: Sequence[int] = (64, 64),
               dense: int = 64, dropout: float = 0.3, name: str = "rnn"):
     """:func:`build_lstm` with SimpleRNN (tanh) layers.
-
-    Notebook: 08_rnn.ipynb
     """
     return _build_recurrent("rnn", input_shape, n_classes, units, dense, dropout, name)
 
@@ -270,11 +258,8 @@ BUILDERS = {"mlp": build_mlp, "cnn": build_cnn, "lstm": build_lstm, "gru": build
 
 def build_model(name: str, input_shape, n_classes: int = 10, **options):
     """Build a model by name (``mlp``, ``cnn``, ``lstm``, ``gru`` or ``rnn``).
-
-    Notebook: 10_genre_comparison.ipynb
     """
-    if name not in BUILDERS:
-        raise ValueError(f"Unknown model {name!r}; choose from {', '.join(BUILDERS)}.")
+    check_choice("model", name, BUILDERS)
     return BUILDERS[name](input_shape=input_shape, n_classes=n_classes, **options)
 
 

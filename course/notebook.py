@@ -19,7 +19,8 @@ def show_source(obj):
     Returns:
         An ``IPython.display.Code`` object (displayed when it is a cell's last value).
 
-    Notebook: 01_waveform_and_fourier.ipynb
+    Notebook: 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb, 03_mfcc.ipynb,
+        06_cnn.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
     """
     from IPython.display import Code
 
@@ -33,8 +34,6 @@ def front_end_attached() -> bool:
     Jupyter's server sets ``JPY_SESSION_NAME`` for the kernels it starts; set
     ``COURSE_INTERACTIVE=1`` to force widgets elsewhere (for example in VS Code), or ``0`` to
     force the static figures.
-
-    Notebook: 02_stft_spectrogram.ipynb
     """
     import os
 
@@ -54,7 +53,7 @@ def explore(draw, static: list[dict], **controls):
         **controls: ``ipywidgets.interact`` abbreviations, for example ``n_fft=[256, 1024, 4096]``
             or ``hop_length=(64, 1024, 64)``.
 
-    Notebook: 02_stft_spectrogram.ipynb
+    Notebook: 02_stft_spectrogram.ipynb, 03_mfcc.ipynb, 06_cnn.ipynb
     """
     if front_end_attached():
         import ipywidgets

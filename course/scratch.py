@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ParameterError, check_ndim
+
 
 def _pair(v, name: str) -> tuple[int, int]:
     pair = (v, v) if np.isscalar(v) else tuple(v)
     if len(pair) != 2 or any(int(p) != p or p < 1 for p in pair):
-        raise ValueError(f"{name} must be a positive int or a pair of them, got {v!r}.")
+        raise ParameterError(f"{name} must be a positive int or a pair of them, got {v!r}.")
     return int(pair[0]), int(pair[1])
 
 
@@ -26,7 +28,7 @@ def _batch(x) -> tuple[np.ndarray, bool]:
         return x[None], True
     if x.ndim == 4:
         return x, False
-    raise ValueError(f"x must be (H, W, C) or (N, H, W, C), got shape {x.shape}.")
+    raise ParameterError(f"x must be (H, W, C) or (N, H, W, C), got shape {x.shape}.")
 
 
 def same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
@@ -35,8 +37,6 @@ def same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
 
     Returns:
         ``(before, after)`` padding in cells.
-
-    Notebook: 06_cnn.ipynb
     """
     out = -(-size // stride)
     total = max((out - 1) * stride + window - size, 0)
@@ -67,23 +67,23 @@ def conv2d(x, kernel, bias=None, strides=1, padding: str = "valid") -> np.ndarra
     Returns:
         ``(out_h, out_w, F)``, or ``(N, out_h, out_w, F)`` for a batch.
 
-    Notebook: 06_cnn.ipynb
+    Notebook: 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb
     """
     x, single = _batch(x)
     kernel = np.asarray(kernel)
     if kernel.ndim != 4:
-        raise ValueError(f"kernel must be (kh, kw, C, F), got shape {kernel.shape}.")
+        raise ParameterError(f"kernel must be (kh, kw, C, F), got shape {kernel.shape}.")
     kh, kw, c, f = kernel.shape
     if x.shape[-1] != c:
-        raise ValueError(f"x has {x.shape[-1]} channels but the kernel expects {c}: "
+        raise ParameterError(f"x has {x.shape[-1]} channels but the kernel expects {c}: "
                          "the kernel's third axis must equal the input's channels.")
     sh, sw = _pair(strides, "strides")
     if padding == "same":
         x = np.pad(x, ((0, 0), same_padding(x.shape[1], kh, sh), same_padding(x.shape[2], kw, sw), (0, 0)))
     elif padding != "valid":
-        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
+        raise ParameterError(f"padding must be 'valid' or 'same', got {padding!r}.")
     if x.shape[1] < kh or x.shape[2] < kw:
-        raise ValueError(f"A {kh}x{kw} kernel does not fit a {x.shape[1]}x{x.shape[2]} input "
+        raise ParameterError(f"A {kh}x{kw} kernel does not fit a {x.shape[1]}x{x.shape[2]} input "
                          "with 'valid' padding: use padding='same' or a smaller kernel.")
     win = _windows(x, kh, kw, sh, sw)                       # (N, oh, ow, C, kh, kw)
     out = np.einsum("nhwcij,ijcf->nhwf", win, kernel, optimize=True)
@@ -115,7 +115,7 @@ def pool2d(x, pool_size=2, strides=None, padding: str = "valid", mode: str = "ma
     ph, pw = _pair(pool_size, "pool_size")
     sh, sw = _pair(pool_size if strides is None else strides, "strides")
     if mode not in ("max", "avg"):
-        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}.")
+        raise ParameterError(f"mode must be 'max' or 'avg', got {mode!r}.")
     real = np.ones(x.shape[:3] + (1,))                         # 1 where a cell is real input
     values = x.astype(np.float64)
     if padding == "same":
@@ -123,7 +123,7 @@ def pool2d(x, pool_size=2, strides=None, padding: str = "valid", mode: str = "ma
         values = np.pad(values, pads, constant_values=-np.inf if mode == "max" else 0.0)
         real = np.pad(real, pads)
     elif padding != "valid":
-        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
+        raise ParameterError(f"padding must be 'valid' or 'same', got {padding!r}.")
     win = _windows(values, ph, pw, sh, sw)                     # (N, oh, ow, C, ph, pw)
     if mode == "max":
         out = win.max(axis=(-2, -1))
@@ -131,13 +131,6 @@ def pool2d(x, pool_size=2, strides=None, padding: str = "valid", mode: str = "ma
         out = win.sum(axis=(-2, -1)) / _windows(real, ph, pw, sh, sw).sum(axis=(-2, -1))
     out = out.astype(x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64)
     return out[0] if single else out
-
-
-def _check_sequence(x) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim != 3:
-        raise ValueError(f"x must be (batch, steps, features), got shape {x.shape}.")
-    return x
 
 
 def _sigmoid(z):
@@ -163,9 +156,9 @@ def rnn_forward(x, kernel, recurrent_kernel, bias, activation: str = "tanh",
 
     Notebook: 08_rnn.ipynb
     """
-    x = _check_sequence(x)
+    x = check_ndim(x, 3, "x", "(batch, steps, features)")
     if activation not in _ACTIVATIONS:
-        raise ValueError(f"Unknown activation {activation!r}; choose tanh, relu or linear.")
+        raise ParameterError(f"Unknown activation {activation!r}; choose tanh, relu or linear.")
     act = _ACTIVATIONS[activation]
     h = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
     states = []
@@ -219,7 +212,7 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, return_sequences: bool = Fal
 
     Notebook: 09_lstm_gru.ipynb
     """
-    x = _check_sequence(x)
+    x = check_ndim(x, 3, "x", "(batch, steps, features)")
     units = recurrent_kernel.shape[0]
     h = c = np.zeros((x.shape[0], units))
     states = []
@@ -255,7 +248,7 @@ def gru_step(x_t, h, kernel, recurrent_kernel, bias, reset_after: bool = True):
     if reset_after:
         bias = np.asarray(bias)
         if bias.shape[0] != 2:
-            raise ValueError(f"With reset_after=True the bias is (2, 3 units), got {bias.shape}.")
+            raise ParameterError(f"With reset_after=True the bias is (2, 3 units), got {bias.shape}.")
         x_part = x_t @ kernel + bias[0]
         h_part = h @ recurrent_kernel + bias[1]
         xz, xr, xh = np.split(x_part, 3, axis=-1)
@@ -284,7 +277,7 @@ def gru_forward(x, kernel, recurrent_kernel, bias, reset_after: bool = True,
 
     Notebook: 09_lstm_gru.ipynb
     """
-    x = _check_sequence(x)
+    x = check_ndim(x, 3, "x", "(batch, steps, features)")
     h = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
     states = []
     for t in range(x.shape[1]):

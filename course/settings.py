@@ -12,8 +12,12 @@ Notebook: 00_start_here.ipynb
 from __future__ import annotations
 
 import os
+import platform
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+
+from .errors import ParameterError
 
 #: The course's sample rate in Hz; every loader resamples to it.
 SAMPLE_RATE = 22050
@@ -61,7 +65,7 @@ class FeatureParams:
         hop_length: samples between successive frames.
         n_mels: mel bands before the DCT (librosa's default).
 
-    Notebook: 03_mfcc.ipynb
+    Notebook: 00_start_here.ipynb, 07_cnn_on_mfcc.ipynb, 08_rnn.ipynb
     """
 
     sample_rate: int = SAMPLE_RATE
@@ -84,14 +88,14 @@ class FeatureParams:
         }
         for name, value in positive.items():
             if not value > 0:
-                raise ValueError(f"FeatureParams.{name} must be positive, got {value!r}.")
+                raise ParameterError(f"FeatureParams.{name} must be positive, got {value!r}.")
         if self.n_mfcc > self.n_mels:
-            raise ValueError(
+            raise ParameterError(
                 f"n_mfcc ({self.n_mfcc}) cannot exceed n_mels ({self.n_mels}): "
                 "lower n_mfcc or raise n_mels."
             )
         if self.samples_per_segment < self.n_fft // 2:
-            raise ValueError(
+            raise ParameterError(
                 f"A segment of {self.samples_per_segment} samples is too short for n_fft "
                 f"{self.n_fft}: use fewer segments_per_track or a smaller n_fft."
             )
@@ -144,7 +148,9 @@ class RunSize:
 def run_size() -> RunSize:
     """The run size for this process: smoke under pytest, full otherwise.
 
-    Notebook: 00_start_here.ipynb
+    Notebook: 00_start_here.ipynb, 03_mfcc.ipynb, 04_neural_network_basics.ipynb,
+        05_overfitting.ipynb, 07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb,
+        10_genre_comparison.ipynb
     """
     if smoke():
         return RunSize(tracks_per_genre=3, epochs=2, seeds=2)
@@ -154,7 +160,23 @@ def run_size() -> RunSize:
 def show_progress(progress: bool = True) -> bool:
     """Whether to draw a progress bar: ``progress``, unless ``TQDM_DISABLE`` is set (as when
     notebooks are executed for committing, so their outputs hold no stale bars).
-
-    Notebook: 00_start_here.ipynb
     """
     return bool(progress) and os.environ.get("TQDM_DISABLE", "").strip().lower() not in {"1", "true", "yes"}
+
+
+#: Packages whose versions runs record, in order; each must be installed for the course to work.
+PACKAGES = ("tensorflow", "keras", "librosa", "numpy", "scikit-learn", "soundfile",
+            "matplotlib", "jupyterlab", "nbval")
+
+
+def versions() -> dict[str, str]:
+    """Installed versions of Python and the course's packages ("missing" if absent), as
+    recorded with every run's results.
+    """
+    found = {"python": platform.python_version()}
+    for dist in PACKAGES:
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = "missing"
+    return found

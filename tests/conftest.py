@@ -28,7 +28,7 @@ def tiny_sample(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_features(tiny_sample):
     """MFCC features of :func:`tiny_sample`, computed without the cache."""
-    from course.dataset import prepare
+    from course.features import prepare
 
     return prepare(str(tiny_sample), cache=False, progress=False)
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from course.audio import AudioError, load_audio
+from course.audio import load_audio
+from course.errors import AudioError
 
 
 def test_mono_wav_at_the_course_rate_is_read_as_is(tmp_path, make_tone):

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from course import augment
-from course.dataset import split_tracks
+from course.errors import ParameterError
 from course.settings import SAMPLE_RATE
+from course.splits import split_tracks
 
 SR = SAMPLE_RATE
 
@@ -54,13 +55,13 @@ def test_seeds_repeat_and_differ():
 
 
 def test_bad_input_is_refused():
-    with pytest.raises(ValueError, match="mono audio"):
+    with pytest.raises(ParameterError, match="mono signal"):
         augment.pitch_shift(np.zeros((2, 100), np.float32), SR, 1)
-    with pytest.raises(ValueError, match="rate must be positive"):
+    with pytest.raises(ParameterError, match="rate must be positive"):
         augment.time_stretch(_tone(), 0)
-    with pytest.raises(ValueError, match="silent"):
+    with pytest.raises(ParameterError, match="silent"):
         augment.add_noise(np.zeros(100, np.float32), 10)
-    with pytest.raises(ValueError, match="Unknown transform"):
+    with pytest.raises(ParameterError, match="Unknown transform"):
         augment.augment(_tone(), SR, "reverb", np.random.default_rng(0))
 
 
@@ -84,8 +85,8 @@ def test_augmented_set_uses_training_tracks_only(tiny_sample, tiny_features):
 
 
 def test_a_leaky_split_is_refused(tiny_sample, tiny_features):
-    from course.dataset import split_segments
+    from course.splits import split_segments
 
     split = split_segments(tiny_features.labels, seed=0)
-    with pytest.raises(ValueError, match="track-level split"):
+    with pytest.raises(ParameterError, match="track-level split"):
         augment.augmented_features(tiny_features, split, tiny_sample, progress=False)

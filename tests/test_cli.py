@@ -14,7 +14,7 @@ def run(*args, cwd=None):
 def test_prepare_writes_the_npz_without_importing_tensorflow(tiny_sample, tmp_path):
     out = tmp_path / "features.npz"
     code = ("import sys; from course.__main__ import main; "
-            f"rc = main(['prepare', '--data', {str(tiny_sample)!r}, '--out', {str(out)!r}, "
+            f"rc = main(['prepare', '--data', {str(tiny_sample)!r}, '--out-file', {str(out)!r}, "
             "'--no-cache']); "
             "assert 'tensorflow' not in sys.modules, 'prepare imported TensorFlow'; sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
@@ -27,7 +27,7 @@ def test_prepare_writes_the_npz_without_importing_tensorflow(tiny_sample, tmp_pa
 
 def test_prepare_overrides_parameters(tiny_sample, tmp_path):
     out = tmp_path / "f20.npz"
-    proc = run("prepare", "--data", str(tiny_sample), "--out", str(out), "--n-mfcc", "20",
+    proc = run("prepare", "--data", str(tiny_sample), "--out-file", str(out), "--n-mfcc", "20",
                "--segments", "5", "--no-cache", "--tracks-per-genre", "1")
     assert proc.returncode == 0, proc.stderr
     with np.load(out, allow_pickle=False) as z:
@@ -38,7 +38,7 @@ def test_user_mistakes_exit_2_with_one_clear_line(tmp_path):
     for args, message in (
         (("prepare", "--data", str(tmp_path / "nope")), "does not exist"),
         (("prepare", "--data", str(tmp_path)), "No genre folders"),
-        (("compare", "--models", "mlp,svm", "--data", str(tmp_path)), "Unknown model(s) svm"),
+        (("compare", "--models", "mlp,svm", "--data", str(tmp_path)), "Unknown model 'svm'"),
     ):
         proc = run(*args)
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
@@ -49,7 +49,7 @@ def test_user_mistakes_exit_2_with_one_clear_line(tmp_path):
 
 def test_compare_prints_the_table_and_writes_its_outputs(tiny_sample, tmp_path):
     out = tmp_path / "results"
-    proc = run("compare", "--data", str(tiny_sample), "--epochs", "1", "--out", str(out),
+    proc = run("compare", "--data", str(tiny_sample), "--epochs", "1", "--out-dir", str(out),
                "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert "| mlp | 1,014,218 |" in proc.stdout and "| cnn | 45,514 |" in proc.stdout
@@ -69,6 +69,32 @@ def test_check_reports_versions_device_and_data(tiny_sample):
 
 
 def test_sample_command(tmp_path):
-    proc = run("sample", "--out", str(tmp_path / "s"), "--tracks-per-genre", "1")
+    proc = run("sample", "--out-dir", str(tmp_path / "s"), "--tracks-per-genre", "1")
     assert proc.returncode == 0, proc.stderr
     assert len(list((tmp_path / "s").rglob("*.wav"))) == 10
+
+
+def test_a_bug_inside_a_command_shows_its_traceback_not_a_one_line_error(tiny_sample):
+    # A programming error (here a ZeroDivisionError planted in the features step) is not a
+    # user's mistake: it must keep its traceback and must not exit with the user-error status 2.
+    code = ("import sys; import course.features as f; from course.__main__ import main\n"
+            "def broken(*a, **k):\n    return 1 / 0\n"
+            "f.prepare = broken\n"
+            f"sys.exit(main(['prepare', '--data', {str(tiny_sample)!r}]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode not in (0, 2)
+    assert "Traceback" in proc.stderr and "ZeroDivisionError" in proc.stderr
+
+
+def test_every_user_error_is_one_line_on_stderr_with_status_2(tmp_path):
+    bad_split = tmp_path / "split.txt"
+    bad_split.write_text("holdout a/a.1.wav\n")
+    for args in (("prepare", "--data", str(tmp_path / "nope")),
+                 ("baseline", "--data", str(tmp_path)),
+                 ("compare", "--split-file", str(bad_split)),
+                 ("compare", "--learning-rate", "-1"),
+                 ("prepare", "--n-mfcc", "200", "--n-mels", "40")):
+        proc = run(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), (args, proc.stderr)

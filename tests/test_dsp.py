@@ -10,6 +10,7 @@ import scipy.fft
 import scipy.signal
 
 from course import dsp
+from course.errors import ParameterError
 
 
 def signal(kind, sr, seconds=1.0, seed=0):
@@ -199,5 +200,5 @@ BAD_CALLS = {
 @pytest.mark.parametrize("case", list(BAD_CALLS))
 def test_bad_arguments_name_the_problem(case):
     call, message = BAD_CALLS[case]
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ParameterError, match=message):
         call(signal("noise", 8000))

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from course import dataset
-from course.audio import AudioError, load_audio
-from course.dataset import DatasetError, prepare
+from course import data, features, settings
+from course.audio import load_audio
+from course.errors import AudioError
+from course.features import prepare
 
 SR = 22050
 
@@ -120,7 +121,7 @@ def test_user_mistakes_fail_fast_with_the_expected_layout_and_a_non_zero_exit(tm
 
 def test_the_command_line_prints_the_skip_summary(messy, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(messy),
-                           "--no-cache", "--out", str(tmp_path / "f.npz")],
+                           "--no-cache", "--out-file", str(tmp_path / "f.npz")],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "jazz/jazz.00054.wav: not readable as audio" in proc.stdout
@@ -130,7 +131,7 @@ def test_the_command_line_prints_the_skip_summary(messy, tmp_path):
 # --- cache integrity --------------------------------------------------------------------------
 
 def test_an_interrupted_write_leaves_nothing_a_later_run_would_load(messy, tmp_path, monkeypatch):
-    monkeypatch.setattr(dataset, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(features, "CACHE_DIR", tmp_path / "cache")
 
     def dies_mid_write(f, **arrays):
         f.write(b"PK\x03\x04 half an archive")
@@ -143,23 +144,23 @@ def test_an_interrupted_write_leaves_nothing_a_later_run_would_load(messy, tmp_p
     assert list((tmp_path / "cache").iterdir()) == []
     # A run killed outright can leave a *.part file: it is never loaded, and a damaged file at
     # the cache's own name is recomputed rather than trusted.
-    tracks, _ = dataset.list_tracks(messy, tracks_per_genre=1)
-    key = dataset.cache_key(tracks, dataset.FeatureParams())
+    tracks, _ = data.list_tracks(messy, tracks_per_genre=1)
+    key = features.cache_key(tracks, settings.FeatureParams())
     (tmp_path / "cache" / f".mfcc-{key}-x.npz.part").write_bytes(b"PK junk")
     (tmp_path / "cache" / f"mfcc-{key}.npz").write_bytes(b"PK\x03\x04 truncated")
     feats = prepare(str(messy), progress=False, tracks_per_genre=1)
     assert feats.mfcc.shape == (20, 130, 13)  # jazz's first file is the unreadable one
-    again = dataset.load_features(tmp_path / "cache" / f"mfcc-{key}.npz")
+    again = features.load_features(tmp_path / "cache" / f"mfcc-{key}.npz")
     np.testing.assert_array_equal(again.mfcc, feats.mfcc)
 
 
 def test_the_cache_key_covers_parameters_files_sizes_and_times(messy):
-    tracks, _ = dataset.list_tracks(messy, tracks_per_genre=1)
-    base = dataset.cache_key(tracks, dataset.FeatureParams())
-    assert dataset.cache_key(tracks, dataset.FeatureParams(hop_length=256)) != base
-    assert dataset.cache_key(tracks[:-1], dataset.FeatureParams()) != base
+    tracks, _ = data.list_tracks(messy, tracks_per_genre=1)
+    base = features.cache_key(tracks, settings.FeatureParams())
+    assert features.cache_key(tracks, settings.FeatureParams(hop_length=256)) != base
+    assert features.cache_key(tracks[:-1], settings.FeatureParams()) != base
     import os
 
     st = tracks[0].path.stat()
     os.utime(tracks[0].path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-    assert dataset.cache_key(tracks, dataset.FeatureParams()) != base
+    assert features.cache_key(tracks, settings.FeatureParams()) != base

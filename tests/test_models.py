@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from course import models
+from course.errors import ParameterError
 
 keras = models.import_keras()
 L = keras.layers
@@ -105,9 +106,9 @@ def test_options_change_the_architecture():
 
 
 def test_bad_arguments_name_the_problem():
-    with pytest.raises(ValueError, match=r"input_shape.*\(130, 13\)"):
+    with pytest.raises(ParameterError, match=r"input_shape.*\(130, 13\)"):
         models.build_mlp(input_shape=(130,))
-    with pytest.raises(ValueError, match="dropout"):
+    with pytest.raises(ParameterError, match="dropout"):
         models.build_lstm(dropout=1.5)
-    with pytest.raises(ValueError, match="Unknown model 'transformer'"):
+    with pytest.raises(ParameterError, match="Unknown model 'transformer'"):
         models.build_model("transformer", (130, 13))

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from course import sample
-from course.dataset import list_tracks, track_statistics
+from course import recipes, sample, synth
+from course.errors import ParameterError
+from course.features import track_statistics
 from course.settings import GENRES, SAMPLE_RATE
 
 
@@ -42,8 +43,8 @@ def test_same_seed_same_bytes_and_tracks_do_not_depend_on_the_count(tmp_path, ti
 
 
 def test_another_seed_gives_other_audio():
-    a = sample.synthesize_track("rock", 0, seed=0, duration=3.0)
-    b = sample.synthesize_track("rock", 0, seed=1, duration=3.0)
+    a = synth.synthesize_track("rock", 0, seed=0, duration=3.0)
+    b = synth.synthesize_track("rock", 0, seed=1, duration=3.0)
     assert a.shape[0] > 0 and not (a.shape == b.shape and np.allclose(a, b))
 
 
@@ -65,31 +66,31 @@ def test_an_incomplete_sample_is_rebuilt(tmp_path):
 
 def test_audio_is_in_range_and_finite():
     for genre in GENRES:
-        y = sample.synthesize_track(genre, 3, duration=4.0)
+        y = synth.synthesize_track(genre, 3, duration=4.0)
         assert y.dtype == np.float32
         assert np.all(np.isfinite(y)) and 0.3 < np.abs(y).max() <= 1.0
 
 
 def test_every_recipe_sets_tempo_rhythm_timbre_harmony_distortion_and_swing():
-    assert set(sample.RECIPES) == set(GENRES)
+    assert set(recipes.RECIPES) == set(GENRES)
     tempos = {}
-    for genre, r in sample.RECIPES.items():
+    for genre, r in recipes.RECIPES.items():
         assert 40 <= r.tempo[0] <= r.tempo[1] <= 220
         assert 0.5 <= r.swing[0] <= r.swing[1] < 0.75
-        assert r.chord_timbre in sample._TIMBRES and r.lead_timbre in sample._TIMBRES
+        assert r.chord_timbre in synth._TIMBRES and r.lead_timbre in synth._TIMBRES
         assert r.progression and r.distortion[0] <= r.distortion[1]
         tempos[genre] = r.tempo
-    assert sample.RECIPES["jazz"].swing[0] > 0.6 and sample.RECIPES["metal"].distortion[0] > 2
-    assert sample.RECIPES["classical"].kick is None
+    assert recipes.RECIPES["jazz"].swing[0] > 0.6 and recipes.RECIPES["metal"].distortion[0] > 2
+    assert recipes.RECIPES["classical"].kick is None
     # Tempo ranges overlap: tempo alone cannot tell rock from country or pop from disco.
     for a, b in (("rock", "country"), ("pop", "disco"), ("hiphop", "reggae")):
         assert max(tempos[a][0], tempos[b][0]) < min(tempos[a][1], tempos[b][1])
 
 
 def test_bad_arguments_are_refused_with_a_clear_message(tmp_path):
-    with pytest.raises(ValueError, match="Unknown genre 'polka'"):
-        sample.synthesize_track("polka", 0)
-    with pytest.raises(ValueError, match="tracks_per_genre"):
+    with pytest.raises(ParameterError, match="Unknown genre 'polka'"):
+        synth.synthesize_track("polka", 0)
+    with pytest.raises(ParameterError, match="tracks_per_genre"):
         sample.make_sample(tmp_path / "x", tracks_per_genre=0)
 
 
@@ -102,7 +103,7 @@ def test_genres_are_learnable_but_no_single_feature_separates_them(tmp_path):
     from sklearn.preprocessing import StandardScaler
     from sklearn.tree import DecisionTreeClassifier
 
-    from course.dataset import prepare
+    from course.features import prepare
 
     folder = sample.make_sample(tmp_path / "s6", tracks_per_genre=6, progress=False)
     x, y, _ = track_statistics(prepare(str(folder), cache=False, progress=False))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from course import scratch
+from course.errors import ParameterError
 from course.models import import_keras
 
 keras = import_keras()
@@ -117,17 +118,17 @@ def test_lstm_step_gates_are_in_range_and_combine_as_the_equations_say():
 
 def test_errors_name_the_problem():
     x = np.zeros((5, 5, 3), np.float32)
-    with pytest.raises(ValueError, match="3 channels but the kernel expects 2"):
+    with pytest.raises(ParameterError, match="3 channels but the kernel expects 2"):
         scratch.conv2d(x, np.zeros((3, 3, 2, 1)))
-    with pytest.raises(ValueError, match="padding must be"):
+    with pytest.raises(ParameterError, match="padding must be"):
         scratch.conv2d(x, np.zeros((3, 3, 3, 1)), padding="full")
-    with pytest.raises(ValueError, match="mode must be"):
+    with pytest.raises(ParameterError, match="mode must be"):
         scratch.pool2d(x, mode="median")
-    with pytest.raises(ValueError, match=r"\(H, W, C\) or \(N, H, W, C\)"):
+    with pytest.raises(ParameterError, match=r"\(H, W, C\) or \(N, H, W, C\)"):
         scratch.conv2d(np.zeros((5, 5)), np.zeros((3, 3, 1, 1)))
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(ParameterError, match="does not fit"):
         scratch.conv2d(np.zeros((2, 2, 1)), np.zeros((3, 3, 1, 1)))
-    with pytest.raises(ValueError, match=r"\(batch, steps, features\)"):
+    with pytest.raises(ParameterError, match=r"\(batch, steps, features\)"):
         scratch.lstm_forward(np.zeros((4, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8))
-    with pytest.raises(ValueError, match="strides"):
+    with pytest.raises(ParameterError, match="strides"):
         scratch.conv2d(x, np.zeros((3, 3, 3, 1)), strides=0)

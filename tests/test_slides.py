@@ -1,6 +1,5 @@
 """Every notebook converts to a reveal.js slide deck with more than one slide."""
 
-import json
 import re
 from pathlib import Path
 

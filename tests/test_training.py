@@ -1,9 +1,10 @@
-"""Seeding, fitting, the comparison and the baseline."""
+"""Seeding, fitting, the comparison, the baseline and the gradient probe."""
 
 import numpy as np
 import pytest
 
-from course import training
+from course import evaluation, experiments, probes, splits, training
+from course.errors import ParameterError
 
 
 def _fit_once(features, seed):
@@ -28,15 +29,16 @@ def test_same_seed_same_history_on_cpu(tiny_features):
 def test_fit_checks_its_arguments(tiny_features):
     from course.models import build_mlp
 
-    with pytest.raises(ValueError, match="rows"):
+    with pytest.raises(ParameterError, match="rows"):
         training.fit(build_mlp(), tiny_features.mfcc, tiny_features.labels[:5], progress=False)
-    with pytest.raises(ValueError, match="epochs"):
+    with pytest.raises(ParameterError, match="epochs"):
         training.fit(build_mlp(), tiny_features.mfcc, tiny_features.labels, epochs=0)
 
 
 def test_compare_trains_each_model_on_one_split(tiny_features):
-    results, split = training.compare(tiny_features, ("mlp", "cnn", "lstm"), epochs=1,
-                                      progress=False)
+    comparison = experiments.compare(tiny_features, ("mlp", "cnn", "lstm"), epochs=1,
+                                     progress=False)
+    results, split = comparison.results, comparison.splits[0]
     assert [r.model for r in results] == ["mlp", "cnn", "lstm"]
     assert [r.parameters for r in results] == [1_014_218, 45_514, 57_802]
     for r in results:
@@ -46,17 +48,17 @@ def test_compare_trains_each_model_on_one_split(tiny_features):
         predicted = r.probabilities.argmax(axis=1)
         assert r.test_accuracy == pytest.approx(
             np.mean(predicted == tiny_features.labels[split.test]), abs=1e-6)
-    table = training.results_table(results)
+    table = evaluation.results_table(results)
     assert "| cnn | 45,514 |" in table
 
 
 def test_unknown_protocol(tiny_features):
-    with pytest.raises(ValueError, match="protocol"):
-        training.make_split(tiny_features, protocol="random")
+    with pytest.raises(ParameterError, match="protocol"):
+        splits.make_split(tiny_features.track, tiny_features.labels, protocol="random")
 
 
 def test_baseline_is_well_above_chance_on_the_sample(tiny_features):
-    mean, std = training.baseline_accuracy(tiny_features)
+    mean, std = evaluation.baseline_accuracy(tiny_features)
     assert 0.0 <= std and 0.2 < mean <= 1.0
 
 
@@ -70,7 +72,7 @@ def test_gradient_norms_vanish_through_sigmoid_layers_not_relu():
     for activation in ("sigmoid", "relu"):
         training.set_seed(0)
         model = build_mlp(hidden=(16,) * 8, dropout=0.0, l2=0.0, activation=activation)
-        norms = training.gradient_norms(model, x, y)
+        norms = probes.gradient_norms(model, x, y)
         assert norms.shape == (9,) and np.all(norms > 0)
         ratios[activation] = norms[-2] / norms[0]
     assert ratios["sigmoid"] > 100
@@ -89,5 +91,5 @@ def test_run_experiment_repeats_and_reports_the_gap(tiny_features):
     assert e.epochs == 2
     assert e.final_gap == pytest.approx(e.history["accuracy"][-1] - e.history["val_accuracy"][-1])
     assert e.best_val_accuracy == max(e.history["val_accuracy"])
-    table = training.experiments_table(runs)
+    table = evaluation.experiments_table(runs)
     assert table.count("| small |") == 2 and f"{e.final_gap:+.3f}" in table

@@ -1,4 +1,4 @@
-"""Finding data, both GTZAN layouts, skipped files, segment features, the cache and splits."""
+"""Finding data, both GTZAN layouts, skipped files, segment features, threads and the cache."""
 
 import json
 
@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from course import dataset
-from course.dataset import DatasetError, FeatureParams, prepare, resolve_data
-from course.settings import SAMPLE_RATE
+from course import data, features
+from course.data import resolve_data
+from course.errors import DatasetError, ParameterError
+from course.features import prepare
+from course.settings import SAMPLE_RATE, FeatureParams
 
 
 def _gtzan(root, layout, genres=("rock", "blues", "jazz"), per_genre=2, seconds=30.0, write=None):
@@ -31,7 +33,7 @@ def test_the_one_rule_data_then_env_then_data_gtzan_then_sample(tmp_path, monkey
     a = _gtzan(tmp_path / "a", "common", per_genre=1, seconds=1.0)
     b = _gtzan(tmp_path / "b", "common", per_genre=1, seconds=1.0)
     c = _gtzan(tmp_path / "data" / "gtzan", "original", per_genre=1, seconds=1.0)
-    monkeypatch.setattr(dataset, "DATA_DIR", tmp_path / "data")
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path / "data")
     monkeypatch.setenv("COURSE_DATA", str(tmp_path / "b"))
     assert resolve_data(str(tmp_path / "a")).root == a
     assert resolve_data(str(tmp_path / "a")).origin == "--data"
@@ -39,7 +41,7 @@ def test_the_one_rule_data_then_env_then_data_gtzan_then_sample(tmp_path, monkey
     monkeypatch.delenv("COURSE_DATA")
     found = resolve_data()
     assert found.root == c and found.origin == "data/gtzan" and not found.synthetic
-    monkeypatch.setattr(dataset, "DATA_DIR", tmp_path / "nothing")
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path / "nothing")
     fallback = resolve_data(make_sample=False)
     assert fallback.origin == "sample" and fallback.synthetic
 
@@ -47,24 +49,24 @@ def test_the_one_rule_data_then_env_then_data_gtzan_then_sample(tmp_path, monkey
 @pytest.mark.parametrize("layout", ["original", "common"])
 def test_both_gtzan_layouts_are_found_from_the_top_folder(tmp_path, layout):
     base = _gtzan(tmp_path, layout, per_genre=1, seconds=1.0)
-    assert dataset.find_genre_root(tmp_path) == base
-    assert dataset.find_genre_root(base) == base
+    assert data.find_genre_root(tmp_path) == base
+    assert data.find_genre_root(base) == base
 
 
 def test_a_missing_path_and_a_folder_without_genres_fail_with_the_expected_layout(tmp_path):
     with pytest.raises(DatasetError, match="does not exist.*genre folders"):
-        dataset.find_genre_root(tmp_path / "nope")
+        data.find_genre_root(tmp_path / "nope")
     (tmp_path / "empty" / "stuff").mkdir(parents=True)
     (tmp_path / "empty" / "notes.txt").write_text("hi")
     with pytest.raises(DatasetError, match="No genre folders.*blues/blues.00000.wav"):
-        dataset.find_genre_root(tmp_path / "empty")
+        data.find_genre_root(tmp_path / "empty")
 
 
 def test_labels_come_from_sorted_genre_names(tmp_path):
     base = _gtzan(tmp_path, "common", genres=("rock", "blues", "jazz"), per_genre=1, seconds=1.0)
     (base / ".hidden").mkdir()
     (base / "rock" / ".DS_Store").write_bytes(b"\x00\x01")
-    tracks, genres = dataset.list_tracks(base)
+    tracks, genres = data.list_tracks(base)
     assert genres == ["blues", "jazz", "rock"]
     assert [(t.relpath, t.label) for t in tracks] == [
         ("blues/blues.00000.wav", 0), ("jazz/jazz.00000.wav", 1), ("rock/rock.00000.wav", 2)]
@@ -78,7 +80,7 @@ def test_segment_mfcc_matches_one_librosa_call_per_segment():
     rng = np.random.default_rng(0)
     y = (0.1 * rng.standard_normal(SAMPLE_RATE * 30)).astype(np.float32)
     y[: SAMPLE_RATE * 5] *= 1e-4  # quiet in places: the dB floor is per call
-    m, dropped = dataset.segment_mfcc(y)
+    m, dropped = features.segment_mfcc(y)
     assert m.shape == (10, 130, 13) and m.dtype == np.float32 and dropped == 0
     for s in range(10):
         ref = librosa.feature.mfcc(y=y[s * 66150:(s + 1) * 66150], sr=22050, n_mfcc=13,
@@ -106,7 +108,7 @@ def test_short_and_long_clips_keep_exactly_the_notes_segments(seconds):
 
     rng = np.random.default_rng(int(seconds * 1000))
     y = (0.2 * rng.standard_normal(int(SAMPLE_RATE * seconds))).astype(np.float32)
-    m, dropped = dataset.segment_mfcc(y)
+    m, dropped = features.segment_mfcc(y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # librosa: n_fft larger than a tiny tail
         ref = notes_per_segment(y)
@@ -116,24 +118,24 @@ def test_short_and_long_clips_keep_exactly_the_notes_segments(seconds):
 
 def test_a_clip_a_little_short_of_30_s_loses_only_its_last_segment():
     y = np.zeros(int(SAMPLE_RATE * 29.97), dtype=np.float32)
-    m, dropped = dataset.segment_mfcc(y)
+    m, dropped = features.segment_mfcc(y)
     assert m.shape[0] == 9 and dropped == 1
     # Short by less than one hop (50 samples): the last segment still has 130 frames and stays.
-    m, dropped = dataset.segment_mfcc(np.zeros(661500 - 50, dtype=np.float32))
+    m, dropped = features.segment_mfcc(np.zeros(661500 - 50, dtype=np.float32))
     assert m.shape[0] == 10 and dropped == 0
 
 
 def test_other_parameters_shape_the_features():
     p = FeatureParams(track_duration=6.0, segments_per_track=2, n_mfcc=20, hop_length=256)
     y = np.random.default_rng(1).standard_normal(SAMPLE_RATE * 6).astype(np.float32)
-    m, _ = dataset.segment_mfcc(y, p)
+    m, _ = features.segment_mfcc(y, p)
     assert m.shape == (2, 1 + 66150 // 256, 20) == (2, p.frames_per_segment, 20)
 
 
 def test_bad_feature_parameters_are_refused():
-    with pytest.raises(ValueError, match="n_mfcc"):
+    with pytest.raises(ParameterError, match="n_mfcc"):
         FeatureParams(n_mfcc=200)
-    with pytest.raises(ValueError, match="hop_length must be positive"):
+    with pytest.raises(ParameterError, match="hop_length must be positive"):
         FeatureParams(hop_length=0)
 
 
@@ -163,7 +165,7 @@ def test_a_too_short_file_is_skipped_by_name(tmp_path):
 
 def test_the_npz_file_and_the_cache(tmp_path, monkeypatch):
     base = _gtzan(tmp_path / "d", "common", genres=("a", "b"), per_genre=1, seconds=30.0)
-    monkeypatch.setattr(dataset, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(features, "CACHE_DIR", tmp_path / "cache")
     out = tmp_path / "f.npz"
     feats = prepare(str(base), out=out, progress=False)
     with np.load(out, allow_pickle=False) as z:
@@ -178,7 +180,7 @@ def test_the_npz_file_and_the_cache(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("recomputed although the cache matched")
 
-    monkeypatch.setattr(dataset, "segment_mfcc", boom)
+    monkeypatch.setattr(features, "segment_mfcc", boom)
     again = prepare(str(base), progress=False)
     np.testing.assert_array_equal(again.mfcc, feats.mfcc)
     # A changed parameter, or a changed file, recomputes.
@@ -193,56 +195,12 @@ def test_a_damaged_features_file_is_reported_not_trusted(tmp_path):
     bad = tmp_path / "f.npz"
     bad.write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(DatasetError, match="prepare"):
-        dataset.load_features(bad)
-
-
-# --- splits -----------------------------------------------------------------------------
-
-def test_the_notes_split_sizes_and_seed(tiny_features):
-    n = len(tiny_features.labels)
-    s = dataset.split_segments(tiny_features.labels, seed=0)
-    assert len(s.test) == int(np.ceil(0.25 * n))
-    rest = n - len(s.test)
-    assert len(s.validation) == int(np.ceil(0.2 * rest))
-    assert len(s.train) + len(s.validation) + len(s.test) == n
-    assert not set(s.train) & set(s.test) and not set(s.train) & set(s.validation)
-    same = dataset.split_segments(tiny_features.labels, seed=0)
-    other = dataset.split_segments(tiny_features.labels, seed=1)
-    np.testing.assert_array_equal(s.test, same.test)
-    assert not np.array_equal(s.test, other.test)
-    assert s.leaked_test_segments(tiny_features.track) > 0  # the notes' split leaks tracks
-
-
-def test_the_track_split_never_puts_a_track_on_two_sides(tiny_features):
-    f = tiny_features
-    for seed in range(3):
-        s = dataset.split_tracks(f.track, f.labels, seed=seed)
-        sides = [set(f.track[idx]) for idx in (s.train, s.validation, s.test)]
-        assert not sides[0] & sides[1] and not sides[0] & sides[2] and not sides[1] & sides[2]
-        assert sum(map(len, sides)) == f.n_tracks
-        assert s.leaked_test_segments(f.track) == 0
-    s = dataset.split_tracks(f.track, f.labels, seed=0)
-    np.testing.assert_array_equal(s.test, dataset.split_tracks(f.track, f.labels, seed=0).test)
-
-
-def test_the_track_split_is_stratified_by_genre():
-    track = np.repeat([f"g{g}/t{i}" for g in range(4) for i in range(8)], 3)
-    labels = np.repeat([g for g in range(4) for _ in range(8)], 3)
-    s = dataset.split_tracks(track, labels, seed=0)
-    test_genres = np.bincount(labels[s.test], minlength=4) // 3
-    assert test_genres.tolist() == [2, 2, 2, 2]
-
-
-def test_split_arguments_are_checked():
-    with pytest.raises(ValueError, match="test_size"):
-        dataset.split_segments(np.zeros(10), test_size=1.5)
-    with pytest.raises(ValueError, match="same shape"):
-        dataset.split_tracks(np.array(["a", "b"]), np.array([0]))
+        features.load_features(bad)
 
 
 def test_parallel_workers_give_the_same_features_in_the_same_order(tiny_sample, tiny_features):
     parallel = prepare(str(tiny_sample), cache=False, progress=False, jobs=2)
     np.testing.assert_array_equal(parallel.mfcc, tiny_features.mfcc)
     np.testing.assert_array_equal(parallel.track, tiny_features.track)
-    with pytest.raises(ValueError, match="jobs"):
+    with pytest.raises(ParameterError, match="jobs"):
         prepare(str(tiny_sample), cache=False, progress=False, jobs=0)

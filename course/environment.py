@@ -6,13 +6,9 @@ Notebook: 00_start_here.ipynb
 
 from __future__ import annotations
 
-import platform
 from dataclasses import dataclass
-from importlib import metadata
 
-#: Packages reported, in order; each must be importable for the course to work.
-PACKAGES = ("tensorflow", "keras", "librosa", "numpy", "scikit-learn", "soundfile",
-            "matplotlib", "jupyterlab", "nbval")
+from .settings import versions
 
 FIX_PACKAGES = "python -m pip install -r requirements.txt"
 
@@ -24,17 +20,6 @@ class Item:
     name: str
     value: str
     fix: str = ""
-
-
-def versions() -> dict[str, str]:
-    """Installed versions of Python and the course's packages ("missing" if absent)."""
-    found = {"python": platform.python_version()}
-    for dist in PACKAGES:
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            found[dist] = "missing"
-    return found
 
 
 def device() -> Item:
@@ -68,14 +53,15 @@ def report(data=None) -> list[Item]:
 
     Args:
         data: a dataset folder to check, or None for the course's rule (see
-            :func:`course.dataset.resolve_data`); the sample is not generated here.
+            :func:`course.data.resolve_data`); the sample is not generated here.
 
     Returns:
         A list of :class:`Item`; an item with a ``fix`` is a problem.
 
     Notebook: 00_start_here.ipynb
     """
-    from .dataset import DatasetError, resolve_data
+    from .data import resolve_data
+    from .errors import DatasetError
 
     found = versions()
     items = [Item(name, value, FIX_PACKAGES if value == "missing" else "")
@@ -100,7 +86,10 @@ def report(data=None) -> list[Item]:
 
 
 def format_report(items: list[Item]) -> str:
-    """The report as aligned text lines, with a 'fix:' line under each problem."""
+    """The report as aligned text lines, with a 'fix:' line under each problem.
+
+    Notebook: 00_start_here.ipynb
+    """
     width = max(len(i.name) for i in items) + 1
     lines = []
     for i in items:

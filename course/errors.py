@@ -1,0 +1,108 @@
+"""One family of errors for what a user can cause, and the argument checks that raise them.
+
+Everything a learner can get wrong (a path that does not exist, a folder without genre
+folders, an unreadable audio file, a parameter out of range, a malformed split list) raises a
+:class:`CourseError`. Its message names the problem and says what to do. The command line
+catches :class:`CourseError` only and prints that one line; any other exception is a bug in the
+course and shows its traceback.
+
+The checks below are the one place where arguments are validated, so every function words the
+same mistake the same way. This module imports nothing from the course: every other module,
+the from-scratch teaching code included, may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+
+class CourseError(Exception):
+    """Base class of every mistake a user can make; the message says what to change."""
+
+
+class ParameterError(CourseError, ValueError):
+    """An argument of the wrong shape, type or range."""
+
+
+class PathNotFoundError(CourseError, FileNotFoundError):
+    """A file or folder the user named does not exist."""
+
+
+class DatasetError(CourseError):
+    """A dataset folder, features file or split list that cannot be used."""
+
+
+class AudioError(CourseError):
+    """A file that cannot be used as audio. ``path`` and ``reason`` say which and why."""
+
+    def __init__(self, path, reason: str):
+        from pathlib import Path
+
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+def check_signal(y, name: str = "y") -> np.ndarray:
+    """``y`` as an array, if it is a non-empty mono signal shaped ``(n_samples,)``."""
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) == 0:
+        raise ParameterError(f"{name} must be a mono signal shaped (n_samples,), got shape {y.shape}.")
+    return y
+
+
+def check_ndim(x, ndim: int | Iterable[int], name: str, layout: str) -> np.ndarray:
+    """``x`` as an array, if it has ``ndim`` axes (one of them, when several are allowed).
+
+    ``layout`` names the axes for the message, for example ``"(batch, steps, features)"``.
+    """
+    x = np.asarray(x)
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if x.ndim not in allowed:
+        raise ParameterError(f"{name} must be {layout}, got shape {x.shape}.")
+    return x
+
+
+def check_positive(integer: bool = False, unit: str = "", **values) -> None:
+    """Each keyword value must be above 0 (and a whole number when ``integer``)."""
+    for name, value in values.items():
+        whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        number = whole or isinstance(value, (float, np.floating))
+        if not number or (integer and not whole) or not value > 0:
+            kind = "a positive whole number" if integer else "positive"
+            raise ParameterError(f"{name} must be {kind}{' of ' + unit if unit else ''}, "
+                                 f"got {value!r}.")
+
+
+def check_at_least(minimum: float, **values) -> None:
+    """Each keyword value must be ``minimum`` or more."""
+    for name, value in values.items():
+        if not value >= minimum:
+            raise ParameterError(f"{name} must be at least {minimum:g}, got {value!r}.")
+
+
+def check_fraction(open_low: bool = True, **values) -> None:
+    """Each keyword value must lie in (0, 1), or in [0, 1) when ``open_low`` is False."""
+    for name, value in values.items():
+        inside = (0.0 < value < 1.0) if open_low else (0.0 <= value < 1.0)
+        if not inside:
+            interval = "(0, 1)" if open_low else "[0, 1)"
+            raise ParameterError(f"{name} must be a fraction in {interval}, got {value!r}.")
+
+
+def check_choice(name: str, value, choices: Iterable) -> None:
+    """``value`` must be one of ``choices``."""
+    choices = tuple(choices)
+    if value not in choices:
+        raise ParameterError(f"Unknown {name} {value!r}; choose from "
+                             f"{', '.join(map(repr, choices))}.")
+
+
+def check_same_length(**arrays) -> None:
+    """All keyword arrays must have the same number of rows."""
+    lengths = {name: len(a) for name, a in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise ParameterError(f"Expected the same number of rows: {listed}.")

@@ -1,0 +1,264 @@
+"""Evaluation: song-level decisions (mean of probabilities, majority vote), per-genre accuracy,
+McNemar's paired test, result tables, and the traditional baseline every network is measured
+against.
+
+Every function here takes predictions or results and returns numbers or tables; nothing here
+trains a network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import ParameterError, check_choice
+
+if TYPE_CHECKING:
+    from .features import Features
+    from .training import Experiment
+
+
+#: How :func:`song_predictions` combines a song's segments.
+SONG_METHODS = ("mean", "vote")
+
+
+def mean_std(values, fmt: str = "{:.3f}") -> str:
+    """``"mean +/- standard deviation"`` of a few values (sample standard deviation, ddof 1),
+    or the value alone when there is one, for result tables.
+
+    Args:
+        values: numbers, for example one accuracy per seed.
+        fmt: the format of each number.
+
+    Returns:
+        The formatted text.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    values = np.asarray(values, float)
+    if len(values) == 1:
+        return fmt.format(values[0])
+    return f"{fmt.format(values.mean())} +/- {fmt.format(values.std(ddof=1))}"
+
+
+@dataclass
+class ModelResult:
+    """One trained model's outcome on one split and seed.
+
+    ``probabilities`` are the test segments' predicted class probabilities, in the order of
+    ``test_index``; song-level accuracies combine each test track's segments (see
+    :func:`song_predictions`).
+    """
+
+    model: str
+    parameters: int
+    test_accuracy: float
+    test_loss: float
+    train_seconds: float
+    epochs: int
+    seed: int
+    history: dict[str, list[float]] = field(repr=False, default_factory=dict)
+    probabilities: np.ndarray | None = field(repr=False, default=None)
+    test_index: np.ndarray | None = field(repr=False, default=None)
+    song_accuracy_mean: float = float("nan")
+    song_accuracy_vote: float = float("nan")
+
+
+def song_predictions(probabilities: np.ndarray, track: np.ndarray, method: str = "mean"):
+    """Combine segment predictions into one prediction per song (track).
+
+    Args:
+        probabilities: ``(n_segments, n_classes)`` predicted class probabilities.
+        track: ``(n_segments,)`` the track each segment comes from.
+        method: "mean" averages the segments' probabilities, then takes the most likely class;
+            "vote" lets each segment vote for its most likely class (ties go to the class with
+            the higher mean probability).
+
+    Returns:
+        ``(tracks, predicted)``: the sorted track names and their predicted labels.
+
+    Notebook: 07_cnn_on_mfcc.ipynb
+    """
+    probabilities, track = np.asarray(probabilities), np.asarray(track)
+    if probabilities.ndim != 2 or len(probabilities) != len(track):
+        raise ParameterError(f"probabilities {probabilities.shape} needs one row per segment of track "
+                         f"{track.shape}.")
+    check_choice("method", method, SONG_METHODS)
+    names, inverse = np.unique(track, return_inverse=True)
+    n_classes = probabilities.shape[1]
+    mean = np.zeros((len(names), n_classes))
+    np.add.at(mean, inverse, probabilities)
+    mean /= np.bincount(inverse)[:, None]
+    if method == "mean":
+        return names, mean.argmax(axis=1)
+    votes = np.zeros((len(names), n_classes))
+    np.add.at(votes, (inverse, probabilities.argmax(axis=1)), 1)
+    return names, _vote_winner(votes, mean)
+
+
+def _vote_winner(votes: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """The class with most votes per row; ties broken by the higher mean probability."""
+    top = votes == votes.max(axis=1, keepdims=True)
+    return np.where(top, mean, -np.inf).argmax(axis=1)
+
+
+def track_labels(labels: np.ndarray, track: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(tracks, labels)``: each track's label, tracks sorted as in :func:`song_predictions`.
+
+    Notebook: 07_cnn_on_mfcc.ipynb
+    """
+    names, first = np.unique(np.asarray(track), return_index=True)
+    return names, np.asarray(labels)[first]
+
+
+def song_correct(result: ModelResult, features: Features, method: str = "mean"):
+    """``(tracks, labels, predicted)`` per test track of a result, for voting and tests.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    track = features.track[result.test_index]
+    names, predicted = song_predictions(result.probabilities, track, method=method)
+    _, labels = track_labels(features.labels[result.test_index], track)
+    return names, labels, predicted
+
+
+def per_genre_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
+    """``(n_classes,)`` accuracy within each true class (NaN for a class with no items).
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    out = np.full(n_classes, np.nan)
+    for k in range(n_classes):
+        mask = y_true == k
+        if mask.any():
+            out[k] = np.mean(y_pred[mask] == k)
+    return out
+
+
+def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float]:
+    """McNemar's exact test: do two classifiers differ on the same test items?
+
+    Only the items where exactly one classifier is right count: ``b`` (only A right) and ``c``
+    (only B right). Under the null hypothesis that both are equally good, each such item is a
+    fair coin, so the two-sided p-value is ``2 * P(X <= min(b, c))`` for X ~ Binomial(b + c,
+    1/2), capped at 1.
+
+    Args:
+        correct_a, correct_b: ``(n_items,)`` booleans, whether each classifier got each item
+            right (the same items in the same order).
+
+    Returns:
+        ``{"only_a": b, "only_b": c, "p_value": p}``.
+    """
+    from scipy.stats import binom
+
+    a, b_ = np.asarray(correct_a, bool), np.asarray(correct_b, bool)
+    if a.shape != b_.shape or a.ndim != 1:
+        raise ParameterError(f"correct_a {a.shape} and correct_b {b_.shape} must be 1-D and the same length.")
+    only_a, only_b = int(np.sum(a & ~b_)), int(np.sum(~a & b_))
+    n = only_a + only_b
+    p = 1.0 if n == 0 else float(min(1.0, 2 * binom.cdf(min(only_a, only_b), n, 0.5)))
+    return {"only_a": only_a, "only_b": only_b, "p_value": p}
+
+
+def paired_tests(results: list[ModelResult], features: Features, method: str = "mean") -> list[dict]:
+    """McNemar's test for every pair of models on the same seed's test songs.
+
+    Returns:
+        One dict per (seed, model A, model B): ``seed``, ``a``, ``b``, ``accuracy_a``,
+        ``accuracy_b``, ``only_a``, ``only_b`` and ``p_value``.
+    """
+    rows = []
+    for seed in sorted({r.seed for r in results}):
+        rs = [r for r in results if r.seed == seed]
+        for i, ra in enumerate(rs):
+            for rb in rs[i + 1:]:
+                names_a, labels, pred_a = song_correct(ra, features, method)
+                names_b, _, pred_b = song_correct(rb, features, method)
+                if not np.array_equal(names_a, names_b):
+                    raise ParameterError("Paired tests need both models tested on the same songs.")
+                test = mcnemar(pred_a == labels, pred_b == labels)
+                rows.append({"seed": seed, "a": ra.model, "b": rb.model,
+                             "accuracy_a": float(np.mean(pred_a == labels)),
+                             "accuracy_b": float(np.mean(pred_b == labels)), **test})
+    return rows
+
+
+def paired_table(rows: list[dict]) -> str:
+    """McNemar results as a Markdown table.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    out = ["| seed | A | B | song accuracy A | song accuracy B | only A right | only B right | p-value |",
+           "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    out += [f"| {r['seed']} | {r['a']} | {r['b']} | {r['accuracy_a']:.3f} | {r['accuracy_b']:.3f} | "
+            f"{r['only_a']} | {r['only_b']} | {r['p_value']:.3f} |" for r in rows]
+    return "\n".join(out)
+
+
+def results_table(results: list[ModelResult]) -> str:
+    """A Markdown table, one row per model: parameters, then test accuracy per segment and per
+    song (mean of probabilities, and majority vote), and training seconds. With several seeds
+    each figure is the mean +/- the standard deviation over seeds.
+    """
+    seeds = sorted({r.seed for r in results})
+    rows = ["| model | parameters | segment accuracy | song accuracy (mean) | song accuracy (vote) "
+            "| training seconds |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name in dict.fromkeys(r.model for r in results):
+        rs = [r for r in results if r.model == name]
+        rows.append(f"| {name} | {rs[0].parameters:,} | {mean_std([r.test_accuracy for r in rs])} | "
+                    f"{mean_std([r.song_accuracy_mean for r in rs])} | "
+                    f"{mean_std([r.song_accuracy_vote for r in rs])} | "
+                    f"{mean_std([r.train_seconds for r in rs], '{:.1f}')} |")
+    if len(seeds) > 1:
+        rows.append("")
+        rows.append(f"Mean +/- standard deviation over {len(seeds)} seeds ({', '.join(map(str, seeds))}).")
+    return "\n".join(rows)
+
+
+def experiments_table(experiments: list[Experiment]) -> str:
+    """A Markdown table: experiment, best validation accuracy, final train/validation gap,
+    epochs, parameters and seconds.
+
+    Notebook: 05_overfitting.ipynb
+    """
+    rows = ["| experiment | best validation accuracy | train - validation gap at the end | "
+            "epochs | parameters | seconds |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    rows += [f"| {e.name} | {e.best_val_accuracy:.3f} | {e.final_gap:+.3f} | {e.epochs} | "
+             f"{e.parameters:,} | {e.seconds:.1f} |" for e in experiments]
+    return "\n".join(rows)
+
+
+def baseline_accuracy(features: Features, seed: int = 0, folds: int = 5) -> tuple[float, float]:
+    """The traditional pipeline's score: per-track MFCC means and standard deviations,
+    standardised, into a logistic regression, scored by stratified k-fold cross-validation
+    over tracks (a track is one row, so no track is on both sides). The bar every network
+    should clear.
+
+    Args:
+        features: segment features; they are summarised per track.
+        seed: shuffles the folds.
+        folds: number of folds (reduced to the smallest genre's track count if needed).
+
+    Returns:
+        ``(mean, std)`` of the test accuracy over the folds.
+
+    Notebook: 03_mfcc.ipynb
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from .features import track_statistics
+
+    x, y, _ = track_statistics(features)
+    k = min(folds, int(np.bincount(y).min()))
+    if k < 2:
+        raise ParameterError("The baseline needs at least two tracks of every genre.")
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000))
+    scores = cross_val_score(clf, x, y, cv=StratifiedKFold(k, shuffle=True, random_state=seed))
+    return float(scores.mean()), float(scores.std())

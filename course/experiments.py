@@ -1,0 +1,236 @@
+"""The comparison of models: train each on the same split and seed, evaluate per segment and per
+song, repeat over seeds, and write what a reader needs to check the result.
+
+``python -m course compare`` and notebook 10 call the same :func:`compare`, so the command line
+and the notebook cannot disagree; :meth:`Comparison.write` writes the tables, figures and
+settings that the command line leaves in its output folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ParameterError, check_choice, check_positive
+from .evaluation import (
+    ModelResult,
+    paired_table,
+    paired_tests,
+    results_table,
+    song_correct,
+)
+from .features import Features
+from .models import BUILDERS, build_model
+from .settings import TrainParams, versions
+from .splits import PROTOCOLS, Split, make_split
+from .training import fit, set_seed
+
+
+def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int = 0,
+                       epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
+                       learning_rate: float = TrainParams.learning_rate,
+                       progress: bool = True) -> ModelResult:
+    """Build the named model, fit it on ``split.train`` (validating on ``split.validation``)
+    and evaluate the model after its last epoch on ``split.test``, per segment and per song.
+
+    Args:
+        name: a model name from :data:`course.models.BUILDERS`.
+        features: the segment features.
+        split: which rows train, validate and test.
+        seed: seeds the initial weights and the order of batches.
+        epochs, batch_size, learning_rate: the notes' defaults.
+        progress: show a progress bar over epochs.
+
+    Returns:
+        A :class:`course.evaluation.ModelResult`.
+    """
+    x, y = features.mfcc, features.labels
+    set_seed(seed)
+    model = build_model(name, input_shape=x.shape[1:], n_classes=len(features.mapping))
+    start = time.perf_counter()
+    history = fit(model, x[split.train], y[split.train], x[split.validation], y[split.validation],
+                  epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                  progress=f"{name} (seed {seed})" if progress else False)
+    seconds = time.perf_counter() - start
+    loss, accuracy = model.evaluate(x[split.test], y[split.test], verbose=0, batch_size=256)
+    probabilities = model.predict(x[split.test], verbose=0, batch_size=256)
+    result = ModelResult(name, int(model.count_params()), float(accuracy), float(loss), seconds,
+                         len(history["loss"]), seed, history, probabilities, split.test)
+    for method in ("mean", "vote"):
+        _, labels, predicted = song_correct(result, features, method)
+        setattr(result, f"song_accuracy_{method}", float(np.mean(labels == predicted)))
+    return result
+
+
+@dataclass
+class Comparison:
+    """The outcome of :func:`compare`: every model's result for every seed, and how it was run.
+
+    Attributes:
+        results: one :class:`course.evaluation.ModelResult` per seed and model, seed by seed.
+        splits: ``{seed: Split}``, the split each seed used.
+        features: the features the models were trained on.
+        models: the model names, in order.
+        protocol: "notes", "track", or "split-file" for published lists.
+        settings: the training settings (epochs, batch size, learning rate).
+        seconds: wall time of the whole comparison.
+    """
+
+    results: list[ModelResult]
+    splits: dict[int, Split]
+    features: Features
+    models: list[str]
+    protocol: str
+    settings: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def seeds(self) -> list[int]:
+        """The seeds, in the order they were run."""
+        return list(self.splits)
+
+    def table(self) -> str:
+        """The results table (:func:`course.evaluation.results_table`)."""
+        return results_table(self.results)
+
+    def pairs(self) -> list[dict]:
+        """McNemar's test for every pair of models, per seed (none for a single model)."""
+        return paired_tests(self.results, self.features) if len(self.models) > 1 else []
+
+    def leaked_test_segments(self, seed: int | None = None) -> int:
+        """Test segments of ``seed``'s split (default: the first) whose track is in training."""
+        split = self.splits[self.seeds[0] if seed is None else seed]
+        return split.leaked_test_segments(self.features.track)
+
+    def report(self, data: str = "") -> str:
+        """The Markdown report: the results table, the paired tests, and what the data was."""
+        pairs = self.pairs()
+        note = ("Synthetic sample: these numbers are not GTZAN results." if self.features.synthetic
+                else f"Data: {data}" if data else "")
+        return (f"{self.table()}\n\n"
+                + (f"Paired McNemar tests on the test songs:\n\n{paired_table(pairs)}\n\n" if pairs else "")
+                + (f"{note}\n" if note else ""))
+
+    def write(self, out_dir: str | Path, *, data: str = "", command: str = "",
+              split_file: str | None = None, split_report: dict | None = None) -> list[Path]:
+        """Write ``results.md``, ``results.csv``, ``settings.json``, a training-history figure
+        per model and seed, and a confusion matrix per model (test songs, all seeds pooled).
+
+        Args:
+            out_dir: the output folder (created if needed).
+            data: a description of the data, recorded in the report and the settings.
+            command: the command that made the results, recorded in ``settings.json``.
+            split_file, split_report: the published split used, if any, and what it left out.
+
+        Returns:
+            The paths written.
+        """
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot as plt
+
+        from .learning_plots import plot_confusion, plot_history
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+
+        def save(fig, name):
+            fig.savefig(out / name)
+            plt.close(fig)
+            written.append(out / name)
+
+        for r in self.results:
+            save(plot_history(r.history, title=f"{r.model}, seed {r.seed}: training history"),
+                 f"history_{r.model}_seed{r.seed}.png")
+        for name in self.models:
+            truth, predicted = [], []
+            for r in (r for r in self.results if r.model == name):
+                _, labels, pred = song_correct(r, self.features)
+                truth.append(labels)
+                predicted.append(pred)
+            title = f"{name}: test songs" + (f", {len(self.seeds)} seeds" if len(self.seeds) > 1 else "")
+            save(plot_confusion(np.concatenate(truth), np.concatenate(predicted),
+                                list(self.features.mapping), title=title), f"confusion_{name}.png")
+        (out / "results.md").write_text(self.report(data))
+        with open(out / "results.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["model", "seed", "protocol", "parameters", "segment_accuracy",
+                        "song_accuracy_mean", "song_accuracy_vote", "test_loss", "train_seconds",
+                        "epochs"])
+            for r in self.results:
+                w.writerow([r.model, r.seed, self.protocol, r.parameters, f"{r.test_accuracy:.4f}",
+                            f"{r.song_accuracy_mean:.4f}", f"{r.song_accuracy_vote:.4f}",
+                            f"{r.test_loss:.4f}", f"{r.train_seconds:.2f}", r.epochs])
+        first = self.splits[self.seeds[0]]
+        settings = {"command": command, "protocol": self.protocol, "models": self.models,
+                    "seeds": self.seeds, **self.settings, "features": asdict(self.features.params),
+                    "data": data, "synthetic": self.features.synthetic,
+                    "split_file": split_file, "split_report": split_report,
+                    "segments_first_seed": {"train": len(first.train),
+                                            "validation": len(first.validation),
+                                            "test": len(first.test)},
+                    "leaked_test_segments_first_seed": self.leaked_test_segments(),
+                    "skipped_files": self.features.skipped, "versions": versions(),
+                    "seconds": round(self.seconds, 1)}
+        (out / "settings.json").write_text(json.dumps(settings, indent=2) + "\n")
+        return written + [out / "results.md", out / "results.csv", out / "settings.json"]
+
+
+def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), *,
+            protocol: str = "notes", seeds: Sequence[int] = (0,), split: Split | None = None,
+            epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
+            learning_rate: float = TrainParams.learning_rate,
+            progress: bool = True) -> Comparison:
+    """Train each model on the same split and seed, for each seed, and evaluate each.
+
+    Each seed draws its own split (unless ``split`` fixes one, for example from published
+    lists) and its own initial weights; all models of one seed share that seed's split, so
+    they can be compared pairwise.
+
+    Args:
+        features: the segment features.
+        models: model names from :data:`course.models.BUILDERS`.
+        protocol: "notes" (segments at random) or "track" (no track on two sides); ignored
+            when ``split`` is given.
+        seeds: the seeds to run, for example ``range(3)``.
+        split: a fixed split for every seed, or None to draw one per seed.
+        epochs, batch_size, learning_rate: the notes' defaults.
+        progress: show progress bars.
+
+    Returns:
+        A :class:`Comparison`.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    models, seeds = list(models), [int(s) for s in seeds]
+    if not models:
+        raise ParameterError(f"Name at least one model; choose from {', '.join(BUILDERS)}.")
+    for name in models:
+        check_choice("model", name, BUILDERS)
+    if split is None:
+        check_choice("protocol", protocol, PROTOCOLS)
+    if not seeds:
+        raise ParameterError("Give at least one seed, for example seeds=[0].")
+    check_positive(learning_rate=learning_rate)
+    check_positive(integer=True, epochs=epochs, batch_size=batch_size)
+    start = time.perf_counter()
+    results, splits = [], {}
+    for seed in seeds:
+        splits[seed] = split if split is not None else make_split(
+            features.track, features.labels, protocol=protocol, seed=seed)
+        results += [train_and_evaluate(m, features, splits[seed], seed=seed, epochs=epochs,
+                                       batch_size=batch_size, learning_rate=learning_rate,
+                                       progress=progress) for m in models]
+    return Comparison(results, splits, features, models,
+                      protocol="split-file" if split is not None else protocol,
+                      settings={"epochs": epochs, "batch_size": batch_size,
+                                "learning_rate": learning_rate},
+                      seconds=time.perf_counter() - start)

@@ -1,0 +1,343 @@
+"""MFCC features per segment: the batched computation, threads across tracks, and the cache.
+
+:func:`prepare` turns a dataset into :class:`Features`, one row per 3-s segment (the notes'
+setting), reusing a cached ``.npz`` when every parameter and file is unchanged. The
+per-segment arithmetic is :func:`segment_mfcc`; the traditional pipeline's per-track summary is
+:func:`track_statistics`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .audio import load_audio
+from .data import EXPECTED_LAYOUT, DataSource, Track, resolve_data, scan_dataset
+from .errors import AudioError, DatasetError, PathNotFoundError, check_positive
+from .settings import DATA_DIR, FeatureParams, show_progress
+
+#: Where cached feature files go (git-ignored).
+CACHE_DIR = DATA_DIR / "cache"
+
+#: Bump when the feature computation changes, so old cache files are not trusted.
+FEATURE_VERSION = 2
+
+
+@functools.lru_cache(maxsize=8)
+def _mel_basis(sr: int, n_fft: int, n_mels: int) -> np.ndarray:
+    import librosa
+
+    return librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)  # built once per setting
+
+
+@functools.lru_cache(maxsize=8)
+def _hann(n_fft: int) -> np.ndarray:
+    import scipy.signal
+
+    return scipy.signal.get_window("hann", n_fft, fftbins=True).astype(np.float32)  # librosa's
+
+
+def segment_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> tuple[np.ndarray, int]:
+    """MFCCs of each segment of a track: the notes' numbers, computed in one pass.
+
+    The first ``track_duration`` seconds are cut into ``segments_per_track`` segments of
+    ``params.samples_per_segment`` samples. The notes call ``librosa.feature.mfcc`` once per
+    segment and keep a segment only if it gives a full segment's number of frames (so the end
+    of a clip a little short of 30 s is dropped, unless it is short by less than a hop).
+
+    This function does the same arithmetic for all segments at once: each segment is padded
+    and framed as librosa centres it, windowed (Hann), transformed (FFT), squared, mapped to
+    mel bands, converted to dB with the 80-dB floor taken **per segment** (librosa applies it
+    relative to the loudest value of each call), and DCT'd. ``tests/test_dataset.py`` checks
+    that the result equals one ``librosa.feature.mfcc`` call per segment to float32 precision.
+
+    Args:
+        y: ``(n_samples,)`` mono audio at ``params.sample_rate``.
+        params: the feature parameters.
+
+    Returns:
+        ``(features, n_dropped)``: features ``(n_segments, frames_per_segment, n_mfcc)`` float32,
+        time-major, and the number of segments dropped for having fewer frames.
+    """
+    import scipy.fft
+
+    seg, hop, frames, n_fft = (params.samples_per_segment, params.hop_length,
+                               params.frames_per_segment, params.n_fft)
+    y = np.asarray(y, dtype=np.float32)
+    chunks = [y[s * seg:(s + 1) * seg] for s in range(params.segments_per_track)]
+    kept = [c for c in chunks if len(c) and 1 + len(c) // hop == frames]
+    dropped = params.segments_per_track - len(kept)
+    if not kept:
+        return np.zeros((0, frames, params.n_mfcc), np.float32), dropped
+    # Centre the frames as librosa does: n_fft // 2 zeros before and after each segment.
+    padded = np.stack([np.pad(c, (n_fft // 2, n_fft // 2 + seg - len(c))) for c in kept])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, n_fft, axis=-1)[:, ::hop][:, :frames]
+    spectrum = scipy.fft.rfft(windows * _hann(n_fft), axis=-1)       # float32 in, complex64 out
+    power = spectrum.real ** 2 + spectrum.imag ** 2                   # (segments, frames, bins)
+    mel = power @ _mel_basis(params.sample_rate, n_fft, params.n_mels).T
+    db = 10.0 * np.log10(np.maximum(1e-10, mel))
+    db = np.maximum(db, db.max(axis=(1, 2), keepdims=True) - 80.0)   # the floor, per segment
+    mfcc = scipy.fft.dct(db, axis=-1, type=2, norm="ortho")[..., :params.n_mfcc]
+    return np.ascontiguousarray(mfcc, dtype=np.float32), dropped
+
+
+@dataclass
+class Features:
+    """MFCC features of a dataset, one row per segment.
+
+    Attributes:
+        mfcc: ``(n_segments, n_frames, n_mfcc)`` float32, time-major as Keras expects.
+        labels: ``(n_segments,)`` int genre indices into ``mapping``.
+        mapping: ``(n_genres,)`` genre names, sorted.
+        track: ``(n_segments,)`` each segment's source file, relative to the dataset root.
+        params: the :class:`FeatureParams` used.
+        skipped: ``[(relative file, reason), ...]`` for files that could not be used.
+        dropped_segments: segments dropped for being shorter than a full segment.
+        synthetic: True if computed from the embedded sample.
+    """
+
+    mfcc: np.ndarray
+    labels: np.ndarray
+    mapping: np.ndarray
+    track: np.ndarray
+    params: FeatureParams
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    dropped_segments: int = 0
+    synthetic: bool = False
+
+    @property
+    def n_tracks(self) -> int:
+        return len(np.unique(self.track))
+
+    def summary(self) -> str:
+        """A few lines on what was computed, skipped and dropped."""
+        lines = [
+            f"{len(self.labels)} segments of shape {self.mfcc.shape[1:]} from {self.n_tracks} "
+            f"tracks in {len(self.mapping)} genres" + (" (synthetic sample)" if self.synthetic else ""),
+        ]
+        if self.dropped_segments:
+            lines.append(f"{self.dropped_segments} short segment(s) dropped (clips shorter than "
+                         f"{self.params.track_duration:g} s), as in the notes")
+        if self.skipped:
+            lines.append(f"{len(self.skipped)} file(s) or folder(s) skipped:")
+            lines += [f"  {name}: {reason}" for name, reason in self.skipped[:20]]
+            if len(self.skipped) > 20:
+                lines.append(f"  ... and {len(self.skipped) - 20} more (see Features.skipped)")
+        return "\n".join(lines)
+
+    def save(self, path: str | Path) -> Path:
+        """Write a compressed ``.npz`` atomically (temporary file, then rename)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        arrays = {
+            "mfcc": self.mfcc.astype(np.float32),
+            "labels": self.labels.astype(np.int64),
+            "mapping": np.asarray(self.mapping, dtype=str),
+            "track": np.asarray(self.track, dtype=str),
+            "params": np.asarray(json.dumps(asdict(self.params))),
+            "skipped_files": np.asarray([s[0] for s in self.skipped], dtype=str),
+            "skipped_reasons": np.asarray([s[1] for s in self.skipped], dtype=str),
+            "dropped_segments": np.asarray(self.dropped_segments, dtype=np.int64),
+            "synthetic": np.asarray(self.synthetic),
+            "version": np.asarray(FEATURE_VERSION, dtype=np.int64),
+        }
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz.part", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez_compressed(f, **arrays)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+
+def load_features(path: str | Path) -> Features:
+    """Read a features file written by :meth:`Features.save` (``allow_pickle=False``).
+
+    Raises:
+        PathNotFoundError: no such file.
+        DatasetError: the file is not a complete course features file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PathNotFoundError(f"No features file at {path}: run `python -m course prepare` first.")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if int(z["version"]) != FEATURE_VERSION:
+                raise DatasetError(f"{path} was written by another feature version; prepare it again.")
+            feats = Features(
+                mfcc=z["mfcc"], labels=z["labels"], mapping=z["mapping"], track=z["track"],
+                params=FeatureParams(**json.loads(str(z["params"]))),
+                skipped=list(zip(z["skipped_files"].tolist(), z["skipped_reasons"].tolist())),
+                dropped_segments=int(z["dropped_segments"]), synthetic=bool(z["synthetic"]),
+            )
+    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, DatasetError):
+            raise
+        raise DatasetError(f"{path} is not a readable course features file ({exc}); "
+                           "delete it and prepare the features again.") from exc
+    n = len(feats.labels)
+    if feats.mfcc.shape[0] != n or len(feats.track) != n:
+        raise DatasetError(f"{path} is inconsistent (arrays of different lengths); prepare it again.")
+    return feats
+
+
+def cache_key(tracks: list[Track], params: FeatureParams) -> str:
+    """A hash of every feature parameter and the file list with sizes and modification times."""
+    files = []
+    for t in tracks:
+        st = t.path.stat()
+        files.append((t.relpath, t.label, st.st_size, st.st_mtime_ns))
+    blob = json.dumps({"version": FEATURE_VERSION, "params": asdict(params), "files": files},
+                      sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def prepare(
+    data: str | Path | DataSource | None = None,
+    params: FeatureParams = FeatureParams(),
+    out: str | Path | None = None,
+    tracks_per_genre: int | None = None,
+    cache: bool = True,
+    progress: bool = True,
+    jobs: int | None = None,
+) -> Features:
+    """Compute (or load from the cache) the MFCC features of a dataset.
+
+    Args:
+        data: a dataset folder, a :class:`DataSource`, or None for :func:`resolve_data`'s rule.
+        params: feature parameters; the defaults are the notes' (3-s segments, 13 MFCCs,
+            n_fft 2048, hop 512, so 130 x 13 per segment).
+        out: also write the features to this ``.npz`` file.
+        tracks_per_genre: use only the first N tracks of each genre.
+        cache: reuse ``data/cache/mfcc-<key>.npz`` if its key (parameters and files with sizes
+            and modification times) matches, and write it otherwise.
+        progress: show a progress bar (files per second).
+        jobs: worker processes across files (default: the cores available; 1 for none).
+
+    Returns:
+        The :class:`Features`; ``skipped`` names every file that could not be read, and why.
+
+    Raises:
+        DatasetError: no data folder, or nothing usable in it.
+
+    Notebook: 03_mfcc.ipynb, 04_neural_network_basics.ipynb, 05_overfitting.ipynb,
+        07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb
+    """
+    from tqdm.auto import tqdm
+
+    source = data if isinstance(data, DataSource) else resolve_data(data, progress=progress)
+    tracks, genres, ignored = scan_dataset(source.root, tracks_per_genre=tracks_per_genre)
+    cache_file = CACHE_DIR / f"mfcc-{cache_key(tracks, params)}.npz"
+    if cache and cache_file.is_file():
+        try:
+            feats = load_features(cache_file)
+        except DatasetError:
+            feats = None
+        if feats is not None:
+            feats.skipped = list(ignored) + [s for s in feats.skipped if s not in ignored]
+            if out is not None:
+                feats.save(out)
+            return feats
+
+    mfccs, labels, names, skipped, dropped = [], [], [], list(ignored), 0
+    outcomes = _map_tracks([t.path for t in tracks], params, jobs)
+    bar = tqdm(outcomes, total=len(tracks), desc="MFCC features", unit="file",
+               disable=not show_progress(progress))
+    for t, (m, d, reason) in zip(tracks, bar):
+        if reason:
+            skipped.append((t.relpath, reason))
+            continue
+        dropped += d
+        mfccs.append(m)
+        labels.append(np.full(len(m), t.label, dtype=np.int64))
+        names.extend([t.relpath] * len(m))
+    if not mfccs:
+        raise DatasetError(f"No usable audio in {source.root}: every file was skipped "
+                           f"({len(skipped)} skipped). {EXPECTED_LAYOUT}")
+    feats = Features(
+        mfcc=np.concatenate(mfccs), labels=np.concatenate(labels), mapping=np.asarray(genres),
+        track=np.asarray(names), params=params, skipped=skipped, dropped_segments=dropped,
+        synthetic=source.synthetic,
+    )
+    if cache:
+        feats.save(cache_file)
+    if out is not None:
+        feats.save(out)
+    return feats
+
+
+def available_cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def track_features(path: str | Path, params: FeatureParams) -> tuple[np.ndarray | None, int, str]:
+    """Load one track and compute its segments' MFCCs; never raises for a bad file.
+
+    Returns:
+        ``(mfcc, n_dropped, reason)``: reason is "" on success, else why the file is skipped
+        (mfcc is then None).
+    """
+    try:
+        y = load_audio(path, sr=params.sample_rate, duration=params.track_duration)
+    except (AudioError, PathNotFoundError) as exc:
+        return None, 0, getattr(exc, "reason", str(exc))
+    m, dropped = segment_mfcc(y, params)
+    if len(m) == 0:
+        return None, dropped, (f"shorter than one {params.samples_per_segment / params.sample_rate:g}"
+                               "-s segment")
+    return m, dropped, ""
+
+
+def _map_tracks(paths: list[Path], params: FeatureParams, jobs: int | None):
+    """:func:`track_features` for every path, in order, on ``jobs`` threads.
+
+    Threads suffice: reading (libsndfile), the FFTs and the matrix products release the GIL.
+    Each library's own thread pool is held to one thread meanwhile, so the threads do not
+    compete for the same cores.
+    """
+    jobs = available_cores() if jobs is None else jobs
+    check_positive(integer=True, jobs=jobs)
+    if jobs == 1 or len(paths) < 2:
+        yield from (track_features(p, params) for p in paths)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(track_features, paths, [params] * len(paths))
+
+
+def track_statistics(features: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-track summary features: the mean and standard deviation of each MFCC coefficient
+    over all frames of all the track's segments (the traditional ML pipeline's input).
+
+    Returns:
+        ``(x, labels, tracks)``: x ``(n_tracks, 2 * n_mfcc)`` (means, then standard
+        deviations), labels ``(n_tracks,)`` and the track names, sorted.
+    """
+    names, inverse = np.unique(features.track, return_inverse=True)
+    n_mfcc = features.mfcc.shape[-1]
+    x = np.zeros((len(names), 2 * n_mfcc), dtype=np.float64)
+    labels = np.zeros(len(names), dtype=np.int64)
+    for i in range(len(names)):
+        frames = features.mfcc[inverse == i].reshape(-1, n_mfcc)
+        x[i] = np.concatenate([frames.mean(axis=0), frames.std(axis=0)])
+        labels[i] = features.labels[inverse == i][0]
+    return x, labels, names

@@ -1,0 +1,188 @@
+"""Figures of learning, in the course's one style (see :mod:`course.plots`): training
+histories, several runs' curves, activation functions, gradient norms, the AI/ML/DL diagram and
+confusion matrices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .errors import ParameterError
+from .plots import GENRE_COLOURS, PALETTE, _axes, plot_series
+
+
+def plot_history(history: dict[str, list[float]], title: str = ""):
+    """Accuracy and loss per epoch, training and validation, side by side.
+
+    Args:
+        history: ``{"accuracy": [...], "loss": [...], "val_accuracy": [...], "val_loss": [...]}``
+            as returned by :func:`course.training.fit`.
+        title: the figure's title (for example the model's name).
+
+    Returns:
+        The matplotlib ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 07_cnn_on_mfcc.ipynb,
+        09_lstm_gru.ipynb, 10_genre_comparison.ipynb
+    """
+    if "loss" not in history or not history["loss"]:
+        raise ParameterError("history needs at least a non-empty 'loss' list; pass fit()'s result.")
+    fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    epochs = range(1, len(history["loss"]) + 1)
+    for ax, key, label in ((acc_ax, "accuracy", "accuracy"), (loss_ax, "loss", "loss")):
+        if key in history:
+            ax.plot(epochs, history[key], marker="o", ms=3, label="training")
+        if f"val_{key}" in history:
+            ax.plot(epochs, history[f"val_{key}"], marker="o", ms=3, label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.legend()
+    acc_ax.set_ylim(0, 1)
+    acc_ax.set_title("accuracy")
+    loss_ax.set_title("loss (cross-entropy)")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_curves(histories: dict[str, dict[str, list[float]]], key: str = "val_accuracy",
+                title: str = "", ax=None):
+    """One metric per epoch for several runs, one line each.
+
+    Args:
+        histories: ``{name: history}`` as returned by :func:`course.training.fit`.
+        key: the metric, for example "val_accuracy", "loss" or "val_loss".
+        title: the axes' title.
+        ax: draw into this ``Axes``.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 09_lstm_gru.ipynb
+    """
+    fig, ax = _axes(ax, figsize=(12, 4.5))
+    cycle = tuple(GENRE_COLOURS.values()) + (PALETTE[0], PALETTE[3])
+    for i, (name, h) in enumerate(histories.items()):
+        ax.plot(range(1, len(h[key]) + 1), h[key], color=cycle[i % len(cycle)], lw=1.6,
+                ls="-" if i < len(cycle) else "--", label=name)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(key.replace("_", " "))
+    if len(histories) > 4:  # many lines: keep the legend off the curves
+        ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    else:
+        ax.legend(fontsize=10)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_activations():
+    """Sigmoid, tanh and ReLU with their derivatives, one panel each.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    z = np.linspace(-6, 6, 601)
+    sig = 1 / (1 + np.exp(-z))
+    funcs = {
+        "sigmoid": (sig, sig * (1 - sig)),
+        "tanh": (np.tanh(z), 1 - np.tanh(z) ** 2),
+        "ReLU": (np.maximum(z, 0), (z > 0).astype(float)),
+    }
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), layout="constrained")
+    for ax, (name, (f, d)) in zip(axes, funcs.items()):
+        ax.plot(z, f, label=name, lw=2)
+        ax.plot(z, d, label="derivative", lw=2, ls="--")
+        ax.set_title(f"{name}: largest slope {d.max():.2f}")
+        ax.set_xlabel("input z")
+        ax.set_ylim(-1.2, 2.2)
+        ax.legend(loc="upper left")
+    axes[0].set_ylabel("output")
+    return fig
+
+
+def plot_gradient_norms(norms: dict[str, np.ndarray], title: str = ""):
+    """Gradient norm per layer (first layer on the left) on a log scale, one line per network.
+
+    Args:
+        norms: ``{name: (n_layers,) norms}`` from :func:`course.training.gradient_norms`.
+        title: the axes' title.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    return plot_series(norms, xlabel="layer (1 = nearest the input)",
+                       ylabel="gradient norm (log scale)", title=title, logy=True, marker="o")
+
+
+def plot_ai_ml_dl():
+    """Artificial intelligence contains machine learning, which contains deep learning.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    from matplotlib.patches import Ellipse
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    rings = [("artificial intelligence: agents acting toward goals", 8.0, 4.6, PALETTE[5]),
+             ("machine learning: learning from data", 5.8, 3.2, PALETTE[1]),
+             ("deep learning:\nneural networks\nwith many layers", 3.4, 1.8, PALETTE[3])]
+    for label, w, h, colour in rings:
+        ax.add_patch(Ellipse((0, h / 2), w, h, color=colour, alpha=0.35))
+        inner = label.startswith("deep")
+        ax.text(0, h / 2 if inner else h - 0.45, label, ha="center", va="center", fontsize=12)
+    ax.set_xlim(-4.2, 4.2)
+    ax.set_ylim(-0.1, 4.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
+def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], ax=None,
+                   title: str = "", colorbar: bool = True):
+    """A confusion matrix: true genre down, predicted genre across, each row as percentages.
+
+    Args:
+        y_true, y_pred: ``(n,)`` true and predicted labels (indices into ``labels``).
+        labels: the class names.
+        ax: draw into this ``Axes``.
+        title: the axes' title.
+        colorbar: add a colour bar.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    from sklearn.metrics import confusion_matrix
+
+    n = len(labels)
+    counts = confusion_matrix(y_true, y_pred, labels=np.arange(n))
+    rows = counts.sum(axis=1, keepdims=True)
+    percent = np.divide(100 * counts, rows, out=np.zeros(counts.shape), where=rows > 0)
+    fig, ax = _axes(ax, figsize=(7, 6))
+    img = ax.imshow(percent, cmap="Blues", vmin=0, vmax=100)
+    for i in range(n):
+        for j in range(n):
+            if counts[i, j]:
+                ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=9,
+                        color="white" if percent[i, j] > 60 else "black")
+    ax.set_xticks(range(n), labels, rotation=45, ha="right")
+    ax.set_yticks(range(n), labels)
+    ax.set_xlabel("predicted genre")
+    ax.set_ylabel("true genre")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        fig.colorbar(img, ax=ax, label="% of the true genre's items")
+    return fig

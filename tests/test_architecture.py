@@ -1,0 +1,77 @@
+"""The package's shape: ARCHITECTURE.md's table of floors is the law, and every module obeys it.
+
+A module may import only modules listed above it in the table (imports inside functions
+count; imports for type annotations only do not), so there can be no import cycle; every
+module is in the table; and no module grows past about 400 lines.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "course"
+
+
+def floors() -> list[str]:
+    """The modules in ARCHITECTURE.md's table, bottom floor first."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    table = text.split("<!-- floors:start -->")[1].split("<!-- floors:end -->")[0]
+    return re.findall(r"^\|[^|]*\| `([\w_]+)` \|", table, flags=re.M)
+
+
+def course_imports(source: str, module: str) -> set[str]:
+    """Course modules that ``source`` imports at run time (not under ``if TYPE_CHECKING:``)."""
+    tree = ast.parse(source)
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip |= {id(n) for n in ast.walk(node)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module:
+                found.add(node.module.split(".")[0])
+            elif node.level == 1:
+                found |= {a.name for a in node.names}
+            elif node.module and node.module.startswith("course."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("course.")}
+    return found - {module}
+
+
+ORDER = floors()
+MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+
+
+def test_every_module_is_in_the_table_once():
+    assert sorted(ORDER) == MODULES, "add the module's row to ARCHITECTURE.md (or remove a stale one)"
+    assert len(ORDER) == len(set(ORDER))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_a_module_imports_only_modules_above_it(module):
+    source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+    position = ORDER.index(module)
+    for name in course_imports(source, module):
+        assert name in ORDER, f"course.{module} imports course.{name}, which is not a module"
+        assert ORDER.index(name) < position, (
+            f"course.{module} imports course.{name}, which is listed below it in ARCHITECTURE.md")
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_module_grows_past_about_400_lines(module):
+    lines = (PACKAGE / f"{module}.py").read_text(encoding="utf-8").count("\n")
+    assert lines <= 420, f"course/{module}.py has {lines} lines: split it by job"
+
+
+def test_the_import_scanner_sees_function_level_imports_and_skips_type_checking():
+    source = ("from .errors import check_signal\nfrom typing import TYPE_CHECKING\n"
+              "if TYPE_CHECKING:\n    from .training import Experiment\n"
+              "def f():\n    from .features import prepare\n    from . import dsp\n")
+    assert course_imports(source, "evaluation") == {"errors", "features", "dsp"}
