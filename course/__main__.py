@@ -130,9 +130,10 @@ def _features(args, out_file=None):
     from .data import resolve_data
     from .features import prepare
 
+    params = _feature_params(args)  # parameter mistakes fail before the data is looked for
     source = resolve_data(args.data)
     print(f"Data: {source.describe()}")
-    feats = prepare(source, params=_feature_params(args), out=out_file,
+    feats = prepare(source, params=params, out=out_file,
                     tracks_per_genre=args.tracks_per_genre, cache=not args.no_cache,
                     jobs=args.jobs)
     print(feats.summary())
@@ -198,11 +199,14 @@ def cmd_compare(args) -> int:
         from .splits import read_split_lists
 
         lists = read_split_lists(args.split_file)
-    out = args.out_dir or RESULTS_DIR / "compare"
+    from .experiments import compare, output_names
+    from .outputs import claim_outputs
+
+    seeds = list(range(args.seeds)) if args.seeds else [args.seed]
+    out = claim_outputs(args.out_dir or RESULTS_DIR / "compare", output_names(models, seeds))
     feats, source = _features(args)
 
     from .data import display_path
-    from .experiments import compare
     from .splits import split_from_lists
 
     split, report = None, None
@@ -214,7 +218,6 @@ def cmd_compare(args) -> int:
             print(f"  missing or skipped: {name}")
         if len(report["missing"]) > 20:
             print(f"  ... and {len(report['missing']) - 20} more")
-    seeds = list(range(args.seeds)) if args.seeds else [args.seed]
     protocol = "split-file" if split is not None else args.protocol
     print(f"Training {', '.join(models)}: protocol {protocol}, seed(s) {', '.join(map(str, seeds))}, "
           f"{args.epochs} epochs, batch {args.batch_size}, Adam {args.learning_rate:g}")

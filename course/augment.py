@@ -26,7 +26,7 @@ from .errors import (
     check_signal,
 )
 from .features import Features, segment_mfcc
-from .settings import show_progress
+from .progress import track
 from .splits import Split
 
 
@@ -160,8 +160,6 @@ def augmented_features(features: Features, split: Split, source: DataSource | st
 
     Notebook: 05_overfitting.ipynb
     """
-    from tqdm.auto import tqdm
-
     for transform in transforms:
         check_choice("transform", transform, TRANSFORMS)
     root = Path(source.root if isinstance(source, DataSource) else source)
@@ -173,8 +171,7 @@ def augmented_features(features: Features, split: Split, source: DataSource | st
     label_of = dict(zip(features.track.tolist(), features.labels.tolist()))
     rng = np.random.default_rng(seed)
     mfccs, labels, names, skipped = [], [], [], []
-    for name in tqdm(train_tracks, desc="Augmenting", unit="track",
-                    disable=not show_progress(progress)):
+    for name in track(train_tracks, desc="Augmenting", unit="track", progress=progress):
         try:
             y = load_audio(root / name, sr=params.sample_rate, duration=params.track_duration)
         except (AudioError, PathNotFoundError) as exc:

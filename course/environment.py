@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .settings import versions
+from .settings import SUPPORTED_PYTHON, versions
 
 FIX_PACKAGES = "python -m pip install -r requirements.txt"
 
@@ -20,6 +20,13 @@ class Item:
     name: str
     value: str
     fix: str = ""
+
+
+def python_supported(version: str) -> bool:
+    """True if a Python version such as "3.12.4" is in :data:`course.settings.SUPPORTED_PYTHON`."""
+    major_minor = tuple(int(part) for part in version.split(".")[:2])
+    low, high = SUPPORTED_PYTHON
+    return low <= major_minor <= high
 
 
 def device() -> Item:
@@ -66,8 +73,10 @@ def report(data=None) -> list[Item]:
     found = versions()
     items = [Item(name, value, FIX_PACKAGES if value == "missing" else "")
              for name, value in found.items()]
-    if found["python"].split(".")[:2] != ["3", "11"]:
-        items[0] = Item("python", found["python"], "the course is tested on Python 3.11")
+    if not python_supported(found["python"]):
+        (lo, hi) = SUPPORTED_PYTHON
+        items[0] = Item("python", found["python"], f"the course supports Python {lo[0]}.{lo[1]} to "
+                                                   f"{hi[0]}.{hi[1]}, as its libraries do")
     if found["tensorflow"] != "missing":
         items.append(device())
     try:

@@ -45,6 +45,10 @@ class AudioError(CourseError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class OutputError(CourseError):
+    """An output location the course refuses to write, because something there is not its own."""
+
+
 def check_signal(y, name: str = "y") -> np.ndarray:
     """``y`` as an array, if it is a non-empty mono signal shaped ``(n_samples,)``."""
     y = np.asarray(y)

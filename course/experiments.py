@@ -9,6 +9,7 @@ settings that the command line leaves in its output folder.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import time
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from .evaluation import (
 )
 from .features import Features
 from .models import BUILDERS, build_model
+from .outputs import atomic_path, claim_outputs, record_outputs
 from .settings import TrainParams, versions
 from .splits import PROTOCOLS, Split, make_split
 from .training import fit, set_seed
@@ -122,6 +124,11 @@ class Comparison:
         """Write ``results.md``, ``results.csv``, ``settings.json``, a training-history figure
         per model and seed, and a confusion matrix per model (test songs, all seeds pooled).
 
+        The folder gets these files and nothing else changes in it: a file of the same name
+        that the course did not write there is never overwritten (see
+        :func:`course.outputs.claim_outputs`), and no file is removed. Each file is written
+        beside its target and renamed into place.
+
         Args:
             out_dir: the output folder (created if needed).
             data: a description of the data, recorded in the report and the settings.
@@ -130,6 +137,10 @@ class Comparison:
 
         Returns:
             The paths written.
+
+        Raises:
+            OutputError: the folder holds a file of one of these names that the course did not
+                write.
         """
         import matplotlib
 
@@ -138,13 +149,19 @@ class Comparison:
 
         from .learning_plots import plot_confusion, plot_history
 
-        out = Path(out_dir)
+        out = claim_outputs(out_dir, output_names(self.models, self.seeds))
         out.mkdir(parents=True, exist_ok=True)
         written = []
 
         def save(fig, name):
-            fig.savefig(out / name)
+            with atomic_path(out / name) as tmp:
+                fig.savefig(tmp, format="png")
             plt.close(fig)
+            written.append(out / name)
+
+        def write_text(name, text):
+            with atomic_path(out / name) as tmp:
+                tmp.write_text(text, encoding="utf-8")
             written.append(out / name)
 
         for r in self.results:
@@ -159,16 +176,17 @@ class Comparison:
             title = f"{name}: test songs" + (f", {len(self.seeds)} seeds" if len(self.seeds) > 1 else "")
             save(plot_confusion(np.concatenate(truth), np.concatenate(predicted),
                                 list(self.features.mapping), title=title), f"confusion_{name}.png")
-        (out / "results.md").write_text(self.report(data))
-        with open(out / "results.csv", "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["model", "seed", "protocol", "parameters", "segment_accuracy",
-                        "song_accuracy_mean", "song_accuracy_vote", "test_loss", "train_seconds",
-                        "epochs"])
-            for r in self.results:
-                w.writerow([r.model, r.seed, self.protocol, r.parameters, f"{r.test_accuracy:.4f}",
-                            f"{r.song_accuracy_mean:.4f}", f"{r.song_accuracy_vote:.4f}",
-                            f"{r.test_loss:.4f}", f"{r.train_seconds:.2f}", r.epochs])
+        write_text("results.md", self.report(data))
+        rows = io.StringIO()
+        w = csv.writer(rows, lineterminator="\n")
+        w.writerow(["model", "seed", "protocol", "parameters", "segment_accuracy",
+                    "song_accuracy_mean", "song_accuracy_vote", "test_loss", "train_seconds",
+                    "epochs"])
+        for r in self.results:
+            w.writerow([r.model, r.seed, self.protocol, r.parameters, f"{r.test_accuracy:.4f}",
+                        f"{r.song_accuracy_mean:.4f}", f"{r.song_accuracy_vote:.4f}",
+                        f"{r.test_loss:.4f}", f"{r.train_seconds:.2f}", r.epochs])
+        write_text("results.csv", rows.getvalue())
         first = self.splits[self.seeds[0]]
         settings = {"command": command, "protocol": self.protocol, "models": self.models,
                     "seeds": self.seeds, **self.settings, "features": asdict(self.features.params),
@@ -180,8 +198,17 @@ class Comparison:
                     "leaked_test_segments_first_seed": self.leaked_test_segments(),
                     "skipped_files": self.features.skipped, "versions": versions(),
                     "seconds": round(self.seconds, 1)}
-        (out / "settings.json").write_text(json.dumps(settings, indent=2) + "\n")
-        return written + [out / "results.md", out / "results.csv", out / "settings.json"]
+        write_text("settings.json", json.dumps(settings, indent=2) + "\n")
+        record_outputs(out, [p.name for p in written])
+        return written
+
+
+def output_names(models: Sequence[str], seeds: Sequence[int]) -> list[str]:
+    """The files :meth:`Comparison.write` writes for these models and seeds, so a command can
+    check its output folder before any training (:func:`course.outputs.claim_outputs`)."""
+    return (["results.md", "results.csv", "settings.json"]
+            + [f"history_{m}_seed{s}.png" for s in seeds for m in models]
+            + [f"confusion_{m}.png" for m in models])
 
 
 def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), *,

@@ -21,8 +21,10 @@ import numpy as np
 
 from .audio import load_audio
 from .data import EXPECTED_LAYOUT, DataSource, Track, resolve_data, scan_dataset
-from .errors import AudioError, DatasetError, PathNotFoundError, check_positive
-from .settings import DATA_DIR, FeatureParams, show_progress
+from .errors import AudioError, CourseError, DatasetError, PathNotFoundError, check_positive
+from .outputs import check_replaceable_file
+from .progress import track
+from .settings import DATA_DIR, FeatureParams
 
 #: Where cached feature files go (git-ignored).
 CACHE_DIR = DATA_DIR / "cache"
@@ -193,15 +195,37 @@ def load_features(path: str | Path) -> Features:
     return feats
 
 
+def computing_libraries() -> dict[str, str]:
+    """Versions of the libraries whose arithmetic the features depend on: reading (soundfile
+    and libsndfile), resampling and the mel filterbank (librosa), the FFT and DCT (scipy),
+    and the rest (numpy)."""
+    import librosa
+    import scipy
+    import soundfile
+
+    return {"librosa": librosa.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
+            "soundfile": soundfile.__version__, "libsndfile": soundfile.__libsndfile_version__}
+
+
 def cache_key(tracks: list[Track], params: FeatureParams) -> str:
-    """A hash of every feature parameter and the file list with sizes and modification times."""
+    """A hash of everything that shapes the features: the course's feature version, every
+    feature parameter, the versions of the computing libraries, and each file's name, label,
+    size and modification time. Change any of them and the cache is not used."""
     files = []
     for t in tracks:
         st = t.path.stat()
         files.append((t.relpath, t.label, st.st_size, st.st_mtime_ns))
-    blob = json.dumps({"version": FEATURE_VERSION, "params": asdict(params), "files": files},
-                      sort_keys=True)
+    blob = json.dumps({"version": FEATURE_VERSION, "params": asdict(params), "files": files,
+                       "libraries": computing_libraries()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def _is_features_file(path: Path) -> bool:
+    try:
+        load_features(path)
+    except CourseError:
+        return False
+    return True
 
 
 def prepare(
@@ -219,24 +243,27 @@ def prepare(
         data: a dataset folder, a :class:`DataSource`, or None for :func:`resolve_data`'s rule.
         params: feature parameters; the defaults are the notes' (3-s segments, 13 MFCCs,
             n_fft 2048, hop 512, so 130 x 13 per segment).
-        out: also write the features to this ``.npz`` file.
+        out: also write the features to this ``.npz`` file (new, or one the course wrote;
+            anything else is refused before any work).
         tracks_per_genre: use only the first N tracks of each genre.
         cache: reuse ``data/cache/mfcc-<key>.npz`` if its key (parameters and files with sizes
             and modification times) matches, and write it otherwise.
-        progress: show a progress bar (files per second).
-        jobs: worker processes across files (default: the cores available; 1 for none).
+        progress: show progress (files per second).
+        jobs: threads across files (default: the cores available). The features are the
+            same, bit for bit, for every number of threads.
 
     Returns:
         The :class:`Features`; ``skipped`` names every file that could not be read, and why.
 
     Raises:
         DatasetError: no data folder, or nothing usable in it.
+        OutputError: ``out`` exists and is not a features file the course wrote.
 
     Notebook: 03_mfcc.ipynb, 04_neural_network_basics.ipynb, 05_overfitting.ipynb,
         07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb
     """
-    from tqdm.auto import tqdm
-
+    if out is not None:
+        out = check_replaceable_file(out, _is_features_file, "a features file", suffix=".npz")
     source = data if isinstance(data, DataSource) else resolve_data(data, progress=progress)
     tracks, genres, ignored = scan_dataset(source.root, tracks_per_genre=tracks_per_genre)
     cache_file = CACHE_DIR / f"mfcc-{cache_key(tracks, params)}.npz"
@@ -253,9 +280,8 @@ def prepare(
 
     mfccs, labels, names, skipped, dropped = [], [], [], list(ignored), 0
     outcomes = _map_tracks([t.path for t in tracks], params, jobs)
-    bar = tqdm(outcomes, total=len(tracks), desc="MFCC features", unit="file",
-               disable=not show_progress(progress))
-    for t, (m, d, reason) in zip(tracks, bar):
+    for t, (m, d, reason) in track(zip(tracks, outcomes), total=len(tracks), desc="MFCC features",
+                                   unit="file", progress=progress):
         if reason:
             skipped.append((t.relpath, reason))
             continue
@@ -308,20 +334,23 @@ def _map_tracks(paths: list[Path], params: FeatureParams, jobs: int | None):
     """:func:`track_features` for every path, in order, on ``jobs`` threads.
 
     Threads suffice: reading (libsndfile), the FFTs and the matrix products release the GIL.
-    Each library's own thread pool is held to one thread meanwhile, so the threads do not
-    compete for the same cores.
+    The numerical libraries' own thread pools are held to one thread throughout, whatever
+    ``jobs`` is: a matrix product split over several threads adds its terms in another order,
+    so its last bits would depend on the thread count. Held to one, every track's features
+    are the same bit for bit with 1 job or 8.
     """
-    jobs = available_cores() if jobs is None else jobs
-    check_positive(integer=True, jobs=jobs)
-    if jobs == 1 or len(paths) < 2:
-        yield from (track_features(p, params) for p in paths)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(track_features, paths, [params] * len(paths))
+    jobs = available_cores() if jobs is None else jobs
+    check_positive(integer=True, jobs=jobs)
+    with threadpool_limits(limits=1):
+        if jobs == 1 or len(paths) < 2:
+            yield from (track_features(p, params) for p in paths)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            yield from pool.map(track_features, paths, [params] * len(paths))
 
 
 def track_statistics(features: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

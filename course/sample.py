@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import soundfile as sf
 
-from .errors import ParameterError
-from .settings import DATA_DIR, GENRES, SAMPLE_RATE, show_progress
+from .errors import OutputError, ParameterError
+from .progress import track
+from .settings import DATA_DIR, GENRES, SAMPLE_RATE
 from .synth import DEFAULT_SEED, synthesize_track
 
 #: Bump when a recipe changes, so an existing ``data/sample`` is regenerated.
@@ -41,53 +43,103 @@ def _manifest(tracks_per_genre: int, seed: int, duration: float) -> dict:
             "duration": duration, "sample_rate": SAMPLE_RATE, "genres": list(GENRES)}
 
 
+def foreign_files(folder: str | Path) -> list[str]:
+    """Paths under ``folder`` (relative, sorted) that a synthetic sample does not hold: anything
+    but its manifest, genre folders and ``<genre>/<genre>.NNNNN.wav`` files."""
+    folder, extra = Path(folder), []
+    for p in sorted(folder.rglob("*")):
+        parts = p.relative_to(folder).parts
+        ours = (parts == (MANIFEST,) and p.is_file()) or (
+            parts[0] in GENRES and (
+                (len(parts) == 1 and p.is_dir())
+                or (len(parts) == 2 and p.is_file()
+                    and re.fullmatch(rf"{parts[0]}\.\d{{5}}\.wav", parts[1]) is not None)))
+        if not ours:
+            extra.append(p.relative_to(folder).as_posix())
+    return extra
+
+
+def _check_target(out_dir: Path) -> None:
+    """Refuse a target that holds anything the course did not write (see :func:`make_sample`)."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is a file, not a folder: give --out-dir a new or empty folder.")
+    if not any(out_dir.iterdir()):
+        return
+    if not (out_dir / MANIFEST).is_file():
+        raise OutputError(f"{out_dir} is not empty and holds no synthetic sample (no {MANIFEST}); "
+                          "nothing in it was touched. Give --out-dir a new or empty folder.")
+    extra = foreign_files(out_dir)
+    if extra:
+        more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
+        raise OutputError(f"{out_dir} holds a synthetic sample but also {extra[0]}{more}, which the "
+                          "course did not write; nothing in it was touched. Move those away or "
+                          "choose another folder.")
+
+
 def make_sample(out_dir: str | Path = SAMPLE_DIR, tracks_per_genre: int = DEFAULT_TRACKS_PER_GENRE,
                 seed: int = DEFAULT_SEED, duration: float = 30.0, progress: bool = True,
                 force: bool = False) -> Path:
     """Write the synthetic sample to ``out_dir`` unless an identical one is already there.
 
-    The folder is built in a temporary sibling and renamed into place, so an interrupted run
-    never leaves a half-written sample that a later run would trust.
+    Nothing the course did not write is ever removed or overwritten. ``out_dir`` may be new,
+    empty, or a sample the course wrote earlier (it holds the sample's manifest and nothing
+    else); anything else is refused before any work, with or without ``force``. The sample is
+    built in a temporary folder beside ``out_dir`` and renamed into place at the end, so an
+    interrupted run leaves the old folder as it was and no half-written sample.
 
     Args:
         out_dir: destination folder; ``<genre>/<genre>.000NN.wav`` files go inside it.
         tracks_per_genre: tracks per genre (1 to 100).
         seed: the sample's seed.
         duration: nominal track length in seconds.
-        progress: show a progress bar.
-        force: rebuild even when a matching sample exists.
+        progress: show progress.
+        force: rebuild even when a matching sample exists (still only over a sample).
 
     Returns:
         The sample folder.
-    """
-    from tqdm.auto import tqdm
 
+    Raises:
+        ParameterError: ``tracks_per_genre`` out of range.
+        OutputError: ``out_dir`` holds files the course did not write.
+    """
     if not 1 <= tracks_per_genre <= 100:
         raise ParameterError(f"tracks_per_genre must be between 1 and 100, got {tracks_per_genre}.")
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).expanduser()
     wanted = _manifest(tracks_per_genre, seed, duration)
     if not force and sample_matches(out_dir, wanted):
         return out_dir
+    _check_target(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".sample-", dir=out_dir.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-building-", dir=out_dir.parent))
+    old = None
     try:
         jobs = [(g, i) for g in GENRES for i in range(tracks_per_genre)]
-        bar = tqdm(jobs, desc="Synthesising sample", unit="track",
-                   disable=not show_progress(progress))
-        for genre, i in bar:
+        for genre, i in track(jobs, desc="Synthesising sample", unit="track", progress=progress):
             folder = tmp / genre
             folder.mkdir(exist_ok=True)
             y = synthesize_track(genre, i, seed=seed, duration=duration)
             sf.write(folder / f"{genre}.{i:05d}.wav", y, SAMPLE_RATE, subtype="PCM_16")
         (tmp / MANIFEST).write_text(json.dumps(wanted, indent=2) + "\n")
-        if out_dir.exists():
-            if sample_matches(out_dir, wanted) and not force:  # another process finished first
-                return out_dir
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
+        if not force and sample_matches(out_dir, wanted):  # another process finished first
+            return out_dir
+        _check_target(out_dir)  # again: the folder may have changed while we worked
+        if out_dir.exists() and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+        elif out_dir.exists():  # a sample of the course's own: set it aside, then drop it
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
+            os.replace(out_dir, old / "sample")
+        try:
+            os.replace(tmp, out_dir)
+        except OSError:
+            if old is not None:
+                os.replace(old / "sample", out_dir)  # put the earlier sample back
+            raise
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        for leftover in (tmp, old):
+            if leftover is not None and leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
     return out_dir
 
 

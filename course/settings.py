@@ -19,6 +19,10 @@ from pathlib import Path
 
 from .errors import ParameterError
 
+#: The oldest and newest Python (major, minor) that every dependency supports; pyproject.toml's
+#: requires-python says the same (checked by tests/test_requirements.py).
+SUPPORTED_PYTHON = ((3, 10), (3, 13))
+
 #: The course's sample rate in Hz; every loader resamples to it.
 SAMPLE_RATE = 22050
 

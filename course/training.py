@@ -8,6 +8,7 @@ TensorFlow and turns on TensorFlow's deterministic ops.
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -43,6 +44,33 @@ def compile_model(model, learning_rate: float = TrainParams.learning_rate):
     return model
 
 
+def _epoch_progress(epochs: int, desc: str):
+    """tqdm's Keras callback where a bar can redraw (a terminal, a notebook); elsewhere (a log
+    file, CI) one line when training ends: epochs run, seconds, and the last epoch's metrics."""
+    from .progress import redraws
+
+    keras = import_keras()
+    if redraws():
+        # tqdm.keras imports Keras, so only after import_keras() has, quietly.
+        from tqdm.keras import TqdmCallback
+
+        return TqdmCallback(epochs=epochs, verbose=0, desc=desc)
+
+    class OneLine(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start, self.epochs_run, self.last = time.perf_counter(), 0, {}
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs_run, self.last = epoch + 1, dict(logs or {})
+
+        def on_train_end(self, logs=None):
+            metrics = ", ".join(f"{k} {v:.3f}" for k, v in self.last.items())
+            print(f"{desc}: {self.epochs_run} epochs in {time.perf_counter() - self.start:.1f} s; "
+                  f"{metrics}", file=sys.stderr, flush=True)
+
+    return OneLine()
+
+
 def fit(model, x_train, y_train, x_val=None, y_val=None, *,
         epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
         learning_rate: float | None = TrainParams.learning_rate, callbacks=(),
@@ -71,12 +99,7 @@ def fit(model, x_train, y_train, x_val=None, y_val=None, *,
         compile_model(model, learning_rate)
     cbs = list(callbacks)
     if show_progress(bool(progress)):
-        from tqdm.keras import (
-            TqdmCallback,  # imports Keras: after import_keras() has, quietly
-        )
-
-        cbs.append(TqdmCallback(epochs=epochs, verbose=0,
-                                desc=progress if isinstance(progress, str) else model.name))
+        cbs.append(_epoch_progress(epochs, progress if isinstance(progress, str) else model.name))
     validation = (x_val, y_val) if x_val is not None else None
     history = model.fit(x_train, y_train, validation_data=validation, epochs=epochs,
                         batch_size=batch_size, verbose=0, callbacks=cbs)

@@ -98,3 +98,20 @@ def test_every_user_error_is_one_line_on_stderr_with_status_2(tmp_path):
         assert proc.returncode == 2, (args, proc.stderr)
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), (args, proc.stderr)
+
+
+def test_the_same_seed_gives_the_same_results_in_two_fresh_processes(tiny_sample, tmp_path):
+    import csv
+
+    rows = []
+    for run_dir in ("a", "b"):
+        proc = run("compare", "--data", str(tiny_sample), "--models", "mlp,cnn", "--epochs", "2",
+                   "--protocol", "track", "--out-dir", str(tmp_path / run_dir))
+        assert proc.returncode == 0, proc.stderr
+        with open(tmp_path / run_dir / "results.csv") as f:
+            rows.append([{k: v for k, v in r.items() if k != "train_seconds"}
+                         for r in csv.DictReader(f)])
+        # Logs that read well: one line per model, no carriage-return redraws.
+        assert "\r" not in proc.stderr
+        assert sum(l.startswith(("mlp (seed 0):", "cnn (seed 0):")) for l in proc.stderr.splitlines()) == 2
+    assert rows[0] == rows[1] and len(rows[0]) == 2

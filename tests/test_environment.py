@@ -32,3 +32,18 @@ def test_the_sample_is_reported_as_synthetic(tiny_sample, monkeypatch):
     monkeypatch.setattr(environment, "device", lambda: environment.Item("device", "CPU"))
     text = environment.format_report(environment.report(str(tiny_sample)))
     assert "synthetic" in text and "not GTZAN results" in text and "all good" in text
+
+
+def test_every_supported_python_passes_the_check_and_others_are_named():
+    for version in ("3.10.14", "3.11.7", "3.12.3", "3.13.1"):
+        assert environment.python_supported(version), version
+    for version in ("3.9.19", "3.14.0", "2.7.18"):
+        assert not environment.python_supported(version), version
+
+
+def test_the_check_reports_an_unsupported_python_with_the_range(monkeypatch):
+    real = settings.versions()
+    monkeypatch.setattr(environment, "versions", lambda: {**real, "python": "3.9.19"})
+    monkeypatch.setattr(environment, "device", lambda: environment.Item("device", "CPU"))
+    items = environment.report()
+    assert items[0].fix == "the course supports Python 3.10 to 3.13, as its libraries do"

@@ -164,3 +164,86 @@ def test_the_cache_key_covers_parameters_files_sizes_and_times(messy):
     st = tracks[0].path.stat()
     os.utime(tracks[0].path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert features.cache_key(tracks, settings.FeatureParams()) != base
+
+
+def test_the_cache_key_covers_the_versions_of_the_computing_libraries(messy, monkeypatch):
+    tracks, _ = data.list_tracks(messy, tracks_per_genre=1)
+    base = features.cache_key(tracks, settings.FeatureParams())
+    real = features.computing_libraries()
+    assert set(real) == {"librosa", "numpy", "scipy", "soundfile", "libsndfile"}
+    for library in real:
+        monkeypatch.setattr(features, "computing_libraries",
+                            lambda lib=library: {**real, lib: real[lib] + ".post1"})
+        assert features.cache_key(tracks, settings.FeatureParams()) != base, library
+
+
+# --- under faults and load ----------------------------------------------------------------------
+
+PREPARE = ("import sys; from pathlib import Path; import course.features as f\n"
+           "f.CACHE_DIR = Path(sys.argv[1])\n"
+           "feats = f.prepare(sys.argv[2], progress=False, jobs=1)\n"
+           "print(len(feats.labels), len(feats.skipped))\n")
+
+
+def _collection(root, n_good=30, n_bad=4):
+    """A genre collection with copies of a few real clips and some unreadable files."""
+    clips = [tone(seed=s) for s in range(3)]
+    for i in range(n_good):
+        folder = root / ("abc"[i % 3])
+        folder.mkdir(parents=True, exist_ok=True)
+        sf.write(folder / f"t{i:04d}.wav", clips[i % 3][: SR * (26 + i % 5)], SR, subtype="PCM_16")
+    for i in range(n_bad):
+        (root / "a" / f"bad{i:03d}.wav").write_bytes(b"not audio" * (i + 1))
+    return root
+
+
+INTERRUPTED = ("import os, signal, sys; import course.features as f\n"
+               "real, seen = f.track_features, []\n"
+               "def counting(*a, **k):\n"
+               "    seen.append(1)\n"
+               "    if len(seen) == int(sys.argv[3]):\n"
+               "        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, part way\n"
+               "    return real(*a, **k)\n"
+               "f.track_features = counting\n") + PREPARE
+
+
+def test_prepare_interrupted_part_way_then_run_again(tmp_path):
+    root = _collection(tmp_path / "music")
+    cache = tmp_path / "cache"
+    for stop_at in (3, 20):  # early, and after the first unreadable files
+        proc = subprocess.run([sys.executable, "-c", INTERRUPTED, str(cache), str(root),
+                               str(stop_at)], capture_output=True, text=True, timeout=300)
+        assert proc.returncode != 0 and "KeyboardInterrupt" in proc.stderr, proc.stderr[-500:]
+        assert not cache.exists() or not list(cache.iterdir())  # nothing half-made to load
+    done = subprocess.run([sys.executable, "-c", PREPARE, str(cache), str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    clean = prepare(str(root), cache=False, progress=False)
+    assert done.stdout.split() == [str(len(clean.labels)), "4"]
+    again = features.load_features(next(cache.glob("mfcc-*.npz")))
+    np.testing.assert_array_equal(again.mfcc, clean.mfcc)
+    assert sorted(again.skipped) == sorted(clean.skipped)
+
+
+def test_two_prepares_at_once_both_finish_and_leave_a_valid_cache(tmp_path):
+    root = _collection(tmp_path / "music", n_good=12, n_bad=2)
+    cache = tmp_path / "cache"
+    procs = [subprocess.Popen([sys.executable, "-c", PREPARE, str(cache), str(root)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1][-300:] for o in outs]
+    assert outs[0][0] == outs[1][0]
+    files = list(cache.iterdir())
+    assert len(files) == 1 and files[0].name.startswith("mfcc-")  # no .part files left
+    clean = prepare(str(root), cache=False, progress=False)
+    np.testing.assert_array_equal(features.load_features(files[0]).mfcc, clean.mfcc)
+
+
+def test_progress_in_a_log_file_is_one_line_per_stage_not_redraws(messy, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(messy),
+                           "--no-cache"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "\r" not in proc.stderr and "\r" not in proc.stdout
+    lines = [l for l in proc.stderr.splitlines() if l.startswith("MFCC features:")]
+    assert len(lines) == 1 and " files in " in lines[0], proc.stderr

@@ -4,8 +4,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from course import dsp  # noqa: E402
-from course import notebook  # noqa: E402
+from course import (
+    dsp,  # noqa: E402
+    notebook,  # noqa: E402
+)
 
 
 def test_show_source_is_the_running_code():

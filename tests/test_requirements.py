@@ -1,8 +1,13 @@
 """requirements.txt, environment.yml and pyproject.toml name the same packages and ranges."""
 
 import re
-import tomllib
+import sys
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pytest itself installs tomli on Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {"tensorflow", "keras", "librosa", "numpy", "matplotlib", "scikit-learn",
@@ -30,9 +35,15 @@ def environment():
     return _parse(l.strip()[2:] for l in lines[start + 1:] if l.strip().startswith("- "))
 
 
+def project():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
 def pyproject():
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return _parse(data["project"]["dependencies"])
+    """The run-time dependencies and every extra, together."""
+    data = project()
+    return _parse(data["dependencies"] + [d for extra in data["optional-dependencies"].values()
+                                          for d in extra])
 
 
 def test_the_three_lists_agree():
@@ -48,9 +59,30 @@ def test_every_package_the_course_names_is_listed_with_a_range():
         assert ">=" in spec and "<" in spec.replace("<=", ""), f"{name} needs a tested range, has {spec!r}"
 
 
-def test_requirements_installs_the_course_package_too():
+def test_requirements_installs_the_course_package_with_its_extras_too():
     lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()]
-    assert "-e ." in lines
+    assert "-e .[lab,test]" in lines
+    env = (ROOT / "environment.yml").read_text()
+    assert "- -e .[lab,test]" in env
+
+
+def test_running_the_package_needs_no_notebook_or_test_tools():
+    run_time = _parse(project()["dependencies"])
+    assert not {"jupyterlab", "ipywidgets", "pytest", "nbval"} & set(run_time)
+    extras = project()["optional-dependencies"]
+    assert set(_parse(extras["lab"])) == {"jupyterlab", "ipywidgets"}
+    assert set(_parse(extras["test"])) == {"pytest", "nbval"}
+
+
+def test_the_supported_pythons_agree_everywhere():
+    from course.settings import SUPPORTED_PYTHON
+
+    low, high = SUPPORTED_PYTHON
+    spec = f">={low[0]}.{low[1]},<{high[0]}.{high[1] + 1}"
+    assert project()["requires-python"] == spec
+    assert f"  - python{spec}" in (ROOT / "environment.yml").read_text().splitlines()
+    readme = (ROOT / "README.md").read_text()
+    assert f"Python {low[0]}.{low[1]} to {high[0]}.{high[1]}" in readme
 
 
 def test_installed_versions_satisfy_the_ranges():

@@ -42,7 +42,7 @@ def test_compare_trains_each_model_on_one_split(tiny_features):
     assert [r.model for r in results] == ["mlp", "cnn", "lstm"]
     assert [r.parameters for r in results] == [1_014_218, 45_514, 57_802]
     for r in results:
-        assert 0.0 <= r.test_accuracy <= 1.0 and r.train_seconds > 0 and r.epochs == 1
+        assert r.train_seconds > 0 and r.epochs == 1
         assert r.probabilities.shape == (len(split.test), 10)
         # The accuracy reported is the accuracy of the predictions returned.
         predicted = r.probabilities.argmax(axis=1)
@@ -57,9 +57,22 @@ def test_unknown_protocol(tiny_features):
         splits.make_split(tiny_features.track, tiny_features.labels, protocol="random")
 
 
-def test_baseline_is_well_above_chance_on_the_sample(tiny_features):
-    mean, std = evaluation.baseline_accuracy(tiny_features)
-    assert 0.0 <= std and 0.2 < mean <= 1.0
+def test_the_baseline_figure_quoted_in_data_readme_is_what_the_command_gives():
+    # data/README.md quotes the traditional baseline on the full synthetic sample; the same
+    # seed must give the same figure, to the digits quoted.
+    import re
+    from pathlib import Path
+
+    from course.features import prepare
+
+    readme = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text()
+    quoted = re.search(r"cross-validation over tracks \| ([0-9.]+) \+/- ([0-9.]+) accuracy", readme)
+    assert quoted, "data/README.md no longer quotes the baseline"
+    from course.sample import ensure_sample
+
+    features = prepare(str(ensure_sample(progress=False)), progress=False)
+    mean, std = evaluation.baseline_accuracy(features, seed=0)
+    assert (f"{mean:.3f}", f"{std:.3f}") == quoted.groups()
 
 
 def test_gradient_norms_vanish_through_sigmoid_layers_not_relu():
@@ -87,9 +100,14 @@ def test_run_experiment_repeats_and_reports_the_gap(tiny_features):
     runs = [training.run_experiment("small", lambda: build_mlp(hidden=(16,)), train, val,
                                     epochs=2, seed=1, progress=False) for _ in range(2)]
     assert runs[0].history == runs[1].history
-    e = runs[0]
-    assert e.epochs == 2
-    assert e.final_gap == pytest.approx(e.history["accuracy"][-1] - e.history["val_accuracy"][-1])
-    assert e.best_val_accuracy == max(e.history["val_accuracy"])
-    table = evaluation.experiments_table(runs)
-    assert table.count("| small |") == 2 and f"{e.final_gap:+.3f}" in table
+    assert runs[0].epochs == 2 and runs[0].parameters == 130 * 13 * 16 + 16 + 16 * 10 + 10
+
+
+def test_an_experiments_gap_best_score_and_table_from_a_known_history():
+    history = {"loss": [2.0, 1.0, 0.5], "accuracy": [0.4, 0.8, 0.95],
+               "val_loss": [2.1, 1.5, 1.6], "val_accuracy": [0.35, 0.7, 0.65]}
+    e = training.Experiment("known", history, seconds=1.25, parameters=1234)
+    assert e.epochs == 3 and e.best_val_accuracy == 0.7
+    assert e.final_gap == pytest.approx(0.30)
+    table = evaluation.experiments_table([e])
+    assert "| known | 0.700 | +0.300 | 3 | 1,234 | 1.2 |" in table
