@@ -9,22 +9,84 @@ from __future__ import annotations
 import inspect
 
 
-def show_source(obj):
-    """The source of a ``course`` function or class, syntax-highlighted, so a notebook shows
-    the code that actually runs instead of a copy that could drift.
+def teaching_source(obj, full: bool = False) -> str:
+    """The source of a ``course`` function as a notebook shows it: its signature and the lines
+    that teach, without the docstring and the input checks (``check_*`` calls and ``if`` blocks
+    that only raise), which are replaced by one comment.
 
     Args:
-        obj: a function, class or module.
+        obj: a function or class.
+        full: keep everything, docstring and checks included.
 
     Returns:
-        An ``IPython.display.Code`` object (displayed when it is a cell's last value).
+        The source text, dedented.
 
     Notebook: 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb, 03_mfcc.ipynb,
         06_cnn.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
     """
-    from IPython.display import Code
+    import ast
+    import textwrap
 
-    return Code(inspect.getsource(obj), language="python")
+    source = textwrap.dedent(inspect.getsource(obj))
+    if full:
+        return source
+    lines = source.splitlines()
+    drop: set[int] = set()
+    checks: set[int] = set()
+
+    def only_raises(node) -> bool:
+        return (isinstance(node, ast.If) and not node.orelse
+                and all(isinstance(n, ast.Raise) for n in node.body))
+
+    def is_check(node) -> bool:
+        call = getattr(node, "value", None)
+        return (isinstance(node, (ast.Expr, ast.Assign)) and isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name) and call.func.id.startswith("check_"))
+
+    def visit(body) -> None:
+        for node in body:
+            first = node.lineno - 1
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+                    and isinstance(node.value.value, str) and node is body[0]:
+                drop.update(range(first, node.end_lineno))  # a docstring
+            elif is_check(node) or only_raises(node):
+                drop.update(range(first, node.end_lineno))
+                checks.add(first)
+            for field in ("body", "orelse"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, list) and not isinstance(node, ast.Module):
+                    visit(inner)
+
+    visit(ast.parse(source).body)
+    kept, noted = [], False
+    for i, line in enumerate(lines):
+        if i in checks and not noted:
+            indent = line[: len(line) - len(line.lstrip())]
+            kept.append(f"{indent}# (input checks omitted)")
+            noted = True
+        if i not in drop:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def show_source(obj, full: bool = False):
+    """Show a ``course`` function's teaching lines as highlighted code, so a notebook shows the
+    code that actually runs instead of a copy that could drift (see :func:`teaching_source`).
+
+    Args:
+        obj: a function or class.
+        full: show everything, docstring and input checks included.
+
+    Returns:
+        An ``IPython.display.Markdown`` code block (displayed when it is a cell's last value;
+        rendered as code in JupyterLab and in HTML exports).
+
+    Notebook: 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb, 03_mfcc.ipynb,
+        06_cnn.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
+    """
+    from IPython.display import Markdown
+
+    return Markdown(f"```python\n{teaching_source(obj, full=full)}```")
 
 
 def front_end_attached() -> bool:

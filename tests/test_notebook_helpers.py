@@ -4,15 +4,44 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
 from course import (
     dsp,  # noqa: E402
     notebook,  # noqa: E402
 )
 
 
-def test_show_source_is_the_running_code():
+def test_show_source_is_the_running_code_as_a_python_block():
     code = notebook.show_source(dsp.stft)
+    assert code.data.startswith("```python\n") and code.data.endswith("```")
     assert "def stft(" in code.data and "np.fft.rfft" in code.data
+
+
+TAUGHT = [(dsp.magnitude_spectrum, (np.sin(np.arange(400) / 3.0), 8000)),
+          (dsp.frame, (np.arange(50.0), 8, 3)),
+          (dsp.stft, (np.sin(np.arange(3000) / 5.0).astype(np.float32),)),
+          (dsp.power_to_db, (np.linspace(0.0, 4.0, 30),)),
+          (dsp.mel_filterbank, (22050, 512, 20)),
+          (dsp.mfcc, (np.sin(np.arange(6000) / 7.0).astype(np.float32), 22050))]
+
+
+@pytest.mark.parametrize("func, args", TAUGHT, ids=lambda f: getattr(f, "__name__", ""))
+def test_the_teaching_lines_alone_compute_the_same_numbers(func, args):
+    shown = notebook.teaching_source(func)
+    assert '"""' not in shown and "check_" not in shown and "raise " not in shown
+    assert "# (input checks omitted)" in shown or "check_" not in notebook.teaching_source(
+        func, full=True)
+    namespace = dict(vars(dsp))
+    exec(shown, namespace)  # the shown lines, without docstring or checks, still work
+    np.testing.assert_array_equal(np.asarray(namespace[func.__name__](*args)[0]),
+                                  np.asarray(func(*args)[0]))
+
+
+def test_full_source_keeps_docstring_and_checks():
+    full = notebook.teaching_source(dsp.frame, full=True)
+    assert '"""' in full and "check_positive" in full and "raise ParameterError" in full
 
 
 def test_front_end_detection(monkeypatch):

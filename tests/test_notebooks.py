@@ -56,3 +56,17 @@ def test_every_cell_has_slide_metadata_and_the_course_opening_and_closing(nb):
     assert "<details>" in last and "Exercises" in last
     if nb != NOTEBOOKS[-1]:
         assert "**Next:**" in last
+
+
+def test_each_header_run_time_is_the_readme_course_map_time():
+    import sys
+
+    sys.path.insert(0, str(NOTEBOOKS[0].parents[1] / "benchmarks"))
+    from notebook_times import HEADER, header_line, readme_times
+
+    times = readme_times()
+    assert set(times) == {nb.stem for nb in NOTEBOOKS}, "one course-map row per notebook"
+    for nb in NOTEBOOKS:
+        first = "".join(_cells(nb)[0]["source"])
+        assert HEADER.findall(first) == [header_line(times[nb.stem])], (
+            f"{nb.name}: run `python benchmarks/notebook_times.py --check`")
