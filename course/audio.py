@@ -87,7 +87,7 @@ def players(clips: dict[str, np.ndarray], sr: int = SAMPLE_RATE, columns: int = 
         clips: ``{label: y}``, each ``(n_samples,)`` audio; keep clips short (a few seconds),
             since each is embedded in the notebook.
         sr: sample rate in Hz.
-        columns: players per row.
+        columns: at most this many players per row (fewer when the page is narrow).
 
     Returns:
         An ``IPython.display.HTML`` object (displayed when it is a cell's last value).
@@ -104,7 +104,10 @@ def players(clips: dict[str, np.ndarray], sr: int = SAMPLE_RATE, columns: int = 
         # Clips already in [-1, 1] play at their own level, so loudness can be compared.
         return Audio(y, rate=sr, normalize=bool(np.abs(y).max(initial=0.0) > 1.0))._repr_html_()
 
-    cells = [f"<td style='padding:4px 12px'><b>{escape(label)}</b><br>{player(y)}</td>"
+    # A grid that wraps: at most ``columns`` per row, fewer on a narrow page, never overflowing.
+    wide = '<audio style="width:100%" '
+    cells = [f"<div><b>{escape(label)}</b><br>{player(y).replace('<audio ', wide, 1)}</div>"
              for label, y in clips.items()]
-    rows = ["<tr>" + "".join(cells[i:i + columns]) + "</tr>" for i in range(0, len(cells), columns)]
-    return HTML("<table>" + "".join(rows) + "</table>")
+    grid = ("display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));"
+            f"gap:6px 16px;max-width:{columns * 280}px")
+    return HTML(f"<div style='{grid}'>" + "".join(cells) + "</div>")

@@ -75,3 +75,12 @@ def test_explore_builds_widgets_with_a_front_end(monkeypatch):
     monkeypatch.setattr("ipywidgets.interact", lambda f, **c: calls.append(sorted(c)))
     notebook.explore(lambda n_fft=1: None, static=[{"n_fft": 1}], n_fft=[1, 2])
     assert calls == [["n_fft"]]
+
+
+def test_players_wrap_in_a_grid_with_every_label_escaped():
+    from course.audio import players
+
+    html = players({"<a>": np.zeros(2205), "b": np.zeros(2205), "c": np.zeros(2205)},
+                   columns=2).data
+    assert html.count("<audio ") == 3 and "&lt;a&gt;" in html
+    assert "auto-fill" in html and "max-width:560px" in html and "<table" not in html
