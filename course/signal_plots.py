@@ -44,8 +44,19 @@ def plot_waveform(y: np.ndarray, sr: int = SAMPLE_RATE, ax=None, title: str = ""
     return fig
 
 
+def rms_dbfs(y: np.ndarray) -> float:
+    """The root-mean-square level of a clip in dB relative to full scale (a sine of amplitude 1
+    is -3 dBFS): ``20 log10(sqrt(mean(y ** 2)))``, -inf for silence.
+
+    Notebook: 00_start_here.ipynb
+    """
+    rms = float(np.sqrt(np.mean(np.square(np.asarray(y, dtype=np.float64)))))
+    return 20 * np.log10(rms) if rms > 0 else -np.inf
+
+
 def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPLE_RATE):
-    """A grid of waveforms, one row per genre, one column per clip, in the genre's colour.
+    """A grid of waveforms, one row per genre, one column per clip, in the genre's colour, on
+    one amplitude scale (full scale is +/-1), each labelled with its RMS level in dBFS.
 
     Args:
         clips: ``{genre: [y, ...]}`` with the same number of clips per genre.
@@ -57,16 +68,20 @@ def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPL
     Notebook: 00_start_here.ipynb
     """
     n_cols = max(len(v) for v in clips.values())
-    fig, axes = plt.subplots(len(clips), n_cols, figsize=(4.2 * n_cols, 1.25 * len(clips)),
+    fig, axes = plt.subplots(len(clips), n_cols, figsize=(4.6 * n_cols, 1.3 * len(clips)),
                              sharex=True, sharey=True, squeeze=False, layout="constrained")
     for row, (genre, ys) in enumerate(clips.items()):
         for col in range(n_cols):
             ax = axes[row, col]
             if col < len(ys):
                 plot_waveform(ys[col], sr, ax=ax, colour=genre_colour(genre))
+                ax.text(0.99, 0.95, f"RMS {rms_dbfs(ys[col]):.0f} dBFS", transform=ax.transAxes,
+                        ha="right", va="top", fontsize=10,
+                        bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
             ax.set_xlabel("time (s)" if row == len(clips) - 1 else "")
             ax.set_ylabel(genre if col == 0 else "", rotation=0, ha="right", va="center")
-            ax.set_yticks([])
+            ax.set(ylim=(-1.05, 1.05), yticks=[-1, 0, 1])
+    fig.suptitle("amplitude (full scale is -1 to 1) against time")
     return fig
 
 

@@ -1,0 +1,28 @@
+"""Figures of signals: what the start-here figure measures and shows."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from course.signal_plots import plot_genre_waveforms, rms_dbfs  # noqa: E402
+
+
+def test_rms_level_of_known_signals():
+    t = np.arange(22050) / 22050
+    assert abs(rms_dbfs(np.sin(2 * np.pi * 100 * t)) - 20 * np.log10(1 / np.sqrt(2))) < 1e-3
+    assert abs(rms_dbfs(0.1 * np.ones(100)) + 20.0) < 1e-9
+    assert rms_dbfs(np.zeros(10)) == -np.inf
+
+
+def test_genre_waveforms_share_one_labelled_amplitude_scale():
+    quiet, loud = 0.05 * np.ones(2205), 0.9 * np.ones(2205)
+    fig = plot_genre_waveforms({"classical": [quiet], "metal": [loud]})
+    axes = fig.axes
+    assert all(ax.get_ylim() == (-1.05, 1.05) for ax in axes)
+    assert list(axes[0].get_yticks()) == [-1, 0, 1]
+    labels = [t.get_text() for ax in axes for t in ax.texts]
+    assert labels == ["RMS -26 dBFS", "RMS -1 dBFS"]
+    plt.close(fig)
