@@ -370,3 +370,24 @@ def track_statistics(features: Features) -> tuple[np.ndarray, np.ndarray, np.nda
         x[i] = np.concatenate([frames.mean(axis=0), frames.std(axis=0)])
         labels[i] = features.labels[inverse == i][0]
     return x, labels, names
+
+
+def standardise(train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Scale each coefficient (the last axis) to mean 0 and standard deviation 1, using the
+    statistics of the training set only, so nothing about the validation or test data leaks
+    into training.
+
+    Args:
+        train: ``(n, ..., n_coefficients)`` training inputs.
+        *others: validation or test inputs, scaled with the training statistics.
+
+    Returns:
+        The scaled arrays, float32, ``train`` first.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    axes = tuple(range(train.ndim - 1))
+    mean, std = train.mean(axis=axes), train.std(axis=axes)
+    std = np.where(std > 0, std, 1.0)
+    return tuple(((np.asarray(a) - mean) / std).astype(np.float32) for a in (train, *others))
+

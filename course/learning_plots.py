@@ -61,7 +61,7 @@ def plot_curves(histories: dict[str, dict[str, list[float]]], key: str = "val_ac
     Returns:
         The ``Figure``.
 
-    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 09_lstm_gru.ipynb
+    Notebook: 05_overfitting.ipynb, 09_lstm_gru.ipynb
     """
     fig, ax = _axes(ax, figsize=(12, 4.5))
     cycle = tuple(GENRE_COLOURS.values()) + (PALETTE[0], PALETTE[3])
@@ -185,4 +185,63 @@ def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]
         ax.set_title(title)
     if colorbar:
         fig.colorbar(img, ax=ax, label="% of the true genre's items")
+    return fig
+
+
+def plot_gradient_descent(losses: dict[str, np.ndarray], predict, x: np.ndarray, y: np.ndarray,
+                          names: Sequence[str], features: Sequence[str]):
+    """Gradient descent on a two-feature problem: the loss of every update for several learning
+    rates, and the classes the chosen network predicts over the feature plane.
+
+    Args:
+        losses: ``{label: (n_updates,) losses}``, one line each (log scale).
+        predict: a function from ``(n, 2)`` points to ``(n,)`` classes (the chosen network).
+        x: ``(n, 2)`` points to scatter; y: ``(n,)`` their classes (0 or 1).
+        names: the two class names; features: the two axis labels.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
+    for (label, values), colour in zip(losses.items(), PALETTE):
+        left.plot(np.arange(1, len(values) + 1), values, color=colour, lw=1.8, label=label)
+    left.set(yscale="log", xlabel="update", ylabel="training loss (log scale)",
+             title="loss per update, three learning rates")
+    left.legend(ncols=len(losses), loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    pad = 0.5
+    gx, gy = np.meshgrid(np.linspace(x[:, 0].min() - pad, x[:, 0].max() + pad, 200),
+                         np.linspace(x[:, 1].min() - pad, x[:, 1].max() + pad, 200))
+    regions = predict(np.c_[gx.ravel(), gy.ravel()]).reshape(gx.shape)
+    colours = [GENRE_COLOURS.get(n, PALETTE[i]) for i, n in enumerate(names)]
+    right.contourf(gx, gy, regions, levels=[-0.5, 0.5, 1.5], colors=colours, alpha=0.18)
+    for k, (name, colour) in enumerate(zip(names, colours)):
+        right.scatter(*x[y == k].T, s=18, color=colour, label=name, edgecolor="white", lw=0.4)
+    right.set(xlabel=features[0], ylabel=features[1],
+              title="what the trained network predicts (shaded) and the data (dots)")
+    right.legend()
+    return fig
+
+
+def plot_batch_sizes(records: dict[str, np.ndarray]):
+    """Validation accuracy of several batch sizes against the number of updates and against
+    seconds of training, side by side.
+
+    Args:
+        records: ``{label: (n_checkpoints, 3) array of (updates, seconds, accuracy)}``.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True, layout="constrained")
+    for (label, rec), colour in zip(records.items(), PALETTE):
+        for ax, column in zip(axes, (0, 1)):
+            ax.plot(rec[:, column], rec[:, 2], color=colour, lw=1.8, marker=".", label=label)
+    axes[0].set(xscale="log", xlabel="updates (log scale)", ylabel="validation accuracy",
+                title="at equal numbers of updates")
+    axes[1].set(xlabel="seconds of training", title="at equal time")
+    axes[0].legend()
     return fig

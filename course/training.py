@@ -36,6 +36,8 @@ def compile_model(model, learning_rate: float = TrainParams.learning_rate):
 
     Returns:
         The same model, compiled.
+
+    Notebook: 04_neural_network_basics.ipynb
     """
     keras = import_keras()
     check_positive(learning_rate=learning_rate)
@@ -90,8 +92,6 @@ def fit(model, x_train, y_train, x_val=None, y_val=None, *,
     Returns:
         ``{"loss": [...], "accuracy": [...], "val_loss": [...], "val_accuracy": [...]}``, one
         value per epoch run.
-
-    Notebook: 04_neural_network_basics.ipynb
     """
     check_positive(integer=True, epochs=epochs, batch_size=batch_size)
     check_same_length(x_train=x_train, y_train=y_train)

@@ -1,0 +1,139 @@
+"""The from-scratch network of notebook 04 against TensorFlow: softmax, cross-entropy, the
+gradients of backpropagation (``tf.GradientTape``) and a training loop (``model.fit`` with SGD).
+"""
+
+import numpy as np
+import pytest
+
+from course import backprop
+from course.errors import ParameterError
+
+keras = pytest.importorskip("keras")
+tf = pytest.importorskip("tensorflow")
+
+GRID = [([2, 3], "relu", 1), ([2, 8, 3], "relu", 7), ([5, 16, 8, 4], "sigmoid", 6),
+        ([4, 6, 6, 6, 2], "tanh", 5), ([13, 32, 10], "relu", 32)]
+
+
+def data(n_in: int, n_classes: int, n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(n, n_in)).astype(np.float32),
+            rng.integers(0, n_classes, n).astype(np.int64))
+
+
+def keras_model(layers, activation: str):
+    model = keras.Sequential([keras.Input((layers[0][0].shape[0],))] + [
+        keras.layers.Dense(k.shape[1], activation="softmax" if i == len(layers) - 1 else activation)
+        for i, (k, _) in enumerate(layers)])
+    model.set_weights([w for pair in layers for w in pair])
+    return model
+
+
+def test_softmax_and_cross_entropy_match_keras():
+    z = np.random.default_rng(1).normal(scale=5.0, size=(6, 4)).astype(np.float32)
+    labels = np.array([0, 1, 2, 3, 0, 2])
+    p = backprop.softmax(z)
+    np.testing.assert_allclose(p, keras.activations.softmax(z).numpy(), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
+    assert np.all(np.isfinite(backprop.softmax(np.array([[1000.0, 0.0]]))))
+    expected = keras.losses.sparse_categorical_crossentropy(labels, p).numpy().mean()
+    assert abs(backprop.cross_entropy(p, labels) - expected) < 1e-5
+    # uniform probabilities over C classes cost log C
+    assert abs(backprop.cross_entropy(np.full((3, 10), 0.1), np.array([0, 4, 9]))
+               - np.log(10)) < 1e-12
+
+
+@pytest.mark.parametrize("sizes, activation, batch", GRID)
+def test_backpropagation_equals_gradient_tape(sizes, activation, batch):
+    layers = backprop.init_dense(sizes, seed=3)
+    x, y = data(sizes[0], sizes[-1], batch, seed=4)
+    outs = backprop.forward(layers, x, activation)
+    grads = backprop.backward(layers, outs, y, activation)
+    model = keras_model(layers, activation)
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy()(y, model(x))
+    tape_grads = tape.gradient(loss, model.trainable_variables)
+    assert abs(backprop.cross_entropy(outs[-1], y) - float(loss)) < 1e-5
+    ours = [g for pair in grads for g in pair]
+    for mine, theirs in zip(ours, tape_grads):
+        assert mine.shape == tuple(theirs.shape)
+        np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_backpropagation_equals_finite_differences():
+    layers = [(k.astype(np.float64), b.astype(np.float64))
+              for k, b in backprop.init_dense([3, 5, 4], seed=0)]
+    layers[0] = (layers[0][0], np.linspace(-0.5, 0.5, 5))  # biases away from the ReLU kink
+    x, y = data(3, 4, 6, seed=2)
+    x = x.astype(np.float64)
+
+    def loss(ls):
+        outs = [x]
+        for i, (k, b) in enumerate(ls):
+            z = outs[-1] @ k + b
+            outs.append(backprop.softmax(z) if i == len(ls) - 1 else np.maximum(z, 0.0))
+        return -np.mean(np.log(outs[-1][np.arange(len(y)), y]))
+
+    outs = [x]
+    for i, (k, b) in enumerate(layers):
+        z = outs[-1] @ k + b
+        outs.append(backprop.softmax(z) if i == len(layers) - 1 else np.maximum(z, 0.0))
+    grads = backprop.backward(layers, outs, y, "relu")
+    eps = 1e-6
+    for li, (dk, _) in enumerate(grads):
+        for idx in [(0, 0), (1, 2), (2, 1)]:
+            bumped = [(k.copy(), b.copy()) for k, b in layers]
+            bumped[li][0][idx] += eps
+            lowered = [(k.copy(), b.copy()) for k, b in layers]
+            lowered[li][0][idx] -= eps
+            numeric = (loss(bumped) - loss(lowered)) / (2 * eps)
+            assert abs(numeric - dk[idx]) < 1e-7
+
+
+@pytest.mark.parametrize("batch_size", [1, 16, 50])
+def test_training_by_hand_reaches_the_weights_of_model_fit(batch_size):
+    keras.utils.set_random_seed(0)
+    layers = backprop.init_dense([13, 16, 10], seed=5)
+    x, y = data(13, 10, 50, seed=6)
+    trained, losses = backprop.train_sgd(layers, x, y, learning_rate=0.05, epochs=3,
+                                         batch_size=batch_size)
+    assert len(losses) == 3 * -(-50 // batch_size)  # one loss per update
+    model = keras_model(layers, "relu")
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05),
+                  loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=3, batch_size=batch_size, shuffle=False, verbose=0)
+    for mine, theirs in zip([w for pair in trained for w in pair], model.get_weights()):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-5)
+    assert not np.allclose(trained[0][0], layers[0][0])  # it did learn something
+
+
+def test_glorot_limits_batches_and_bad_input():
+    k, b = backprop.init_dense([100, 50], seed=0)[0]
+    assert np.abs(k).max() <= np.sqrt(6 / 150) and not b.any()
+    assert [(s.start, s.stop) for s in backprop.batches(10, 4)] == [(0, 4), (4, 8), (8, 10)]
+    with pytest.raises(ParameterError):
+        backprop.init_dense([3])
+    with pytest.raises(ParameterError):
+        backprop.forward(backprop.init_dense([2, 2]), np.zeros((1, 2)), activation="swish")
+
+
+def test_steps_shuffle_with_a_seed_and_repeat():
+    layers = backprop.init_dense([3, 4, 2], seed=0)
+    x, y = data(3, 2, 10, seed=1)
+    run = lambda seed: [loss for _, (_, loss) in zip(range(7), backprop.sgd_steps(  # noqa: E731
+        layers, x, y, 0.1, batch_size=4, shuffle_seed=seed))]
+    assert run(0) == run(0) and run(0) != run(None)
+    assert backprop.accuracy(layers, x, y) == np.mean(
+        backprop.forward(layers, x)[-1].argmax(axis=1) == y)
+
+
+def test_standardise_uses_training_statistics_only():
+    from course.features import standardise
+
+    rng = np.random.default_rng(0)
+    train = rng.normal(5.0, 3.0, size=(200, 30, 4))
+    other = train[:50] + 100.0
+    s_train, s_other = standardise(train, other)
+    np.testing.assert_allclose(s_train.mean(axis=(0, 1)), 0.0, atol=1e-5)
+    np.testing.assert_allclose(s_train.std(axis=(0, 1)), 1.0, atol=1e-5)
+    np.testing.assert_allclose(s_other, s_train[:50] + 100.0 / train.std(axis=(0, 1)), atol=1e-4)
