@@ -40,6 +40,8 @@ def pitch_shift(y: np.ndarray, sr: int, n_steps: float) -> np.ndarray:
 
     Returns:
         ``(n_samples,)`` float32, the same length as ``y``.
+
+    Notebook: 05_overfitting.ipynb
     """
     import librosa
 
@@ -57,6 +59,8 @@ def time_stretch(y: np.ndarray, rate: float) -> np.ndarray:
 
     Returns:
         ``(round(n_samples / rate),)`` float32.
+
+    Notebook: 05_overfitting.ipynb
     """
     import librosa
 
@@ -82,6 +86,8 @@ def add_noise(y: np.ndarray, snr_db: float, seed: int | None = None,
 
     Returns:
         ``(n_samples,)`` float32.
+
+    Notebook: 05_overfitting.ipynb
     """
     check_signal(y)
     y = np.asarray(y, np.float64)
@@ -103,6 +109,8 @@ def add_noise(y: np.ndarray, snr_db: float, seed: int | None = None,
 
 def snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     """The signal-to-noise ratio in dB of ``noisy`` against ``clean``.
+
+    Notebook: 05_overfitting.ipynb
     """
     clean = np.asarray(clean, np.float64)
     noise = np.asarray(noisy, np.float64) - clean
@@ -122,8 +130,6 @@ def augment(y: np.ndarray, sr: int, transform: str, rng: np.random.Generator) ->
 
     Returns:
         ``(augmented audio, description)``, for example ``(y2, "pitch +1.3 st")``.
-
-    Notebook: 05_overfitting.ipynb
     """
     check_choice("transform", transform, TRANSFORMS)
     if transform == "pitch":
@@ -157,8 +163,6 @@ def augmented_features(features: Features, split: Split, source: DataSource | st
     Returns:
         :class:`Features` of the augmented segments only; concatenate them with the training
         rows of ``features`` to train on both.
-
-    Notebook: 05_overfitting.ipynb
     """
     for transform in transforms:
         check_choice("transform", transform, TRANSFORMS)

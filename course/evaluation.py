@@ -17,7 +17,6 @@ from .errors import ParameterError, check_choice
 
 if TYPE_CHECKING:
     from .features import Features
-    from .training import Experiment
 
 
 #: How :func:`song_predictions` combines a song's segments.
@@ -219,24 +218,11 @@ def results_table(results: list[ModelResult]) -> str:
     return "\n".join(rows)
 
 
-def experiments_table(experiments: list[Experiment]) -> str:
-    """A Markdown table: experiment, best validation accuracy, final train/validation gap,
-    epochs, parameters and seconds.
-
-    Notebook: 05_overfitting.ipynb
-    """
-    rows = ["| experiment | best validation accuracy | train - validation gap at the end | "
-            "epochs | parameters | seconds |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    rows += [f"| {e.name} | {e.best_val_accuracy:.3f} | {e.final_gap:+.3f} | {e.epochs} | "
-             f"{e.parameters:,} | {e.seconds:.1f} |" for e in experiments]
-    return "\n".join(rows)
-
-
 def baseline_accuracy(features: Features, seed: int = 0, folds: int = 5) -> tuple[float, float]:
     """The traditional pipeline's score: per-track MFCC means and standard deviations,
     standardised, into a logistic regression, scored by stratified k-fold cross-validation
-    over tracks (a track is one row, so no track is on both sides). The bar every network
-    should clear.
+    over tracks (a track is one row, so no track is on both sides). A per-track score: it is
+    not comparable with a network's per-segment accuracy on one split without saying so.
 
     Args:
         features: segment features; they are summarised per track.

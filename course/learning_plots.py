@@ -61,7 +61,7 @@ def plot_curves(histories: dict[str, dict[str, list[float]]], key: str = "val_ac
     Returns:
         The ``Figure``.
 
-    Notebook: 05_overfitting.ipynb, 09_lstm_gru.ipynb
+    Notebook: 09_lstm_gru.ipynb
     """
     fig, ax = _axes(ax, figsize=(12, 4.5))
     cycle = tuple(GENRE_COLOURS.values()) + (PALETTE[0], PALETTE[3])
@@ -244,4 +244,48 @@ def plot_batch_sizes(records: dict[str, np.ndarray]):
                 title="at equal numbers of updates")
     axes[1].set(xlabel="seconds of training", title="at equal time")
     axes[0].legend()
+    return fig
+
+
+def plot_remedies(rows: Sequence[dict], runs: Sequence):
+    """Each remedy on its own row. Left: its paired difference in test accuracy from the
+    reference (every seed a dot, the bar the 95 % interval the verdict is read from, zero
+    dashed). Right: the train - validation gap of every seed, the reference's mean dashed.
+
+    Args:
+        rows: from :func:`course.remedies.verdicts` (the first is the reference).
+        runs: the :class:`course.remedies.RemedyRun` list they summarise.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 05_overfitting.ipynb
+    """
+    colour = {"helped": PALETTE[2], "hurt": PALETTE[3], "reference": "#000000"}
+    reference = {r.seed: r for r in runs if r.remedy == rows[0]["name"]}
+    fig, (diff, gap) = plt.subplots(1, 2, figsize=(13, 0.45 * len(rows) + 1.9), sharey=True,
+                                    layout="constrained")
+    for i, row in enumerate(rows):
+        mine = [r for r in runs if r.remedy == row["name"]]
+        c = colour.get(row["verdict"], PALETTE[0])
+        if i > 0:
+            d = [r.test_accuracy - reference[r.seed].test_accuracy for r in mine]
+            diff.errorbar(row["difference"], i, xerr=[[row["difference"] - row["low"]],
+                                                      [row["high"] - row["difference"]]],
+                          fmt="o", color=c, ms=8, capsize=4)
+            diff.scatter(d, [i] * len(d), color=c, s=16, alpha=0.5, zorder=3)
+        g = [r.gap for r in mine]
+        gap.plot([np.mean(g)], [i], "o", color=c, ms=8)
+        gap.scatter(g, [i] * len(g), color=c, s=16, alpha=0.5, zorder=3)
+    diff.axvline(0, color="#000000", ls="--", lw=1)
+    gap.axvline(np.mean([r.gap for r in reference.values()]), color="#000000", ls="--", lw=1)
+    diff.set(yticks=range(len(rows)), yticklabels=[r["name"] for r in rows],
+             xlabel="test accuracy minus the reference's (same seed)",
+             title="difference from the reference: seeds (dots), 95 % interval (bar)")
+    diff.invert_yaxis()
+    gap.set(xlabel="training minus validation accuracy", title="overfitting gap (dashed: reference)")
+    handles = [plt.Line2D([], [], color=c, marker="o", ls="", label=v) for v, c in
+               (("reference", "#000000"), ("helped", PALETTE[2]), ("hurt", PALETTE[3]),
+                ("no clear effect", PALETTE[0]))]
+    fig.legend(handles=handles, loc="outside lower center", ncols=4)
     return fig

@@ -48,8 +48,8 @@ def import_keras():
     Returns:
         The ``keras`` module.
 
-    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb,
-        07_cnn_on_mfcc.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
+    Notebook: 04_neural_network_basics.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb, 08_rnn.ipynb,
+        09_lstm_gru.ipynb
     """
     if "keras" in sys.modules and "tensorflow" in sys.modules:
         return sys.modules["keras"]
@@ -115,7 +115,7 @@ def build_mlp(
         An uncompiled ``keras.Model``; with the defaults and input (130, 13) it has 1,014,218
         parameters.
 
-    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb
+    Notebook: 04_neural_network_basics.ipynb
     """
     keras = import_keras()
     shape = _check_shape(input_shape)

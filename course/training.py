@@ -152,8 +152,7 @@ def run_experiment(name: str, build, train: tuple[np.ndarray, np.ndarray],
     Returns:
         An :class:`Experiment`, holding the trained model too.
 
-    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 07_cnn_on_mfcc.ipynb,
-        09_lstm_gru.ipynb
+    Notebook: 04_neural_network_basics.ipynb, 07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb
     """
     set_seed(seed)
     model = build()
