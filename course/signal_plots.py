@@ -154,8 +154,10 @@ def plot_spectrogram(S_db: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 
 
 
 def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax=None,
-              title: str = "", colorbar: bool = True):
-    """MFCCs as an image: time in s across, coefficient index up, value as colour.
+              title: str = "", colorbar: bool = True, first: int = 0,
+              vmin: float | None = None, vmax: float | None = None):
+    """MFCCs as an image: time in s across, coefficient index up (whole numbers), value as
+    colour.
 
     Args:
         mfcc: ``(n_mfcc, n_frames)`` coefficients (librosa's orientation).
@@ -164,6 +166,8 @@ def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax
         ax: draw into this ``Axes``.
         title: the axes' title.
         colorbar: add a colour bar.
+        first: the index of the first row (1 when coefficient 0 is left out).
+        vmin, vmax: the colour scale's ends, to give several panels one scale.
 
     Returns:
         The ``Figure``.
@@ -172,9 +176,10 @@ def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax
     """
     fig, ax = _axes(ax, figsize=(10, 3.5))
     n_mfcc, n_frames = mfcc.shape
-    extent = (0, n_frames * hop_length / sr, -0.5, n_mfcc - 0.5)
+    extent = (0, n_frames * hop_length / sr, first - 0.5, first + n_mfcc - 0.5)
     img = ax.imshow(mfcc, origin="lower", aspect="auto", cmap=CMAP, extent=extent,
-                    interpolation="nearest")
+                    interpolation="nearest", vmin=vmin, vmax=vmax)
+    ax.yaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.set_xlabel("time (s)")
     ax.set_ylabel("MFCC coefficient")
     ax.grid(False)

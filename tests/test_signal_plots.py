@@ -26,3 +26,14 @@ def test_genre_waveforms_share_one_labelled_amplitude_scale():
     labels = [t.get_text() for ax in axes for t in ax.texts]
     assert labels == ["RMS -26 dBFS", "RMS -1 dBFS"]
     plt.close(fig)
+
+
+def test_mfcc_panels_can_share_a_scale_and_start_at_coefficient_one():
+    from course.signal_plots import plot_mfcc
+
+    fig = plot_mfcc(np.arange(24.0).reshape(12, 2), first=1, vmin=-3, vmax=3, colorbar=False)
+    ax = fig.axes[0]
+    assert ax.images[0].get_clim() == (-3, 3)
+    assert ax.get_ylim() == (0.5, 12.5)
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    plt.close(fig)
