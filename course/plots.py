@@ -45,7 +45,7 @@ plt.rcParams.update(STYLE)
 def genre_colour(genre: str) -> str:
     """The genre's colour in every figure (grey for a genre outside GTZAN's ten).
 
-    Notebook: 03_mfcc.ipynb
+    Notebook: 01_waveform_and_fourier.ipynb, 03_mfcc.ipynb
     """
     return GENRE_COLOURS.get(genre, "#777777")
 
