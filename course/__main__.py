@@ -98,7 +98,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="train and compare the models")
     _add_data(p)
     p.add_argument("--models", default="mlp,cnn,lstm",
-                   help="comma-separated models from mlp, cnn, lstm, gru, rnn (default: %(default)s)")
+                   help="comma-separated models from mlp, cnn, lstm, gru, rnn; add "
+                        "'-standardised' to a name (mlp-standardised) to scale its inputs with "
+                        "training statistics (default: %(default)s)")
+    p.add_argument("--no-baseline", action="store_true",
+                   help="leave out the traditional baseline (per-track MFCC statistics into a "
+                        "logistic regression, on the same splits)")
     p.add_argument("--protocol", choices=("notes", "track"), default="notes",
                    help="notes: segments split at random, as in the notes; track: split by track")
     p.add_argument("--seed", type=int, default=0,
@@ -192,7 +197,7 @@ def cmd_compare(args) -> int:
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     for name in models or [""]:  # wrong names and rates fail before any work is done
-        check_choice("model", name, BUILDERS)
+        check_choice("model", name.removesuffix("-standardised"), BUILDERS)
     check_positive(**{"--learning-rate": args.learning_rate})
     lists = None
     if args.split_file:
@@ -203,7 +208,8 @@ def cmd_compare(args) -> int:
     from .outputs import claim_outputs
 
     seeds = list(range(args.seeds)) if args.seeds else [args.seed]
-    out = claim_outputs(args.out_dir or RESULTS_DIR / "compare", output_names(models, seeds))
+    out = claim_outputs(args.out_dir or RESULTS_DIR / "compare",
+                        output_names(models, seeds, baseline=not args.no_baseline))
     feats, source = _features(args)
 
     from .data import display_path
@@ -223,7 +229,7 @@ def cmd_compare(args) -> int:
           f"{args.epochs} epochs, batch {args.batch_size}, Adam {args.learning_rate:g}")
     result = compare(feats, models, protocol=args.protocol, seeds=seeds, split=split,
                      epochs=args.epochs, batch_size=args.batch_size,
-                     learning_rate=args.learning_rate)
+                     learning_rate=args.learning_rate, baseline=not args.no_baseline)
     result.write(out, data=source.describe(), command="python -m course " + " ".join(sys.argv[1:]),
                  split_file=args.split_file, split_report=report)
     first = result.splits[seeds[0]]

@@ -188,8 +188,6 @@ def paired_tests(results: list[ModelResult], features: Features, method: str = "
 
 def paired_table(rows: list[dict]) -> str:
     """McNemar results as a Markdown table.
-
-    Notebook: 10_genre_comparison.ipynb
     """
     out = ["| seed | A | B | song accuracy A | song accuracy B | only A right | only B right | p-value |",
            "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -248,3 +246,117 @@ def baseline_accuracy(features: Features, seed: int = 0, folds: int = 5) -> tupl
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000))
     scores = cross_val_score(clf, x, y, cv=StratifiedKFold(k, shuffle=True, random_state=seed))
     return float(scores.mean()), float(scores.std())
+
+
+def baseline_result(features: Features, split, seed: int = 0) -> ModelResult:
+    """The traditional baseline on a given split, as a :class:`ModelResult` that tables and
+    paired tests treat like a network's: a logistic regression on per-track MFCC means and
+    standard deviations, trained on the tracks of ``split.train``; each test segment gets its
+    track's predicted probabilities, so its song-level decisions are the track's.
+
+    Args:
+        features: the segment features.
+        split: the split the networks used (its validation rows are not used).
+        seed: recorded with the result (the regression itself is deterministic).
+
+    Returns:
+        A :class:`ModelResult` named "baseline".
+
+    Notebook: 07_cnn_on_mfcc.ipynb
+    """
+    import time
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from .features import track_statistics
+
+    x, y, names = track_statistics(features)
+    row = {name: i for i, name in enumerate(names)}
+    train = sorted({row[t] for t in features.track[split.train].tolist()})
+    start = time.perf_counter()
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000)).fit(x[train], y[train])
+    seconds = time.perf_counter() - start
+    n_classes = len(features.mapping)
+    track_probs = np.zeros((len(names), n_classes))
+    track_probs[:, clf.classes_] = clf.predict_proba(x)
+    test_rows = np.array([row[t] for t in features.track[split.test].tolist()])
+    probabilities = track_probs[test_rows]
+    truth = features.labels[split.test]
+    picked = np.clip(probabilities[np.arange(len(truth)), truth], 1e-7, 1.0)
+    linear = clf[-1]
+    return ModelResult("baseline", int(linear.coef_.size + linear.intercept_.size),
+                       float(np.mean(probabilities.argmax(axis=1) == truth)),
+                       float(-np.mean(np.log(picked))), seconds, 0, seed, {}, probabilities,
+                       np.asarray(split.test))
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson's score interval for a proportion (for example an accuracy over ``n`` songs):
+
+    ``(p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)`` with ``p = successes / n``
+    and ``z`` the normal quantile of the confidence level.
+
+    Returns:
+        ``(low, high)``.
+    """
+    from scipy.stats import norm
+
+    if n <= 0 or not 0 <= successes <= n:
+        raise ParameterError(f"Need 0 <= successes <= n and n > 0, got {successes} of {n}.")
+    z = norm.ppf(0.5 + confidence / 2)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(centre - half), float(centre + half)
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm's step-down correction for several tests: sort the m p-values, multiply the k-th
+    smallest by ``m - k + 1`` (k from 1), keep the sequence from decreasing, cap at 1. A
+    corrected p-value below 0.05 keeps the chance of any false "significant" below 5 %.
+
+    Args:
+        p_values: the raw p-values, any order.
+
+    Returns:
+        The corrected p-values, in the same order.
+    """
+    p = np.asarray(p_values, float)
+    order = np.argsort(p)
+    scaled = np.minimum(1.0, np.maximum.accumulate(p[order] * (len(p) - np.arange(len(p)))))
+    out = np.empty_like(scaled)
+    out[order] = scaled
+    return out
+
+
+def pooled_tests(results: list[ModelResult], features: Features, method: str = "mean") -> list[dict]:
+    """McNemar's test for every pair of models with the test songs of all seeds pooled (each
+    seed's songs are further items; the same song tested in two seeds counts twice, which makes
+    the test somewhat optimistic), then Holm's correction over the pairs.
+
+    Returns:
+        One dict per pair: ``a``, ``b``, ``songs``, ``accuracy_a``, ``accuracy_b``, ``only_a``,
+        ``only_b``, ``p_value`` and ``p_holm``.
+    """
+    models = list(dict.fromkeys(r.model for r in results))
+    seeds = sorted({r.seed for r in results})
+    by = {(r.model, r.seed): r for r in results}
+    correct = {}
+    for name in models:
+        right = []
+        for seed in seeds:
+            _, labels, predicted = song_correct(by[(name, seed)], features, method)
+            right.append(predicted == labels)
+        correct[name] = np.concatenate(right)
+    rows = []
+    for i, a in enumerate(models):
+        for b in models[i + 1:]:
+            test = mcnemar(correct[a], correct[b])
+            rows.append({"a": a, "b": b, "songs": len(correct[a]),
+                         "accuracy_a": float(correct[a].mean()),
+                         "accuracy_b": float(correct[b].mean()), **test})
+    for row, corrected in zip(rows, holm([r["p_value"] for r in rows])):
+        row["p_holm"] = float(corrected)
+    return rows

@@ -21,17 +21,23 @@ import numpy as np
 from .errors import ParameterError, check_choice, check_positive
 from .evaluation import (
     ModelResult,
+    baseline_result,
     paired_table,
     paired_tests,
+    pooled_tests,
     results_table,
     song_correct,
+    wilson_interval,
 )
-from .features import Features
+from .features import Features, standardise
 from .models import BUILDERS, build_model
 from .outputs import atomic_path, claim_outputs, record_outputs
 from .settings import TrainParams, versions
 from .splits import PROTOCOLS, Split, make_split
 from .training import fit, set_seed
+
+#: The suffix of a model trained on standardised inputs, for example "mlp-standardised".
+STANDARDISED = "-standardised"
 
 
 def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int = 0,
@@ -42,7 +48,9 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
     and evaluate the model after its last epoch on ``split.test``, per segment and per song.
 
     Args:
-        name: a model name from :data:`course.models.BUILDERS`.
+        name: a model name from :data:`course.models.BUILDERS`, optionally with the suffix
+            :data:`STANDARDISED`: then each MFCC coefficient is scaled to mean 0 and standard
+            deviation 1 with the statistics of ``split.train`` only.
         features: the segment features.
         split: which rows train, validate and test.
         seed: seeds the initial weights and the order of batches.
@@ -53,8 +61,11 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
         A :class:`course.evaluation.ModelResult`.
     """
     x, y = features.mfcc, features.labels
+    if name.endswith(STANDARDISED):
+        x = standardise(x[split.train], x)[1]
     set_seed(seed)
-    model = build_model(name, input_shape=x.shape[1:], n_classes=len(features.mapping))
+    model = build_model(name.removesuffix(STANDARDISED), input_shape=x.shape[1:],
+                        n_classes=len(features.mapping))
     start = time.perf_counter()
     history = fit(model, x[split.train], y[split.train], x[split.validation], y[split.validation],
                   epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -64,6 +75,10 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
     probabilities = model.predict(x[split.test], verbose=0, batch_size=256)
     result = ModelResult(name, int(model.count_params()), float(accuracy), float(loss), seconds,
                          len(history["loss"]), seed, history, probabilities, split.test)
+    return _with_song_accuracies(result, features)
+
+
+def _with_song_accuracies(result: ModelResult, features: Features) -> ModelResult:
     for method in ("mean", "vote"):
         _, labels, predicted = song_correct(result, features, method)
         setattr(result, f"song_accuracy_{method}", float(np.mean(labels == predicted)))
@@ -97,26 +112,85 @@ class Comparison:
         """The seeds, in the order they were run."""
         return list(self.splits)
 
+    @property
+    def names(self) -> list[str]:
+        """Every row of the tables: the models, then "baseline" if it was run."""
+        return list(dict.fromkeys(r.model for r in self.results))
+
     def table(self) -> str:
-        """The results table (:func:`course.evaluation.results_table`)."""
-        return results_table(self.results)
+        """The results table (:func:`course.evaluation.results_table`), with each model's song
+        accuracy over all seeds' test songs and its 95 % Wilson interval."""
+        lines = results_table(self.results).split("\n")
+        lines[0] += " songs right, all seeds (95 % interval) |"
+        lines[1] += " ---: |"
+        for i, name in enumerate(self.names):
+            k, n = self.songs_right(name)
+            low, high = wilson_interval(k, n)
+            lines[2 + i] += f" {k}/{n} = {k / n:.3f} ({low:.3f} to {high:.3f}) |"
+        return "\n".join(lines)
+
+    def songs_right(self, name: str) -> tuple[int, int]:
+        """``(right, tested)``: test songs the model got right (mean of probabilities), all
+        seeds together."""
+        right = tested = 0
+        for r in (r for r in self.results if r.model == name):
+            _, labels, predicted = song_correct(r, self.features)
+            right, tested = right + int(np.sum(labels == predicted)), tested + len(labels)
+        return right, tested
 
     def pairs(self) -> list[dict]:
         """McNemar's test for every pair of models, per seed (none for a single model)."""
-        return paired_tests(self.results, self.features) if len(self.models) > 1 else []
+        return paired_tests(self.results, self.features) if len(self.names) > 1 else []
+
+    def pooled(self) -> list[dict]:
+        """McNemar's test for every pair over all seeds' test songs, Holm-corrected."""
+        return pooled_tests(self.results, self.features) if len(self.names) > 1 else []
 
     def leaked_test_segments(self, seed: int | None = None) -> int:
         """Test segments of ``seed``'s split (default: the first) whose track is in training."""
         split = self.splits[self.seeds[0] if seed is None else seed]
         return split.leaked_test_segments(self.features.track)
 
+    def protocol_text(self) -> str:
+        """What was split how, how much leaked, and which model was tested, in words."""
+        leaks = [self.leaked_test_segments(s) for s in self.seeds]
+        tests = [len(self.splits[s].test) for s in self.seeds]
+        leak = ", ".join(f"{a} of {b}" for a, b in zip(leaks, tests))
+        how = {"notes": "the notes' split: segments drawn at random, so segments of one track "
+                        "land on both sides",
+               "track": "a track split: every track's segments on one side only",
+               "split-file": "published split lists"}[self.protocol]
+        text = (f"Protocol: {how}. Test segments from a track that also has segments in "
+                f"training, per seed: {leak}.")
+        if any(leaks):
+            text += (" Song accuracy under this protocol is leaky: the models were trained on "
+                     "other segments of the test songs.")
+        epochs = self.settings.get("epochs")
+        text += (f" Each network is tested after its last epoch ({epochs}); the validation set "
+                 "is watched but chooses nothing.")
+        if "baseline" in self.names:
+            text += (" The baseline is a logistic regression on per-track MFCC means and "
+                     "standard deviations, trained on the same training tracks.")
+        return text
+
     def report(self, data: str = "") -> str:
-        """The Markdown report: the results table, the paired tests, and what the data was."""
-        pairs = self.pairs()
+        """The Markdown report: protocol and leak, the results table with intervals, the paired
+        tests over all seeds with Holm's correction, and what the data was."""
+        pooled = self.pooled()
         note = ("Synthetic sample: these numbers are not GTZAN results." if self.features.synthetic
                 else f"Data: {data}" if data else "")
-        return (f"{self.table()}\n\n"
-                + (f"Paired McNemar tests on the test songs:\n\n{paired_table(pairs)}\n\n" if pairs else "")
+        tests = ""
+        if pooled:
+            rows = ["| A | B | songs | only A right | only B right | p-value | p-value (Holm) |",
+                    "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+            rows += [f"| {r['a']} | {r['b']} | {r['songs']} | {r['only_a']} | {r['only_b']} | "
+                     f"{r['p_value']:.3f} | {r['p_holm']:.3f} |" for r in pooled]
+            tests = ("McNemar's exact test for every pair, test songs of all seeds pooled, "
+                     f"p-values corrected for {len(pooled)} comparisons with Holm's method:\n\n"
+                     + "\n".join(rows) + "\n\n")
+            if len(self.seeds) > 1:
+                tests += f"Per seed, uncorrected:\n\n{paired_table(self.pairs())}\n\n"
+        return (f"{self.protocol_text()}\n\n{self.table()}\n\n{tests}"
                 + (f"{note}\n" if note else ""))
 
     def write(self, out_dir: str | Path, *, data: str = "", command: str = "",
@@ -149,7 +223,8 @@ class Comparison:
 
         from .learning_plots import plot_confusion, plot_history
 
-        out = claim_outputs(out_dir, output_names(self.models, self.seeds))
+        out = claim_outputs(out_dir, output_names(self.models, self.seeds,
+                                                  baseline="baseline" in self.names))
         out.mkdir(parents=True, exist_ok=True)
         written = []
 
@@ -164,10 +239,10 @@ class Comparison:
                 tmp.write_text(text, encoding="utf-8")
             written.append(out / name)
 
-        for r in self.results:
+        for r in (r for r in self.results if r.history):
             save(plot_history(r.history, title=f"{r.model}, seed {r.seed}: training history"),
                  f"history_{r.model}_seed{r.seed}.png")
-        for name in self.models:
+        for name in self.names:
             truth, predicted = [], []
             for r in (r for r in self.results if r.model == name):
                 _, labels, pred = song_correct(r, self.features)
@@ -203,18 +278,18 @@ class Comparison:
         return written
 
 
-def output_names(models: Sequence[str], seeds: Sequence[int]) -> list[str]:
+def output_names(models: Sequence[str], seeds: Sequence[int], baseline: bool = True) -> list[str]:
     """The files :meth:`Comparison.write` writes for these models and seeds, so a command can
     check its output folder before any training (:func:`course.outputs.claim_outputs`)."""
     return (["results.md", "results.csv", "settings.json"]
             + [f"history_{m}_seed{s}.png" for s in seeds for m in models]
-            + [f"confusion_{m}.png" for m in models])
+            + [f"confusion_{m}.png" for m in [*models, *(["baseline"] if baseline else [])]])
 
 
 def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), *,
             protocol: str = "notes", seeds: Sequence[int] = (0,), split: Split | None = None,
             epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
-            learning_rate: float = TrainParams.learning_rate,
+            learning_rate: float = TrainParams.learning_rate, baseline: bool = True,
             progress: bool = True) -> Comparison:
     """Train each model on the same split and seed, for each seed, and evaluate each.
 
@@ -224,12 +299,14 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
 
     Args:
         features: the segment features.
-        models: model names from :data:`course.models.BUILDERS`.
+        models: model names from :data:`course.models.BUILDERS`, each optionally with the
+            suffix :data:`STANDARDISED` (inputs standardised with training statistics).
         protocol: "notes" (segments at random) or "track" (no track on two sides); ignored
             when ``split`` is given.
         seeds: the seeds to run, for example ``range(3)``.
         split: a fixed split for every seed, or None to draw one per seed.
         epochs, batch_size, learning_rate: the notes' defaults.
+        baseline: also score the traditional baseline on each seed's split.
         progress: show progress bars.
 
     Returns:
@@ -241,7 +318,7 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
     if not models:
         raise ParameterError(f"Name at least one model; choose from {', '.join(BUILDERS)}.")
     for name in models:
-        check_choice("model", name, BUILDERS)
+        check_choice("model", name.removesuffix(STANDARDISED), BUILDERS)
     if split is None:
         check_choice("protocol", protocol, PROTOCOLS)
     if not seeds:
@@ -256,6 +333,9 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
         results += [train_and_evaluate(m, features, splits[seed], seed=seed, epochs=epochs,
                                        batch_size=batch_size, learning_rate=learning_rate,
                                        progress=progress) for m in models]
+        if baseline:
+            results.append(_with_song_accuracies(baseline_result(features, splits[seed], seed=seed),
+                                                 features))
     return Comparison(results, splits, features, models,
                       protocol="split-file" if split is not None else protocol,
                       settings={"epochs": epochs, "batch_size": batch_size,

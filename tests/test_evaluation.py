@@ -92,11 +92,19 @@ def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_fe
                "--epochs", "1", "--models", "mlp,cnn", "--out-dir", str(out), "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert "over 2 seeds" in proc.stdout and "0 test segments share a track" in proc.stdout
-    assert "Paired McNemar tests" in proc.stdout
-    for name in ("confusion_mlp.png", "confusion_cnn.png", "history_cnn_seed1.png", "results.csv"):
+    assert "McNemar's exact test for every pair" in proc.stdout and "Holm" in proc.stdout
+    for name in ("confusion_mlp.png", "confusion_cnn.png", "confusion_baseline.png",
+                 "history_cnn_seed1.png", "results.csv"):
         assert (out / name).is_file()
+    assert not (out / "history_baseline_seed0.png").exists()
     rows = (out / "results.csv").read_text().splitlines()
-    assert len(rows) == 1 + 4 and rows[1].startswith("mlp,0,track,")
+    assert len(rows) == 1 + 6 and rows[1].startswith("mlp,0,track,")
+    assert [r.split(",")[0] for r in rows[1:]] == ["mlp", "cnn", "baseline"] * 2
+    report = (out / "results.md").read_text()
+    assert report.startswith("Protocol: a track split") and "per seed: 0 of" in report
+    assert "leaky" not in report and "tested after its last epoch (1)" in report
+    assert "| baseline |" in report and "(95 % interval)" in report
+    assert "| mlp | cnn | " in report and "| cnn | baseline | " in report and "p-value (Holm)" in report
 
     lists = tmp_path / "split.txt"
     names = sorted(set(tiny_features.track))
@@ -122,3 +130,71 @@ def test_compare_argument_errors(tmp_path):
         proc = run("compare", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_holm_correction_worked_by_hand():
+    # sorted 0.01, 0.02, 0.04, 0.30 -> x4, x3, x2, x1 = 0.04, 0.06, 0.08, 0.30 (already rising)
+    assert evaluation.holm([0.04, 0.01, 0.30, 0.02]).tolist() == pytest.approx([0.08, 0.04, 0.30, 0.06])
+    # a later product smaller than an earlier one is raised to keep the order: 0.03*3=0.09,
+    # 0.031*2=0.062 -> 0.09, 0.5*1 = 0.5; and nothing exceeds 1
+    assert evaluation.holm([0.031, 0.03, 0.5]).tolist() == pytest.approx([0.09, 0.09, 0.5])
+    # 0.6 x 2 = 1.2 is capped at 1, and 0.7 x 1 is raised to that 1 to keep the order
+    assert evaluation.holm([0.6, 0.7]).tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("k, n", [(0, 10), (8, 10), (10, 10), (19, 25), (120, 240)])
+def test_wilson_interval_agrees_with_scipy(k, n):
+    from scipy.stats import binomtest
+
+    expected = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    low, high = evaluation.wilson_interval(k, n)
+    assert (low, high) == pytest.approx((expected.low, expected.high), abs=1e-9)
+    with pytest.raises(ParameterError):
+        evaluation.wilson_interval(3, 2)
+
+
+def test_the_baseline_on_a_split_is_a_per_track_logistic_regression(tiny_features):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from course.features import track_statistics
+    from course.splits import split_tracks
+
+    f = tiny_features
+    split = split_tracks(f.track, f.labels, seed=0)
+    result = evaluation.baseline_result(f, split, seed=0)
+    x, y, names = track_statistics(f)
+    train = np.isin(names, f.track[split.train])
+    test = np.isin(names, f.track[split.test])
+    scaler = StandardScaler().fit(x[train])
+    clf = LogisticRegression(max_iter=3000).fit(scaler.transform(x[train]), y[train])
+    expected = np.mean(clf.predict(scaler.transform(x[test])) == y[test])
+    tracks, labels, predicted = evaluation.song_correct(result, f)
+    assert np.mean(predicted == labels) == pytest.approx(expected)
+    assert set(tracks) == set(names[test]) and result.model == "baseline"
+    # every segment of a test track carries the track's probabilities
+    first = f.track[split.test] == tracks[0]
+    assert np.ptp(result.probabilities[first], axis=0).max() == 0.0
+
+
+def test_pooled_tests_add_the_seeds_songs_and_correct_with_holm():
+    f = type("F", (), {})()
+    f.track = np.array(["s1", "s2", "s3", "s4"])
+    f.labels = np.array([0, 1, 0, 1])
+    eye = np.eye(2)
+
+    def result(model, seed, predicted):
+        return evaluation.ModelResult(model, 1, 0.0, 0.0, 0.0, 1, seed, {}, eye[predicted],
+                                      np.arange(4))
+
+    results = [result("a", 0, [0, 1, 0, 1]), result("b", 0, [1, 1, 0, 1]), result("c", 0, [1, 0, 1, 0]),
+               result("a", 1, [0, 1, 0, 1]), result("b", 1, [0, 0, 0, 1]), result("c", 1, [1, 0, 1, 0])]
+    rows = evaluation.pooled_tests(results, f)
+    ab = rows[0]
+    assert (ab["a"], ab["b"], ab["songs"], ab["only_a"], ab["only_b"]) == ("a", "b", 8, 2, 0)
+    assert ab["accuracy_a"] == 1.0 and ab["accuracy_b"] == 0.75
+    ac = rows[1]
+    assert (ac["only_a"], ac["only_b"]) == (8, 0)
+    assert ac["p_value"] == pytest.approx(2 * 0.5 ** 8)
+    raw = [r["p_value"] for r in rows]
+    assert [r["p_holm"] for r in rows] == pytest.approx(evaluation.holm(raw).tolist())

@@ -123,7 +123,7 @@ def test_compare_adds_its_files_and_never_overwrites_a_file_it_did_not_write(tin
     assert proc.returncode == 0, proc.stderr
     record = json.loads((out / outputs.RECORD).read_text())["files"]
     assert set(record) == {"results.md", "results.csv", "settings.json", "history_mlp_seed0.png",
-                           "confusion_mlp.png"}
+                           "confusion_mlp.png", "confusion_baseline.png"}
     assert kept.read_text() == SENTINEL and (out / "my_results.md").read_text() == SENTINEL
     assert run(*args).returncode == 0  # its own files it may write again
     assert kept.read_text() == SENTINEL

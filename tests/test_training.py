@@ -37,7 +37,7 @@ def test_fit_checks_its_arguments(tiny_features):
 
 def test_compare_trains_each_model_on_one_split(tiny_features):
     comparison = experiments.compare(tiny_features, ("mlp", "cnn", "lstm"), epochs=1,
-                                     progress=False)
+                                     baseline=False, progress=False)
     results, split = comparison.results, comparison.splits[0]
     assert [r.model for r in results] == ["mlp", "cnn", "lstm"]
     assert [r.parameters for r in results] == [1_014_218, 45_514, 57_802]
@@ -50,6 +50,21 @@ def test_compare_trains_each_model_on_one_split(tiny_features):
             np.mean(predicted == tiny_features.labels[split.test]), abs=1e-6)
     table = evaluation.results_table(results)
     assert "| cnn | 45,514 |" in table
+
+
+def test_a_standardised_model_sees_inputs_scaled_with_training_statistics(tiny_features):
+    from course.features import standardise
+    from course.splits import split_tracks
+
+    f = tiny_features
+    split = split_tracks(f.track, f.labels, seed=0)
+    plain = experiments.train_and_evaluate("mlp", f, split, epochs=1, progress=False)
+    scaled = experiments.train_and_evaluate("mlp-standardised", f, split, epochs=1, progress=False)
+    assert scaled.model == "mlp-standardised" and scaled.parameters == plain.parameters
+    # same seed, same weights: only the inputs differ, and the scaled ones start near ln 10
+    assert scaled.history["loss"][0] < plain.history["loss"][0]
+    x = standardise(f.mfcc[split.train], f.mfcc)[1]
+    assert abs(x[split.train].mean()) < 1e-4 and abs(x[split.train].std() - 1) < 1e-3
 
 
 def test_unknown_protocol(tiny_features):
