@@ -59,7 +59,7 @@ def _axes(ax, figsize=(10, 3.2)):
 
 def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "",
                 cmap: str = CMAP, origin: str = "upper", colorbar: bool = True, annotate: bool = False,
-                extent=None, columns: int | None = None):
+                extent=None, columns: int | None = None, shared: bool = False):
     """Several 2-D arrays side by side (matrices, feature maps, spectrograms), each with a
     colour bar.
 
@@ -72,6 +72,7 @@ def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "
         annotate: write each value in its cell (for small matrices).
         extent: ``(left, right, bottom, top)`` in axis units, shared by all panels.
         columns: panels per row (default: all in one row).
+        shared: one colour scale for all panels (the smallest to the largest value of all).
 
     Returns:
         The ``Figure``.
@@ -85,10 +86,14 @@ def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "
                              layout="constrained")
     for ax in axes.flat[n:]:
         ax.axis("off")
+    scale = {}
+    if shared:
+        values = [np.asarray(v) for v in images.values()]
+        scale = {"vmin": min(v.min() for v in values), "vmax": max(v.max() for v in values)}
     for ax, (title, image) in zip(axes.flat, images.items()):
         image = np.asarray(image)
         img = ax.imshow(image, cmap=cmap, origin=origin, aspect="auto", interpolation="nearest",
-                        extent=extent)
+                        extent=extent, **scale)
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
@@ -104,13 +109,18 @@ def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "
     return fig
 
 
-def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8):
-    """The learned kernels of a Conv2D layer with one input channel, one small image each.
+def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8,
+                 limit: float | None = None):
+    """The kernels of a Conv2D layer with one input channel, one small image each, oriented as
+    the MFCC images: frame across, coefficient up (the first panel carries the axis labels).
 
     Args:
-        kernel: ``(kh, kw, 1, F)`` weights (``layer.get_weights()[0]``).
+        kernel: ``(kh, kw, 1, F)`` weights (``layer.get_weights()[0]``), ``kh`` along frames and
+            ``kw`` along coefficients.
         title: the figure's title.
         columns: kernels per row.
+        limit: the colour scale runs from ``-limit`` to ``limit`` (default: the largest weight),
+            to put two sets of kernels on one scale.
 
     Returns:
         The ``Figure``.
@@ -118,16 +128,23 @@ def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8):
     Notebook: 07_cnn_on_mfcc.ipynb
     """
     kernel = np.asarray(kernel)
-    n = kernel.shape[-1]
+    kh, kw, _, n = kernel.shape
     rows = int(np.ceil(n / columns))
-    limit = np.abs(kernel).max()
-    fig, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.3 * rows + 0.6),
+    limit = float(np.abs(kernel).max()) if limit is None else limit
+    fig, axes = plt.subplots(rows, columns, figsize=(1.4 * columns, 1.4 * rows + 0.8),
                              squeeze=False, layout="constrained")
     for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            img = ax.imshow(kernel[:, :, 0, i], cmap="RdBu_r", vmin=-limit, vmax=limit)
-            ax.set_title(str(i), fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.axis("off")
+            continue
+        img = ax.imshow(kernel[:, :, 0, i].T, cmap="RdBu_r", vmin=-limit, vmax=limit,
+                        origin="lower", extent=(-0.5, kh - 0.5, -0.5, kw - 0.5))
+        ax.set_title(str(i), fontsize=9)
+        if i == 0:
+            ax.set_xlabel("frame", fontsize=9)
+            ax.set_ylabel("coefficient", fontsize=9)
     fig.colorbar(img, ax=axes, shrink=0.8, label="weight")
     if title:
         fig.suptitle(title)

@@ -155,7 +155,8 @@ def plot_spectrogram(S_db: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 
 
 def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax=None,
               title: str = "", colorbar: bool = True, first: int = 0,
-              vmin: float | None = None, vmax: float | None = None):
+              vmin: float | None = None, vmax: float | None = None,
+              label: str = "value (dB-scaled)"):
     """MFCCs as an image: time in s across, coefficient index up (whole numbers), value as
     colour.
 
@@ -168,6 +169,7 @@ def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax
         colorbar: add a colour bar.
         first: the index of the first row (1 when coefficient 0 is left out).
         vmin, vmax: the colour scale's ends, to give several panels one scale.
+        label: the colour bar's label.
 
     Returns:
         The ``Figure``.
@@ -186,7 +188,7 @@ def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax
     if title:
         ax.set_title(title)
     if colorbar:
-        fig.colorbar(img, ax=ax, label="value (dB-scaled)")
+        fig.colorbar(img, ax=ax, label=label)
     return fig
 
 

@@ -22,7 +22,8 @@ from .settings import TrainParams, show_progress
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic.
 
-    Notebook: 04_neural_network_basics.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
+    Notebook: 04_neural_network_basics.ipynb, 07_cnn_on_mfcc.ipynb, 08_rnn.ipynb,
+        09_lstm_gru.ipynb
     """
     keras = import_keras()
     import tensorflow as tf
