@@ -115,7 +115,7 @@ def build_mlp(
         An uncompiled ``keras.Model``; with the defaults and input (130, 13) it has 1,014,218
         parameters.
 
-    Notebook: 04_neural_network_basics.ipynb
+    Notebook: 04_neural_network_basics.ipynb, 06_cnn.ipynb
     """
     keras = import_keras()
     shape = _check_shape(input_shape)

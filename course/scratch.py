@@ -37,6 +37,8 @@ def same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
 
     Returns:
         ``(before, after)`` padding in cells.
+
+    Notebook: 06_cnn.ipynb
     """
     out = -(-size // stride)
     total = max((out - 1) * stride + window - size, 0)
