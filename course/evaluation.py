@@ -34,7 +34,7 @@ def mean_std(values, fmt: str = "{:.3f}") -> str:
     Returns:
         The formatted text.
 
-    Notebook: 10_genre_comparison.ipynb
+    Notebook: 09_lstm_gru.ipynb, 10_genre_comparison.ipynb
     """
     values = np.asarray(values, float)
     if len(values) == 1:

@@ -1,5 +1,5 @@
 """Figures of learning, in the course's one style (see :mod:`course.plots`): training
-histories, several runs' curves, activation functions, gradient norms, the AI/ML/DL diagram and
+histories, activation functions, gradient norms, the AI/ML/DL diagram and
 confusion matrices.
 """
 
@@ -45,37 +45,6 @@ def plot_history(history: dict[str, list[float]], title: str = ""):
     loss_ax.set_title("loss (cross-entropy)")
     if title:
         fig.suptitle(title)
-    return fig
-
-
-def plot_curves(histories: dict[str, dict[str, list[float]]], key: str = "val_accuracy",
-                title: str = "", ax=None):
-    """One metric per epoch for several runs, one line each.
-
-    Args:
-        histories: ``{name: history}`` as returned by :func:`course.training.fit`.
-        key: the metric, for example "val_accuracy", "loss" or "val_loss".
-        title: the axes' title.
-        ax: draw into this ``Axes``.
-
-    Returns:
-        The ``Figure``.
-
-    Notebook: 09_lstm_gru.ipynb
-    """
-    fig, ax = _axes(ax, figsize=(12, 4.5))
-    cycle = tuple(GENRE_COLOURS.values()) + (PALETTE[0], PALETTE[3])
-    for i, (name, h) in enumerate(histories.items()):
-        ax.plot(range(1, len(h[key]) + 1), h[key], color=cycle[i % len(cycle)], lw=1.6,
-                ls="-" if i < len(cycle) else "--", label=name)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(key.replace("_", " "))
-    if len(histories) > 4:  # many lines: keep the legend off the curves
-        ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    else:
-        ax.legend(fontsize=10)
-    if title:
-        ax.set_title(title)
     return fig
 
 

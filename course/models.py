@@ -166,7 +166,7 @@ def build_cnn(
         An uncompiled ``keras.Model``; with the defaults and input (130, 13, 1) it has 45,514
         parameters.
 
-    Notebook: 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb
+    Notebook: 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb
     """
     keras = import_keras()
     shape = _check_shape(input_shape)

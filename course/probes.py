@@ -54,7 +54,7 @@ def input_gradient_norms(layer, x: np.ndarray) -> np.ndarray:
     Returns:
         ``(T,)`` gradient norms, first step first.
 
-    Notebook: 08_rnn.ipynb
+    Notebook: 08_rnn.ipynb, 09_lstm_gru.ipynb
     """
     import_keras()
     import tensorflow as tf
