@@ -42,6 +42,62 @@ STYLE = {
 plt.rcParams.update(STYLE)
 
 
+def figure_png(fig) -> bytes:
+    """The figure as a PNG for a notebook: on white (readable on JupyterLab's dark theme too),
+    at the figure's own resolution, reduced to a 256-colour palette, which keeps plots and
+    colour maps looking the same at about half the bytes of full colour.
+
+    Returns:
+        The PNG file's bytes.
+    """
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.canvas.print_figure(buffer, format="png", dpi=fig.dpi, bbox_inches="tight",
+                            facecolor="white", edgecolor="white")
+    image = Image.open(buffer).convert("RGB")
+    # Maximum coverage keeps every colour within a few levels of the original (median cut
+    # leaves visible bands in colour bars), and dithering would only add bytes.
+    palette = image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE,
+                             dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def show_figures_as_palette_png() -> bool:
+    """Make the running IPython kernel display figures with :func:`figure_png`.
+
+    Called when this module is imported; does nothing outside IPython. Matplotlib's inline
+    backend registers its own formatter when it starts, so it is started first.
+
+    Returns:
+        True if a kernel was found and the formatter registered.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import base64
+
+    from matplotlib.figure import Figure
+
+    # Matplotlib starts its backend, and the inline backend registers its own formatter, when
+    # the first figure is made; make (and close) one now so that ours comes last.
+    plt.close(plt.figure())
+    formatter = shell.display_formatter.formatters["image/png"]
+    formatter.for_type(Figure, lambda fig: base64.b64encode(figure_png(fig)).decode("ascii"))
+    return True
+
+
+show_figures_as_palette_png()
+
+
 def genre_colour(genre: str) -> str:
     """The genre's colour in every figure (grey for a genre outside GTZAN's ten).
 

@@ -1,5 +1,7 @@
 """load_audio: any rate and channel count into mono float32 at 22050 Hz; clear errors."""
 
+import io
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -52,3 +54,51 @@ def test_an_empty_file_and_a_missing_file(tmp_path):
         load_audio(empty)
     with pytest.raises(FileNotFoundError, match="nothere.wav"):
         load_audio(tmp_path / "nothere.wav")
+
+
+def _decode(data: bytes):
+    return sf.read(io.BytesIO(data), dtype="float32")
+
+
+def test_players_hold_mp3_at_about_64_kbps_that_decodes_to_the_clip():
+    from course.audio import encode_audio
+
+    sr = 22050
+    t = np.arange(3 * sr) / sr
+    y = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    data, mime = encode_audio(y, sr)
+    assert mime == "audio/mpeg" and sf.info(io.BytesIO(data)).format == "MP3"
+    assert 55 <= len(data) * 8 / 3 / 1000 <= 75  # kbit/s
+    decoded, rate = _decode(data)
+    assert rate == sr and abs(len(decoded) - len(y)) < 0.1 * sr
+    # A clip in [-1, 1] keeps its level (MP3 changes a sine's peak by a few per cent at most).
+    assert abs(np.abs(decoded).max() - 0.5) < 0.05
+
+
+def test_a_clip_louder_than_full_scale_is_scaled_to_a_peak_of_one():
+    from course.audio import encode_audio
+
+    y = 4.0 * np.sin(2 * np.pi * 220 * np.arange(22050) / 22050)
+    decoded, _ = _decode(encode_audio(y)[0])
+    assert 0.9 < np.abs(decoded).max() < 1.1
+
+
+def test_without_mp3_support_players_fall_back_to_wav(monkeypatch):
+    from course import audio
+
+    formats = {k: v for k, v in sf.available_formats().items() if k != "MP3"}
+    monkeypatch.setattr(audio.sf, "available_formats", lambda: formats)
+    y = np.linspace(-0.5, 0.5, 2205, dtype=np.float32)
+    data, mime = audio.encode_audio(y)
+    assert mime == "audio/wav"
+    np.testing.assert_allclose(_decode(data)[0], y, atol=1 / 32768)
+
+
+@pytest.mark.parametrize("clip, message", [(np.zeros(0), "empty"),
+                                           (np.array([0.0, np.nan]), "NaN")])
+def test_a_clip_that_cannot_be_played_is_named(clip, message):
+    from course.audio import encode_audio
+    from course.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=message):
+        encode_audio(clip)

@@ -29,3 +29,34 @@ def test_kernels_are_drawn_frame_across_coefficient_up():
     assert image.origin == "lower" and image.get_clim() == (-2.0, 2.0)
     assert fig.axes[0].get_xlabel() == "frame" and fig.axes[0].get_ylabel() == "coefficient"
     plt.close(fig)
+
+
+def test_notebook_figures_are_opaque_palette_pngs_of_the_same_size():
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from course.plots import figure_png
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.imshow(np.random.default_rng(0).standard_normal((64, 64)), cmap="magma")
+    ax.set_xlabel("time (s)")
+    full = io.BytesIO()
+    fig.savefig(full, format="png", dpi=fig.dpi, bbox_inches="tight")
+    png = figure_png(fig)
+    plt.close(fig)
+    image, reference = Image.open(io.BytesIO(png)), Image.open(full)
+    assert image.mode == "P" and "transparency" not in image.info
+    assert image.size == reference.size
+    assert len(png) < len(full.getvalue())
+    # The palette keeps the picture: no colour moves by more than a few of its 256 levels.
+    diff = np.abs(np.asarray(image.convert("RGB"), dtype=int)
+                  - np.asarray(reference.convert("RGB"), dtype=int))
+    assert diff.max() <= 16
+
+
+def test_outside_ipython_figures_are_left_to_matplotlib():
+    from course.plots import show_figures_as_palette_png
+
+    assert show_figures_as_palette_png() is False
