@@ -1,10 +1,12 @@
-"""The command line: ``python -m course {check,sample,prepare,baseline,compare}``.
+"""The command line: ``python -m course {check,sample,prepare,baseline,compare,slides,site}``.
 
 - ``check``: versions, GPU or CPU, and which dataset the course will use.
 - ``sample``: generate the synthetic sample (also made on first use).
 - ``prepare``: MFCC features of a dataset into a compressed ``.npz``.
 - ``baseline``: the traditional ML baseline (MFCC statistics into logistic regression).
 - ``compare``: train the feed-forward network, the CNN and the LSTM and compare them.
+- ``slides``: the executed notebooks as reveal.js decks that present offline.
+- ``site``: the executed notebooks as a static site to read without installing anything.
 
 Each sub-command is one function that parses nothing and computes nothing of its own: it calls
 the package and prints. Options that name an output have one meaning each: ``--out-dir`` is
@@ -121,6 +123,18 @@ def parser() -> argparse.ArgumentParser:
                    help=f"folder for the results (default: {RESULTS_DIR.name}/compare)")
     _add_features(p)
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("slides", help="write notebooks as slide decks that present offline")
+    p.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                   help="executed .ipynb files (default: every course notebook)")
+    p.add_argument("--out-dir", metavar="DIR", default=None,
+                   help="folder for the decks and their scripts (default: build/slides)")
+    p.set_defaults(func=cmd_slides)
+
+    p = sub.add_parser("site", help="write the notebooks as a static site to read offline")
+    p.add_argument("--out-dir", metavar="DIR", default=None,
+                   help="folder for the site (default: build/site)")
+    p.set_defaults(func=cmd_site)
     return ap
 
 
@@ -240,6 +254,32 @@ def cmd_compare(args) -> int:
           "segments share a track with training.")
     print("Wrote results.md, results.csv, settings.json, history and confusion figures to "
           f"{display_path(out)}")
+    return 0
+
+
+def cmd_slides(args) -> int:
+    """``slides``: reveal.js decks with their scripts and maths beside them."""
+    from .data import display_path
+    from .publish import course_notebooks, export_slides
+    from .settings import PROJECT_ROOT
+
+    decks = export_slides(args.notebooks or course_notebooks(),
+                          args.out_dir or PROJECT_ROOT / "build" / "slides")
+    for deck in decks:
+        print(f"Wrote {display_path(deck)}")
+    print("Open a deck in a browser (no internet needed); press S for the speaker view.")
+    return 0
+
+
+def cmd_site(args) -> int:
+    """``site``: the static site, ``index.html`` first."""
+    from .data import display_path
+    from .publish import build_site
+    from .settings import PROJECT_ROOT
+
+    index = build_site(args.out_dir or PROJECT_ROOT / "build" / "site")
+    print(f"Wrote the site; open {display_path(index)} in a browser (no internet needed), or "
+          "publish the folder as it is.")
     return 0
 
 

@@ -22,3 +22,12 @@ def test_notebook_converts_to_slides(nb):
     slides = len(re.findall(r"<section", html))
     assert slides > 1, "the deck has a single slide"
     assert "reveal" in html.lower()
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_live_slideshow_needs_no_internet(nb):
+    import json
+
+    # jupyterlab-rise's default theme ("simple") loads Google's fonts; "white" brings its own.
+    rise = json.loads(nb.read_text(encoding="utf-8"))["metadata"].get("rise", {})
+    assert rise.get("theme") == "white" and rise.get("scroll") is True

@@ -1,0 +1,346 @@
+"""The course as its users see it: JupyterLab, its slideshow, an exported deck and the static
+site, in a real Chromium driven by Playwright.
+
+Run them alone with ``python -m pytest -m browser``. Every step saves a screenshot to
+``build/browser-screenshots/`` (made by these tests; git ignores ``build/``) for a person to
+look at. Chromium comes from the system's package manager (``apt-get install chromium``);
+``COURSE_CHROMIUM`` names another Chromium or Chrome. Playwright's own browser download is not
+used. Without a browser these tests are skipped and say why, except under
+``COURSE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where a missing browser fails.
+
+JupyterLab runs on a copy of the notebooks in a temporary folder, with its settings, workspaces
+and configuration there too, so nothing of the checkout or of the user's own JupyterLab is
+touched; it is stopped, with its kernels, when the tests end, also on failure. Every page is
+opened with the internet cut off: a request that leaves the machine is recorded and fails the
+test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SHOTS = ROOT / "build" / "browser-screenshots"
+
+# The notebook in JupyterLab is idle: its kernel has started and no cell waits to run.
+IDLE = """() => {
+  const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = nb && nb.sessionContext && nb.sessionContext.session &&
+                 nb.sessionContext.session.kernel;
+  return !!kernel && kernel.status === 'idle' &&
+         [...document.querySelectorAll('.jp-InputArea-prompt')]
+           .every(p => !p.textContent.includes('*'));
+}"""
+
+# Every figure in the page's outputs is opaque at its corners (no transparent background).
+FIGURES_OPAQUE = """() => [...document.querySelectorAll('.jp-OutputArea-output img')].map(img => {
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const w = canvas.width - 1, h = canvas.height - 1;
+  return [[0, 0], [w, 0], [0, h], [w, h]].every(([x, y]) =>
+    ctx.getImageData(x, y, 1, 1).data[3] === 255);
+})"""
+
+# The first audio player's duration in seconds, once the browser has decoded its header.
+AUDIO_DURATION = """async () => {
+  const audio = document.querySelector('audio');
+  if (!audio) return null;
+  if (audio.readyState < 1) {
+    await new Promise((ok, fail) => {
+      audio.addEventListener('loadedmetadata', ok, {once: true});
+      audio.addEventListener('error', () => fail(new Error('audio error')), {once: true});
+      audio.load();
+    });
+  }
+  return {duration: audio.duration, src: audio.currentSrc.slice(0, 22), error: audio.error};
+}"""
+
+# MathJax 2 has typeset the page's maths: some rendered, none in error, none pending.
+MATHS_DONE = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue &&
+  MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running &&
+  document.querySelectorAll('.MathJax, .MathJax_Display').length > 0"""
+
+
+def _chromium() -> str | None:
+    named = os.environ.get("COURSE_CHROMIUM")
+    if named:
+        return named
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _missing(reason: str):
+    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed: python -m pip install -r requirements.txt")
+    executable = _chromium()
+    if executable is None:
+        _missing("no Chromium found: install it (apt-get install chromium) or set "
+                 "COURSE_CHROMIUM to a Chromium or Chrome binary")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        yield browser
+        browser.close()
+
+
+class Offline:
+    """A browser context that lets requests reach only this machine, and records the others."""
+
+    def __init__(self, browser):
+        self.left = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 860})
+
+        def local(url: str) -> bool:
+            return url.startswith(("file:", "data:", "blob:", "about:", "http://127.0.0.1"))
+
+        def cut(route):
+            self.left.append(route.request.url)
+            route.abort()
+
+        self.context.route(lambda url: not local(url), cut)
+
+    def page(self):
+        page = self.context.new_page()
+        page.set_default_timeout(60_000)
+        return page
+
+    def close(self):
+        self.context.close()
+        assert not self.left, f"the page asked the internet for {self.left}"
+
+
+@pytest.fixture()
+def offline(browser):
+    net = Offline(browser)
+    yield net
+    net.close()
+
+
+@pytest.fixture(scope="session")
+def shot():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def save(page, name: str, full_page: bool = False) -> Path:
+        path = SHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return save
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a free local port with a token, serving a copy of the notebooks."""
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "notebooks"
+    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    settings = home / "settings"
+    # Every cell in the page (not only those scrolled to), so the tests can find them.
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
+    config = home / "config"
+    (config / "labconfig").mkdir(parents=True)
+    (config / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    # As a learner's: no Agg backend from tests/conftest.py, so figures show inline.
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.update({"COURSE_SMOKE": "1", "JUPYTER_CONFIG_DIR": str(config),
+           "JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")})
+    port, token = _free_port(), os.urandom(12).hex()
+    log = (home / "jupyterlab.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+         f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root}", "--expose-app-in-browser",
+         "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail("JupyterLab stopped at start:\n" +
+                            (home / "jupyterlab.log").read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not answer within 90 s")
+                time.sleep(0.5)
+        yield {"url": base, "token": token, "root": root}
+    finally:
+        # The whole process group: the server and the kernels it started.
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture()
+def run_all(lab, offline):
+    """Open a notebook in JupyterLab (a fresh workspace), run every cell, and return the page and
+    the notebook as it then stands; its kernel is shut down when the test ends."""
+    pages = []
+
+    def run(notebook: str):
+        page = offline.page()
+        pages.append(page)
+        page.goto(f"{lab['url']}/lab/tree/{notebook}?reset&token={lab['token']}")
+        page.wait_for_function(IDLE)
+        # Clear the committed outputs and counts, so what is checked is what this run made.
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+        # The command's promise settles when the last cell has run.
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(IDLE)
+        model = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON()")
+        code = [c for c in model["cells"] if c["cell_type"] == "code"]
+        errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+        assert not errors, f"{notebook}: {errors[0]['ename']}: {errors[0]['evalue']}"
+        assert code and all(c["execution_count"] for c in code), f"{notebook}: a cell did not run"
+        return page, model
+
+    yield run
+    for page in pages:
+        page.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")
+
+
+def test_start_here_runs_top_to_bottom_and_its_player_decodes(run_all, shot):
+    page, notebook = run_all("00_start_here.ipynb")
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    stderr = ["".join(o["text"])[:200] for c in code for o in c["outputs"]
+              if o["output_type"] == "stream" and o["name"] == "stderr"]
+    assert not stderr, f"warnings or errors printed: {stderr}"
+    shot(page, "01-jupyterlab-00-run-all")
+
+    audio = page.evaluate(AUDIO_DURATION)
+    assert audio and audio["error"] is None
+    assert audio["src"].startswith("data:audio/mpeg")
+    # The players hold 3-s excerpts; MP3 adds at most a few frames of padding.
+    assert 2.9 <= audio["duration"] <= 3.2, audio
+    page.locator("audio").first.scroll_into_view_if_needed()
+    shot(page, "02-jupyterlab-00-audio-player")
+
+
+def test_figures_stay_readable_in_the_dark_theme(run_all, shot):
+    page, _ = run_all("01_waveform_and_fourier.ipynb")
+    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme',"
+                  " {theme: 'JupyterLab Dark'})")
+    page.wait_for_selector("body[data-jp-theme-light='false']", state="attached")
+    opaque = page.evaluate(FIGURES_OPAQUE)
+    assert opaque and all(opaque), f"{opaque.count(False)} of {len(opaque)} figures are transparent"
+    page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
+    shot(page, "03-jupyterlab-dark-theme")
+    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme',"
+                  " {theme: 'JupyterLab Light'})")
+    page.wait_for_selector("body[data-jp-theme-light='true']", state="attached")
+
+
+def test_moving_a_slider_redraws_the_figure(run_all, shot):
+    page, _ = run_all("03_mfcc.ipynb")
+    widget = page.locator(".widget-interact").filter(has=page.locator(".widget-slider")).first
+    handle = widget.locator(".noUi-handle").first
+    figure = widget.locator(".widget-output img").first
+    handle.scroll_into_view_if_needed()
+    before = figure.get_attribute("src")
+    value = widget.locator(".widget-readout").first.inner_text()
+    shot(page, "04-slider-before")
+    handle.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([el, src]) => { const img = el.querySelector('.widget-output img');"
+        " return img && img.getAttribute('src') !== src; }",
+        arg=[widget.element_handle(), before])
+    assert widget.locator(".widget-readout").first.inner_text() != value
+    shot(page, "05-slider-after")
+
+
+def test_the_live_slideshow_steps_through_slides(lab, offline, shot):
+    page = offline.page()
+    page.goto(f"{lab['url']}/rise/03_mfcc.ipynb?token={lab['token']}")
+    present = ".reveal .slides section.present"
+    page.wait_for_selector(present)
+    page.wait_for_function("() => document.querySelectorAll('.reveal mjx-container').length > 0")
+    seen = [page.evaluate("() => location.hash")]
+    shot(page, "06-rise-slide-1")
+    for step in range(2, 4):
+        page.keyboard.press("Space")
+        page.wait_for_function("(h) => location.hash !== h", arg=seen[-1])
+        seen.append(page.evaluate("() => location.hash"))
+        shot(page, f"07-rise-slide-{step}")
+    assert len(set(seen)) == 3, seen
+
+
+def test_an_exported_deck_presents_offline_with_its_maths(browser, offline, shot, tmp_path):
+    from course.publish import export_slides
+
+    [deck] = export_slides([NOTEBOOKS / "03_mfcc.ipynb"], tmp_path / "decks")
+    page = offline.page()
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal .slides section.present")
+    page.wait_for_function(MATHS_DONE)
+    assert page.locator(".MathJax_Error").count() == 0
+    first = page.evaluate("() => location.hash")
+    shot(page, "08-deck-first-slide")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(h) => location.hash !== h", arg=first)
+    page.wait_for_function(MATHS_DONE)
+    shot(page, "09-deck-second-slide")
+
+
+def test_the_static_site_reads_offline(browser, offline, shot, tmp_path):
+    from course.publish import build_site, course_notebooks
+
+    index = build_site(tmp_path / "site")
+    page = offline.page()
+    page.goto(index.as_uri())
+    links = page.locator("ol li a")
+    assert links.count() == len(course_notebooks())
+    shot(page, "10-site-index")
+    page.get_by_role("link", name="03").first.click()
+    page.wait_for_url("**/03_mfcc.html")
+    page.wait_for_function(MATHS_DONE)
+    assert page.locator(".MathJax_Error").count() == 0
+    audio = page.evaluate(AUDIO_DURATION)
+    assert audio and audio["error"] is None and audio["duration"] > 0
+    shot(page, "11-site-page-03")
