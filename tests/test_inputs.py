@@ -201,7 +201,7 @@ INTERRUPTED = ("import os, signal, sys; import course.features as f\n"
                "real, seen = f.track_features, []\n"
                "def counting(*a, **k):\n"
                "    seen.append(1)\n"
-               "    if len(seen) == int(sys.argv[3]):\n"
+               "    if len(seen) >= int(sys.argv[3]):  # >=: two threads may append at once\n"
                "        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, part way\n"
                "    return real(*a, **k)\n"
                "f.track_features = counting\n") + PREPARE
