@@ -35,7 +35,10 @@ class DatasetError(CourseError):
 
 
 class AudioError(CourseError):
-    """A file that cannot be used as audio. ``path`` and ``reason`` say which and why."""
+    """A file that cannot be used as audio. ``path`` and ``reason`` say which and why.
+
+    Notebook: 00_start_here.ipynb
+    """
 
     def __init__(self, path, reason: str):
         from pathlib import Path
@@ -43,6 +46,11 @@ class AudioError(CourseError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class ModelError(CourseError):
+    """A saved model that cannot be used: its settings are missing, or do not fit the model or
+    the course's features."""
 
 
 class OutputError(CourseError):

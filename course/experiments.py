@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ParameterError, check_choice, check_positive
+from .errors import ParameterError, check_choice
 from .evaluation import (
     ModelResult,
     baseline_result,
@@ -29,12 +29,13 @@ from .evaluation import (
     song_correct,
     wilson_interval,
 )
-from .features import Features, standardise
+from .features import Features, standardisation
 from .models import BUILDERS, build_model
 from .outputs import atomic_path, claim_outputs, record_outputs
+from .predict import GenreClassifier, saved_names
 from .settings import TrainParams, versions
 from .splits import PROTOCOLS, Split, make_split
-from .training import fit, set_seed
+from .training import check_run, fit, set_seed
 
 #: The suffix of a model trained on standardised inputs, for example "mlp-standardised".
 STANDARDISED = "-standardised"
@@ -43,7 +44,7 @@ STANDARDISED = "-standardised"
 def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int = 0,
                        epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
                        learning_rate: float = TrainParams.learning_rate,
-                       progress: bool = True) -> ModelResult:
+                       progress: bool = True, save_to: str | Path | None = None) -> ModelResult:
     """Build the named model, fit it on ``split.train`` (validating on ``split.validation``)
     and evaluate the model after its last epoch on ``split.test``, per segment and per song.
 
@@ -56,13 +57,17 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
         seed: seeds the initial weights and the order of batches.
         epochs, batch_size, learning_rate: the notes' defaults.
         progress: show a progress bar over epochs.
+        save_to: a folder to save the trained model in, as ``NAME_seedSEED.keras`` with its
+            ``.json`` (see :mod:`course.predict`).
 
     Returns:
         A :class:`course.evaluation.ModelResult`.
     """
     x, y = features.mfcc, features.labels
+    mean = std = None
     if name.endswith(STANDARDISED):
-        x = standardise(x[split.train], x)[1]
+        mean, std = standardisation(x[split.train])
+        x = ((x - mean) / std).astype(np.float32)
     set_seed(seed)
     model = build_model(name.removesuffix(STANDARDISED), input_shape=x.shape[1:],
                         n_classes=len(features.mapping))
@@ -75,7 +80,13 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
     probabilities = model.predict(x[split.test], verbose=0, batch_size=256)
     result = ModelResult(name, int(model.count_params()), float(accuracy), float(loss), seconds,
                          len(history["loss"]), seed, history, probabilities, split.test)
-    return _with_song_accuracies(result, features)
+    result = _with_song_accuracies(result, features)
+    if save_to is not None:
+        info = {"model": name, "seed": seed, "test_song_accuracy": result.song_accuracy_mean,
+                "synthetic": features.synthetic}
+        GenreClassifier(model, features.params, list(features.mapping), mean, std,
+                        info).save(Path(save_to) / f"{name}_seed{seed}")
+    return result
 
 
 def _with_song_accuracies(result: ModelResult, features: Features) -> ModelResult:
@@ -290,7 +301,7 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
             protocol: str = "notes", seeds: Sequence[int] = (0,), split: Split | None = None,
             epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
             learning_rate: float = TrainParams.learning_rate, baseline: bool = True,
-            progress: bool = True) -> Comparison:
+            progress: bool = True, save_models: str | Path | None = None) -> Comparison:
     """Train each model on the same split and seed, for each seed, and evaluate each.
 
     Each seed draws its own split (unless ``split`` fixes one, for example from published
@@ -308,6 +319,9 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
         epochs, batch_size, learning_rate: the notes' defaults.
         baseline: also score the traditional baseline on each seed's split.
         progress: show progress bars.
+        save_models: a folder to save every trained network in, with what it needs to
+            classify audio on its own (:mod:`course.predict`); a file there that the course did
+            not write is refused before any training.
 
     Returns:
         A :class:`Comparison`.
@@ -321,10 +335,9 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
         check_choice("model", name.removesuffix(STANDARDISED), BUILDERS)
     if split is None:
         check_choice("protocol", protocol, PROTOCOLS)
-    if not seeds:
-        raise ParameterError("Give at least one seed, for example seeds=[0].")
-    check_positive(learning_rate=learning_rate)
-    check_positive(integer=True, epochs=epochs, batch_size=batch_size)
+    seeds = check_run(seeds, epochs, batch_size, learning_rate)
+    if save_models is not None:
+        save_models = claim_outputs(save_models, saved_names(models, seeds))
     start = time.perf_counter()
     results, splits = [], {}
     for seed in seeds:
@@ -332,7 +345,9 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
             features.track, features.labels, protocol=protocol, seed=seed)
         results += [train_and_evaluate(m, features, splits[seed], seed=seed, epochs=epochs,
                                        batch_size=batch_size, learning_rate=learning_rate,
-                                       progress=progress) for m in models]
+                                       progress=progress, save_to=save_models) for m in models]
+        if save_models is not None:
+            record_outputs(save_models, saved_names(models, [seed]))
         if baseline:
             results.append(_with_song_accuracies(baseline_result(features, splits[seed], seed=seed),
                                                  features))

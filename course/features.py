@@ -91,6 +91,24 @@ def segment_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> tupl
     return np.ascontiguousarray(mfcc, dtype=np.float32), dropped
 
 
+def whole_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> np.ndarray:
+    """MFCCs of every whole segment of a recording of any length, start to end: a song of 4
+    minutes gives 80 segments of 3 s in the notes' setting. A remainder shorter than a segment
+    is left out. Each segment is computed exactly as :func:`segment_mfcc` computes a track's.
+
+    Returns:
+        ``(n_segments, frames_per_segment, n_mfcc)`` float32 (no rows if ``y`` is shorter than
+        one segment).
+    """
+    seg = params.samples_per_segment
+    whole = np.asarray(y, dtype=np.float32)[: len(y) // seg * seg]
+    block = seg * params.segments_per_track  # segment_mfcc cuts one track's worth at a time
+    parts = [segment_mfcc(whole[s:s + block], params)[0] for s in range(0, len(whole), block)]
+    if not parts:
+        return np.zeros((0, params.frames_per_segment, params.n_mfcc), np.float32)
+    return np.concatenate(parts)
+
+
 @dataclass
 class Features:
     """MFCC features of a dataset, one row per segment.
@@ -386,8 +404,17 @@ def standardise(train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...
 
     Notebook: 04_neural_network_basics.ipynb
     """
-    axes = tuple(range(train.ndim - 1))
-    mean, std = train.mean(axis=axes), train.std(axis=axes)
-    std = np.where(std > 0, std, 1.0)
+    mean, std = standardisation(train)
     return tuple(((np.asarray(a) - mean) / std).astype(np.float32) for a in (train, *others))
 
+
+def standardisation(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The per-coefficient mean and standard deviation :func:`standardise` scales with (a
+    coefficient that never varies gets a standard deviation of 1).
+
+    Returns:
+        ``(mean, std)``, each ``(n_coefficients,)``.
+    """
+    axes = tuple(range(train.ndim - 1))
+    mean, std = train.mean(axis=axes), train.std(axis=axes)
+    return mean, np.where(std > 0, std, 1.0)

@@ -258,3 +258,86 @@ def plot_remedies(rows: Sequence[dict], runs: Sequence):
                 ("no clear effect", PALETTE[0]))]
     fig.legend(handles=handles, loc="outside lower center", ncols=4)
     return fig
+
+
+def plot_genre_timeline(probabilities: np.ndarray, genres: list[str], segment_seconds: float,
+                        title: str = "", show: int = 5, include: Sequence[str] = ()):
+    """A classifier's genre probabilities along a recording, one band per genre, stacked.
+
+    Args:
+        probabilities: ``(n_segments, n_genres)``, one row per consecutive segment.
+        genres: the genre of each column.
+        segment_seconds: the length of a segment in seconds.
+        title: the figure's title (for example the file's name).
+        show: the genres with the highest mean probability drawn on their own; the others
+            are summed into one grey band, "other genres".
+        include: genres always drawn on their own (for example the true genres of the parts
+            of a recording), besides the ``show`` most probable.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 10_genre_comparison.ipynb
+    """
+    p = np.asarray(probabilities, dtype=float)
+    if p.ndim != 2 or p.shape[1] != len(genres) or len(p) == 0:
+        raise ParameterError(f"probabilities must be (segments, {len(genres)} genres) with at "
+                             f"least one segment, got {p.shape}.")
+    order = list(np.argsort(-p.mean(axis=0)))
+    forced = [genres.index(g) for g in include if g in genres]
+    kept = [i for i in order if i in forced or order.index(i) < show]
+    rest = [i for i in order if i not in kept]
+    bands = [p[:, i] for i in kept] + ([p[:, rest].sum(axis=1)] if len(rest) else [])
+    labels = [genres[i] for i in kept] + (["other genres"] if len(rest) else [])
+    colours = ([GENRE_COLOURS.get(genres[i], PALETTE[j % len(PALETTE)])
+                for j, i in enumerate(kept)] + (["#DDDDDD"] if len(rest) else []))
+    edges = np.arange(len(p) + 1) * segment_seconds
+    # Each segment's probabilities hold for its whole span: a step drawn from edge to edge.
+    t = np.repeat(edges, 2)[1:-1]
+    fig, ax = _axes(None, figsize=(10, 3.6))
+    ax.stackplot(t, [np.repeat(b, 2) for b in bands], labels=labels, colors=colours,
+                 edgecolor="white", linewidth=0.3)
+    ax.set_xlim(0, edges[-1])
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("probability")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), reverse=True)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_va_plane(truth: np.ndarray, predictions: dict[str, np.ndarray], title: str = ""):
+    """Predictions against the truth in the valence-arousal plane, one panel per model: each
+    test song is a grey dot at its annotated place, joined by a line to the model's prediction.
+
+    Args:
+        truth: ``(n_songs, 2)`` valence and arousal (1 to 9).
+        predictions: ``{model: (n_songs, 2)}``.
+        title: the figure's title.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    truth = np.asarray(truth, float)
+    if truth.ndim != 2 or truth.shape[1] != 2 or not predictions:
+        raise ParameterError(f"truth must be (songs, 2) and at least one model's predictions "
+                             f"given, got {truth.shape} and {len(predictions)} models.")
+    fig, axes = plt.subplots(1, len(predictions), figsize=(3.3 * len(predictions) + 0.6, 3.8),
+                             layout="constrained", sharex=True, sharey=True, squeeze=False)
+    for ax, (name, p), colour in zip(axes[0], predictions.items(), PALETTE):
+        p = np.asarray(p, float)
+        for (v, a), (pv, pa) in zip(truth, p):
+            ax.plot([v, pv], [a, pa], color=colour, lw=0.8, alpha=0.6)
+        ax.scatter(truth[:, 0], truth[:, 1], s=14, color="#777777", label="annotated", zorder=3)
+        ax.scatter(p[:, 0], p[:, 1], s=14, color=colour, label="predicted", zorder=4)
+        ax.axhline(5, color="black", lw=0.6)
+        ax.axvline(5, color="black", lw=0.6)
+        ax.set(xlim=(1, 9), ylim=(1, 9), xlabel="valence (1 to 9)", title=name, aspect="equal")
+    axes[0][0].set_ylabel("arousal (1 to 9)")
+    axes[0][0].legend(loc="lower right", fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return fig

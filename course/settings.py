@@ -47,6 +47,8 @@ AUDIO_EXTENSIONS = (".wav", ".au", ".flac", ".ogg", ".mp3", ".aiff", ".aif")
 #: The repository root when the package is used from a checkout (``pip install -e .``),
 #: otherwise the current directory.
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+#: The course's version (``course.__version__``), recorded with every saved model.
+COURSE_VERSION = "0.1.0"
 PROJECT_ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "pyproject.toml").exists() else Path.cwd()
 
 #: Where the embedded sample, GTZAN (``data/gtzan``) and the feature cache live.
@@ -153,8 +155,8 @@ def run_size() -> RunSize:
     """The run size for this process: smoke under pytest, full otherwise.
 
     Notebook: 00_start_here.ipynb, 03_mfcc.ipynb, 04_neural_network_basics.ipynb,
-        05_overfitting.ipynb, 07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb,
-        10_genre_comparison.ipynb
+        05_overfitting.ipynb, 07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb,
+        11_music_emotion.ipynb
     """
     if smoke():
         return RunSize(tracks_per_genre=3, epochs=2, seeds=2)

@@ -6,7 +6,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
+from course.errors import ParameterError  # noqa: E402
 from course.plots import plot_images, plot_kernels  # noqa: E402
 
 
@@ -60,3 +62,29 @@ def test_outside_ipython_figures_are_left_to_matplotlib():
     from course.plots import show_figures_as_palette_png
 
     assert show_figures_as_palette_png() is False
+
+
+def test_genre_timeline_draws_the_top_genres_and_the_rest_as_one_band():
+    from course.learning_plots import plot_genre_timeline
+
+    p = np.random.default_rng(0).dirichlet(np.ones(10), size=12)
+    fig = plot_genre_timeline(p, [f"g{i}" for i in range(10)], 3.0, show=4)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(labels) == 5 and "other genres" in labels
+    assert ax.get_xlim() == (0.0, 36.0) and ax.get_xlabel() == "time (s)"
+    plt.close(fig)
+    with pytest.raises(ParameterError, match="segments, 3 genres"):
+        plot_genre_timeline(np.ones((4, 2)), ["a", "b", "c"], 3.0)
+
+
+def test_the_valence_arousal_plane_has_one_panel_per_model_on_the_rating_scale():
+    from course.learning_plots import plot_va_plane
+
+    truth = np.array([[2.0, 3.0], [7.0, 8.0]])
+    fig = plot_va_plane(truth, {"ridge": truth + 0.5, "cnn": truth - 0.5})
+    assert [ax.get_title() for ax in fig.axes] == ["ridge", "cnn"]
+    assert fig.axes[0].get_xlim() == (1.0, 9.0) and "arousal" in fig.axes[0].get_ylabel()
+    plt.close(fig)
+    with pytest.raises(ParameterError):
+        plot_va_plane(np.ones(3), {"a": np.ones(3)})

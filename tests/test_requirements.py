@@ -95,3 +95,9 @@ def test_installed_versions_satisfy_the_ranges():
     for name, spec in requirements().items():
         version = metadata.version(name)
         assert version in SpecifierSet(spec), f"{name} {version} is outside {spec}"
+
+
+def test_the_course_version_is_the_package_version():
+    from course import __version__
+
+    assert project()["version"] == __version__
