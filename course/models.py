@@ -274,3 +274,27 @@ def summary_table(model) -> str:
         rows.append(f"| {layer.name} | {type(layer).__name__} | {shape} | {layer.count_params():,} |")
     rows.append(f"| **total** | | | **{model.count_params():,}** |")
     return "\n".join(rows)
+
+
+def regression_model(name: str, input_shape=(130, 13), n_outputs: int = 2, **kwargs):
+    """One of the course's networks with a regression head: the same layers as
+    :func:`build_model` builds, but the softmax layer replaced by ``n_outputs`` linear units
+    (valence and arousal, for example), to be trained with a squared-error loss.
+
+    Args:
+        name: a model name from :data:`BUILDERS`.
+        input_shape: ``(frames, coefficients)``.
+        n_outputs: how many numbers to predict.
+        **kwargs: passed to the builder.
+
+    Returns:
+        An uncompiled ``keras.Model``.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    keras = import_keras()
+    check_at_least(1, n_outputs=n_outputs)
+    classifier = build_model(name, input_shape=input_shape, n_classes=max(2, n_outputs), **kwargs)
+    head = keras.layers.Dense(n_outputs, activation=None, name="regression")
+    return keras.Sequential([keras.Input(shape=classifier.input_shape[1:]),
+                             *classifier.layers[:-1], head], name=f"{name}_regression")

@@ -59,23 +59,74 @@ def foreign_files(folder: str | Path) -> list[str]:
     return extra
 
 
-def _check_target(out_dir: Path) -> None:
-    """Refuse a target that holds anything the course did not write (see :func:`make_sample`)."""
+def check_target(out_dir: Path, manifest: str = MANIFEST, foreign=None,
+                 what: str = "synthetic sample") -> None:
+    """Refuse a target that holds anything the course did not write (see :func:`make_sample`).
+
+    Args:
+        out_dir: the folder a generated dataset is to replace.
+        manifest: the file name that marks a dataset the course generated.
+        foreign: a function listing a folder's files that such a dataset does not hold
+            (default: :func:`foreign_files`).
+        what: what the dataset is called in messages.
+    """
     if not out_dir.exists():
         return
     if not out_dir.is_dir():
         raise OutputError(f"{out_dir} is a file, not a folder: give --out-dir a new or empty folder.")
     if not any(out_dir.iterdir()):
         return
-    if not (out_dir / MANIFEST).is_file():
-        raise OutputError(f"{out_dir} is not empty and holds no synthetic sample (no {MANIFEST}); "
+    if not (out_dir / manifest).is_file():
+        raise OutputError(f"{out_dir} is not empty and holds no {what} (no {manifest}); "
                           "nothing in it was touched. Give --out-dir a new or empty folder.")
-    extra = foreign_files(out_dir)
+    extra = (foreign or foreign_files)(out_dir)
     if extra:
         more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
-        raise OutputError(f"{out_dir} holds a synthetic sample but also {extra[0]}{more}, which the "
+        raise OutputError(f"{out_dir} holds a {what} but also {extra[0]}{more}, which the "
                           "course did not write; nothing in it was touched. Move those away or "
                           "choose another folder.")
+
+
+def build_folder(out_dir: Path, write, ready, check) -> Path:
+    """Build a generated dataset in a temporary folder beside ``out_dir``, then rename it into
+    place, replacing only a folder that is empty or the course's own.
+
+    Args:
+        out_dir: the destination.
+        write: ``write(folder)`` fills the temporary folder.
+        ready: ``ready(out_dir)`` is True when an identical dataset is already there (another
+            process may have finished first).
+        check: ``check(out_dir)`` raises :class:`OutputError` if the folder is not replaceable;
+            called before and after the work.
+
+    Returns:
+        ``out_dir``.
+    """
+    check(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-building-", dir=out_dir.parent))
+    old = None
+    try:
+        write(tmp)
+        if ready(out_dir):
+            return out_dir
+        check(out_dir)  # again: the folder may have changed while we worked
+        if out_dir.exists() and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+        elif out_dir.exists():  # a dataset of the course's own: set it aside, then drop it
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
+            os.replace(out_dir, old / "previous")
+        try:
+            os.replace(tmp, out_dir)
+        except OSError:
+            if old is not None:
+                os.replace(old / "previous", out_dir)  # put the earlier one back
+            raise
+    finally:
+        for leftover in (tmp, old):
+            if leftover is not None and leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
+    return out_dir
 
 
 def make_sample(out_dir: str | Path = SAMPLE_DIR, tracks_per_genre: int = DEFAULT_TRACKS_PER_GENRE,
@@ -110,37 +161,16 @@ def make_sample(out_dir: str | Path = SAMPLE_DIR, tracks_per_genre: int = DEFAUL
     wanted = _manifest(tracks_per_genre, seed, duration)
     if not force and sample_matches(out_dir, wanted):
         return out_dir
-    _check_target(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-building-", dir=out_dir.parent))
-    old = None
-    try:
+    def write(folder: Path) -> None:
         jobs = [(g, i) for g in GENRES for i in range(tracks_per_genre)]
         for genre, i in track(jobs, desc="Synthesising sample", unit="track", progress=progress):
-            folder = tmp / genre
-            folder.mkdir(exist_ok=True)
+            (folder / genre).mkdir(exist_ok=True)
             y = synthesize_track(genre, i, seed=seed, duration=duration)
-            sf.write(folder / f"{genre}.{i:05d}.wav", y, SAMPLE_RATE, subtype="PCM_16")
-        (tmp / MANIFEST).write_text(json.dumps(wanted, indent=2) + "\n")
-        if not force and sample_matches(out_dir, wanted):  # another process finished first
-            return out_dir
-        _check_target(out_dir)  # again: the folder may have changed while we worked
-        if out_dir.exists() and not any(out_dir.iterdir()):
-            out_dir.rmdir()
-        elif out_dir.exists():  # a sample of the course's own: set it aside, then drop it
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
-            os.replace(out_dir, old / "sample")
-        try:
-            os.replace(tmp, out_dir)
-        except OSError:
-            if old is not None:
-                os.replace(old / "sample", out_dir)  # put the earlier sample back
-            raise
-    finally:
-        for leftover in (tmp, old):
-            if leftover is not None and leftover.exists():
-                shutil.rmtree(leftover, ignore_errors=True)
-    return out_dir
+            sf.write(folder / genre / f"{genre}.{i:05d}.wav", y, SAMPLE_RATE, subtype="PCM_16")
+        (folder / MANIFEST).write_text(json.dumps(wanted, indent=2) + "\n")
+
+    return build_folder(out_dir, write, ready=lambda d: not force and sample_matches(d, wanted),
+                        check=check_target)
 
 
 def sample_matches(folder: str | Path, wanted: dict | None = None) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import check_positive, check_same_length
+from .errors import ParameterError, check_positive, check_same_length
 from .models import import_keras
 from .settings import TrainParams, show_progress
 
@@ -72,6 +72,17 @@ def _epoch_progress(epochs: int, desc: str):
                   f"{metrics}", file=sys.stderr, flush=True)
 
     return OneLine()
+
+
+def check_run(seeds, epochs: int, batch_size: int, learning_rate: float) -> list[int]:
+    """Check the settings of a comparison over seeds before any work: at least one seed, a
+    positive learning rate, whole positive epochs and batch size. Returns the seeds as ints."""
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        raise ParameterError("Give at least one seed, for example seeds=[0].")
+    check_positive(learning_rate=learning_rate)
+    check_positive(integer=True, epochs=epochs, batch_size=batch_size)
+    return seeds
 
 
 def fit(model, x_train, y_train, x_val=None, y_val=None, *,

@@ -1,0 +1,370 @@
+"""Music emotion recognition: predicting a song's valence and arousal, and judging how well.
+
+The task is regression: two numbers per song on DEAM's 1-to-9 scale. Every model sees the same
+track-level split (no song on two sides), for several seeds:
+
+- ``mean``: always predicts the training songs' mean, the floor any model must beat;
+- ``ridge``: the traditional baseline, ridge regression (scikit-learn's ``RidgeCV``, its penalty
+  chosen by leave-one-out on the training songs) on each song's MFCC means and standard
+  deviations;
+- ``mlp``, ``cnn``, ``lstm``: the course's networks with two linear outputs
+  (:func:`course.models.regression_model`), trained on 3-s segments with a squared-error loss,
+  inputs and targets standardised with training statistics; a song's prediction is the mean of
+  its segments'.
+
+Metrics are computed per dimension on the test songs, from scratch here (tested against
+scikit-learn): RMSE, R^2 and Lin's concordance correlation coefficient (CCC).
+``python -m course compare --task emotion`` and notebook 11 call the same :func:`compare_emotion`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .emotion_data import EmotionData
+from .errors import ParameterError, check_choice
+from .evaluation import holm
+from .features import standardisation, whole_mfcc
+from .models import BUILDERS, import_keras, regression_model
+from .outputs import atomic_path, claim_outputs, record_outputs
+from .progress import track
+from .settings import FeatureParams, TrainParams, versions
+from .splits import make_split
+from .training import check_run, fit, set_seed
+
+DIMENSIONS = ("valence", "arousal")
+METRICS = ("rmse", "r2", "ccc")
+
+
+def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
+    """Root-mean-square error, in the scale's units: sqrt(mean((y_hat - y)^2)).
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    return float(np.sqrt(np.mean((np.asarray(predicted) - np.asarray(truth)) ** 2)))
+
+
+def r2(truth: np.ndarray, predicted: np.ndarray) -> float:
+    """Coefficient of determination: 1 - sum((y - y_hat)^2) / sum((y - mean(y))^2); 0 for
+    predicting the test mean, negative for worse.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    y, p = np.asarray(truth, float), np.asarray(predicted, float)
+    return float(1 - np.sum((y - p) ** 2) / np.sum((y - y.mean()) ** 2))
+
+
+def ccc(truth: np.ndarray, predicted: np.ndarray) -> float:
+    """Lin's concordance correlation coefficient: 2 s_xy / (s_x^2 + s_y^2 + (mean_x - mean_y)^2)
+    with population (1/n) moments; 1 only when predictions equal the truth, and lowered by any
+    shift or scaling, which Pearson's correlation ignores.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    x, y = np.asarray(truth, float), np.asarray(predicted, float)
+    cov = np.mean((x - x.mean()) * (y - y.mean()))
+    return float(2 * cov / (x.var() + y.var() + (x.mean() - y.mean()) ** 2))
+
+
+@dataclass
+class EmotionFeatures:
+    """3-s MFCC segments of every song, and each song's valence and arousal.
+
+    Attributes:
+        mfcc: ``(n_segments, frames, n_mfcc)`` float32.
+        song: ``(n_segments,)`` the index of each segment's song.
+        targets: ``(n_songs, 2)`` valence and arousal per song.
+        song_ids: ``(n_songs,)`` the dataset's song ids.
+        synthetic: True for the synthetic emotion sample.
+        params: the feature parameters.
+        skipped: ``[(file, reason), ...]`` songs left out: unreadable, or shorter than a segment.
+    """
+
+    mfcc: np.ndarray
+    song: np.ndarray
+    targets: np.ndarray
+    song_ids: np.ndarray
+    synthetic: bool
+    params: FeatureParams = field(default_factory=FeatureParams)
+    skipped: list = field(default_factory=list)
+
+    def song_statistics(self) -> np.ndarray:
+        """``(n_songs, 2 * n_mfcc)``: each song's MFCC means and standard deviations over all
+        its frames, the baseline's input."""
+        stats = []
+        for i in range(len(self.targets)):
+            frames = self.mfcc[self.song == i].reshape(-1, self.mfcc.shape[-1])
+            stats.append(np.concatenate([frames.mean(axis=0), frames.std(axis=0)]))
+        return np.asarray(stats)
+
+
+def emotion_features(data: EmotionData, params: FeatureParams = FeatureParams(),
+                     songs: int | None = None, progress: bool = True) -> EmotionFeatures:
+    """Every whole 3-s segment of each song (the whole recording, not only its first 30 s).
+
+    Args:
+        data: the dataset (:func:`course.emotion_data.resolve_emotion_data`).
+        params: feature parameters (segments of ``params.samples_per_segment`` samples).
+        songs: use only the first ``songs`` songs (by id).
+        progress: show a progress bar.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    from .audio import load_audio
+    from .errors import AudioError
+
+    chosen = data.songs[:songs] if songs else data.songs
+    mfcc, song, targets, ids, skipped = [], [], [], [], []
+    for s in track(chosen, desc="MFCCs per song", unit="song", progress=progress):
+        try:
+            m = whole_mfcc(load_audio(s.path, sr=params.sample_rate), params)
+        except AudioError as exc:
+            skipped.append((s.path.name, exc.reason))
+            continue
+        if len(m) == 0:
+            skipped.append((s.path.name, "shorter than one segment"))
+            continue
+        song += [len(targets)] * len(m)
+        mfcc.append(m)
+        targets.append((s.valence, s.arousal))
+        ids.append(s.song_id)
+    if len(targets) < 8:
+        raise ParameterError(f"Only {len(targets)} songs gave a whole segment; the models need "
+                             "at least 8.")
+    return EmotionFeatures(np.concatenate(mfcc), np.asarray(song), np.asarray(targets, float),
+                           np.asarray(ids), data.synthetic, params, skipped)
+
+
+def song_split(features: EmotionFeatures, seed: int = 0):
+    """A track-level split of the songs (no song on two sides), stratified by quadrant of the
+    valence-arousal plane: returns ``(train, validation, test)`` song indices.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    quadrant = (features.targets[:, 0] > 5).astype(int) * 2 + (features.targets[:, 1] > 5)
+    split = make_split(np.arange(len(quadrant)), quadrant, protocol="track", seed=seed)
+    return split.train, split.validation, split.test
+
+
+def _network(name, features, train, validation, test, seed, epochs, batch_size,
+             learning_rate, progress):
+    keras = import_keras()
+    seg = {k: np.flatnonzero(np.isin(features.song, idx))
+           for k, idx in (("train", train), ("validation", validation), ("test", test))}
+    mean, std = standardisation(features.mfcc[seg["train"]])
+    x = ((features.mfcc - mean) / std).astype(np.float32)
+    t_mean, t_std = features.targets[train].mean(axis=0), features.targets[train].std(axis=0)
+    y = ((features.targets[features.song] - t_mean) / t_std).astype(np.float32)
+    set_seed(seed)
+    model = regression_model(name, input_shape=x.shape[1:])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse",
+                  metrics=["mae"])
+    history = fit(model, x[seg["train"]], y[seg["train"]], x[seg["validation"]],
+                  y[seg["validation"]], epochs=epochs, batch_size=batch_size,
+                  learning_rate=None, progress=f"{name} (seed {seed})" if progress else False)
+    per_segment = model.predict(x[seg["test"]], verbose=0, batch_size=256) * t_std + t_mean
+    songs = features.song[seg["test"]]
+    return np.stack([per_segment[songs == i].mean(axis=0) for i in test]), history
+
+
+def _predict(name, features, train, validation, test, seed, **train_args):
+    if name == "mean":
+        return np.tile(features.targets[train].mean(axis=0), (len(test), 1)), {}
+    if name == "ridge":
+        from sklearn.linear_model import RidgeCV
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        stats = features.song_statistics()
+        model = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-2, 4, 13)))
+        model.fit(stats[train], features.targets[train])
+        return model.predict(stats[test]), {}
+    return _network(name, features, train, validation, test, seed, **train_args)
+
+
+@dataclass
+class EmotionComparison:
+    """The outcome of :func:`compare_emotion`.
+
+    Attributes:
+        models: model names in order ("mean", "ridge", then the networks).
+        seeds: the seeds run.
+        truth: ``{seed: (n_test_songs, 2)}`` the test songs' valence and arousal.
+        predictions: ``{(model, seed): (n_test_songs, 2)}``.
+        test_songs: ``{seed: song indices}``.
+        histories: ``{(model, seed): training history}`` of the networks.
+        synthetic: whether the data is the synthetic emotion sample.
+        settings: epochs, batch size, learning rate, songs and segments.
+    """
+
+    models: list[str]
+    seeds: list[int]
+    truth: dict
+    predictions: dict
+    test_songs: dict
+    histories: dict
+    synthetic: bool
+    settings: dict = field(default_factory=dict)
+
+    def scores(self) -> list[dict]:
+        """One row per model, seed and dimension: RMSE, R^2 and CCC on the test songs."""
+        rows = []
+        for (name, seed), p in self.predictions.items():
+            for d, dim in enumerate(DIMENSIONS):
+                t = self.truth[seed][:, d]
+                rows.append({"model": name, "seed": seed, "dimension": dim,
+                             "rmse": rmse(t, p[:, d]), "r2": r2(t, p[:, d]),
+                             "ccc": ccc(t, p[:, d])})
+        return rows
+
+    def mean_score(self, name: str, dimension: str, metric: str) -> tuple[float, float]:
+        """Mean and sample standard deviation over seeds of one metric."""
+        values = [r[metric] for r in self.scores()
+                  if r["model"] == name and r["dimension"] == dimension]
+        return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+
+    def table(self) -> str:
+        """Markdown: every model's RMSE, R^2 and CCC per dimension, mean +/- sd over seeds."""
+        head = "| model | " + " | ".join(f"{d} {m}" for d in DIMENSIONS for m in METRICS) + " |"
+        lines = [head, "| --- |" + " ---: |" * (len(DIMENSIONS) * len(METRICS))]
+        for name in self.models:
+            cells = []
+            for d in DIMENSIONS:
+                for m in METRICS:
+                    mean, sd = self.mean_score(name, d, m)
+                    cells.append(f"{mean:.2f} ± {sd:.2f}" if len(self.seeds) > 1 else f"{mean:.2f}")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    def tests(self) -> list[dict]:
+        """Per dimension, the model with the lowest mean RMSE against every other, on the same
+        test songs: for each song, the difference of squared errors (other minus best) is
+        averaged over the seeds in which the song was tested, so each song counts once; then
+        Wilcoxon's signed-rank test, with Holm's correction over all these tests. ``mean_diff``
+        is the mean of those differences (positive: the other model's errors are larger)."""
+        from scipy.stats import wilcoxon
+
+        rows = []
+        for d, dim in enumerate(DIMENSIONS):
+            best = min(self.models, key=lambda m: self.mean_score(m, dim, "rmse")[0])
+            for other in (m for m in self.models if m != best):
+                per_song: dict[int, list[float]] = {}
+                for s in self.seeds:
+                    t = self.truth[s][:, d]
+                    diff = ((self.predictions[(other, s)][:, d] - t) ** 2
+                            - (self.predictions[(best, s)][:, d] - t) ** 2)
+                    for song, value in zip(self.test_songs[s], diff):
+                        per_song.setdefault(int(song), []).append(float(value))
+                diff = np.array([np.mean(v) for v in per_song.values()])
+                p = float(wilcoxon(diff).pvalue) if np.any(diff != 0) else 1.0
+                rows.append({"dimension": dim, "best": best, "other": other,
+                             "songs": len(diff), "mean_diff": float(diff.mean()), "p_value": p})
+        for row, p in zip(rows, holm([r["p_value"] for r in rows])):
+            row["p_holm"] = float(p)
+        return rows
+
+    def conclusion(self, alpha: float = 0.05) -> str:
+        """The verdict per dimension, computed from :meth:`tests`: which model has the lowest
+        RMSE, and which others it is shown better than (Holm-corrected p below ``alpha`` and
+        the other model's squared errors larger on average)."""
+        tests = self.tests()
+        out = []
+        for dim in DIMENSIONS:
+            rows = [r for r in tests if r["dimension"] == dim]
+            best = rows[0]["best"] if rows else self.models[0]
+            value = self.mean_score(best, dim, "rmse")[0]
+            shown = [f"{r['other']} (p = {r['p_holm']:.3g})" for r in rows
+                     if r["p_holm"] < alpha and r["mean_diff"] > 0]
+            not_shown = [f"{r['other']} (p = {r['p_holm']:.3g})" for r in rows
+                         if not (r["p_holm"] < alpha and r["mean_diff"] > 0)]
+            text = f"{dim.capitalize()}: {best} has the lowest RMSE ({value:.2f})."
+            if shown:
+                text += f" It is shown better than {', '.join(shown)}."
+            if not_shown:
+                text += (f" Its lead over {', '.join(not_shown)} is not shown on "
+                         f"{rows[0]['songs']} test songs.")
+            out.append(text)
+        tag = (" These are results on the synthetic emotion sample, not DEAM results."
+               if self.synthetic else "")
+        return " ".join(out) + tag
+
+    def write(self, out_dir: str | Path, command: str = "", data: str = "") -> list[Path]:
+        """Write ``results.md``, ``results.csv``, ``settings.json`` and ``va_plane.png``; a
+        file the course did not write is refused (:func:`course.outputs.claim_outputs`)."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot as plt
+
+        from .learning_plots import plot_va_plane
+
+        names = ["results.md", "results.csv", "settings.json", "va_plane.png"]
+        out = claim_outputs(out_dir, names)
+        out.mkdir(parents=True, exist_ok=True)
+        seed = self.seeds[0]
+        fig = plot_va_plane(self.truth[seed], {m: self.predictions[(m, seed)]
+                                               for m in self.models if m != "mean"},
+                            title=f"test songs, seed {seed}")
+        with atomic_path(out / "va_plane.png") as tmp:
+            fig.savefig(tmp, format="png")
+        plt.close(fig)
+        rows = io.StringIO()
+        writer = csv.DictWriter(rows, ["model", "seed", "dimension", *METRICS],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()}
+                         for r in self.scores())
+        report = (f"Music emotion recognition: {data}\n\nTest songs per seed: "
+                  f"{len(self.truth[seed])}; seeds {self.seeds}; song-level predictions (the mean "
+                  f"of a song's 3-s segments for the networks).\n\n{self.table()}\n\n"
+                  f"{self.conclusion()}\n")
+        settings = {"command": command, "models": self.models, "seeds": self.seeds,
+                    **self.settings, "data": data, "synthetic": self.synthetic,
+                    "versions": versions()}
+        for name, text in (("results.md", report), ("results.csv", rows.getvalue()),
+                           ("settings.json", json.dumps(settings, indent=2) + "\n")):
+            with atomic_path(out / name) as tmp:
+                tmp.write_text(text, encoding="utf-8")
+        record_outputs(out, names)
+        return [out / n for n in names]
+
+
+def compare_emotion(features: EmotionFeatures, models=("mlp", "cnn", "lstm"), *,
+                    seeds=(0,), baseline: bool = True, epochs: int = TrainParams.epochs,
+                    batch_size: int = TrainParams.batch_size,
+                    learning_rate: float = TrainParams.learning_rate,
+                    progress: bool = True) -> EmotionComparison:
+    """Every model on the same track-level split per seed: the mean predictor, the ridge
+    baseline (unless ``baseline`` is False) and the named networks.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    models = list(models)
+    for name in models:
+        check_choice("model", name, BUILDERS)
+    seeds = check_run(seeds, epochs, batch_size, learning_rate)
+    names = ["mean", *(["ridge"] if baseline else []), *models]
+    start = time.perf_counter()
+    truth, predictions, tests, histories = {}, {}, {}, {}
+    for seed in seeds:
+        train, validation, test = song_split(features, seed)
+        truth[seed], tests[seed] = features.targets[test], test
+        for name in names:
+            p, history = _predict(name, features, train, validation, test, seed, epochs=epochs,
+                                  batch_size=batch_size, learning_rate=learning_rate,
+                                  progress=progress)
+            predictions[(name, seed)] = p
+            if history:
+                histories[(name, seed)] = history
+    settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+                "songs": len(features.targets), "segments": len(features.mfcc),
+                "seconds": round(time.perf_counter() - start, 1)}
+    return EmotionComparison(names, seeds, truth, predictions, tests, histories,
+                             features.synthetic, settings)

@@ -1,0 +1,309 @@
+"""Music emotion data: DEAM's layout, found by the course's data rule, and a synthetic emotion
+sample in that layout whose valence and arousal are set by known musical factors.
+
+DEAM (Aljanaki, Yang and Soleymani, 2017; https://cvml.unige.ch/databases/DEAM/) ships its
+audio as ``DEAM_audio/MEMD_audio/<song_id>.mp3`` (45-s excerpts, and 58 whole songs) and each
+song's static annotation, the mean and standard deviation over its raters on a 1-to-9 scale, in
+``DEAM_Annotations/annotations/annotations averaged per song/song_level/
+static_annotations_averaged_songs_1_2000.csv`` (and ``..._2000_2058.csv``), with the columns
+``song_id, valence_mean, valence_std, arousal_mean, arousal_std``. Any folder with audio files
+named by song id and one or more ``static_annotations*.csv`` files in that form is read the same
+way.
+
+The synthetic emotion sample (``data/emotion-sample/``, made on first use, same seed same bytes)
+has that layout. Each clip draws five musical factors, and its valence and arousal are computed
+from them plus noise (the "raters' disagreement"):
+
+- valence from the **mode** (major +1.2, minor -1.2) and the **consonance** (0 to 1: how rarely
+  a clashing note, a semitone or tritone away, is added to a chord; from -1.2 to +1.2);
+- arousal from the **tempo** (60 to 180 beats per minute; -1.3 to +1.3), the **loudness**
+  (-32 to -12 dB RMS; -1.0 to +1.0) and the **note density** (1 to 4 notes per beat; -0.8 to
+  +0.8);
+- each plus 5 and Gaussian noise of standard deviation 0.5, clipped to [1, 9].
+
+``factors.csv`` beside the annotations records every clip's factors, so a learner can check
+which of them a model picked up. Results on it are synthetic, not DEAM results.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from .data import display_path
+from .errors import DatasetError, ParameterError
+from .progress import track
+from .sample import build_folder, check_target
+from .settings import AUDIO_EXTENSIONS, DATA_DIR, SAMPLE_RATE
+
+#: Bump when the synthesis changes, so an existing emotion sample is regenerated.
+EMOTION_SAMPLE_VERSION = 1
+EMOTION_SAMPLE_DIR = DATA_DIR / "emotion-sample"
+EMOTION_MANIFEST = "EMOTION_SAMPLE.json"
+AUDIO_DIR = Path("DEAM_audio") / "MEMD_audio"
+ANNOTATIONS = (Path("DEAM_Annotations") / "annotations" / "annotations averaged per song"
+               / "song_level" / "static_annotations_averaged_songs_1_2000.csv")
+FACTORS = "factors.csv"
+#: Songs in the default sample, and the length of each clip in seconds.
+DEFAULT_SONGS = 160
+CLIP_SECONDS = 12.0
+#: DEAM's rating scale.
+SCALE = (1.0, 9.0)
+_COLUMNS = ("song_id", "valence_mean", "valence_std", "arousal_mean", "arousal_std")
+
+
+@dataclass(frozen=True)
+class EmotionSong:
+    """One annotated recording: its id, audio file, and mean valence and arousal (1 to 9)."""
+
+    song_id: int
+    path: Path
+    valence: float
+    arousal: float
+
+
+@dataclass
+class EmotionData:
+    """An emotion dataset as found: where, by which rule, its songs and what was left out."""
+
+    root: Path
+    origin: str
+    synthetic: bool
+    songs: list[EmotionSong] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line: what the data is and where it was found."""
+        kind = "the synthetic emotion sample" if self.synthetic else "emotion data"
+        return (f"{kind} in {display_path(self.root)} (found via {self.origin}): "
+                f"{len(self.songs)} songs" + (f", {len(self.skipped)} left out" if self.skipped
+                                              else ""))
+
+
+def read_static_annotations(root: str | Path) -> dict[int, tuple[float, float]]:
+    """Every ``static_annotations*.csv`` under ``root``: ``{song_id: (valence, arousal)}``.
+
+    Raises:
+        DatasetError: no such file, or one without DEAM's columns.
+    """
+    files = sorted(Path(root).rglob("static_annotations*.csv"))
+    if not files:
+        raise DatasetError(f"No static_annotations*.csv under {root}: an emotion dataset needs "
+                           "DEAM's per-song annotations (song_id, valence_mean, arousal_mean).")
+    found = {}
+    for path in files:
+        rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+        header = [h.strip() for h in next(rows, [])]
+        if not {"song_id", "valence_mean", "arousal_mean"} <= set(header):
+            raise DatasetError(f"{path} has the columns {header}; DEAM's annotations have "
+                               "song_id, valence_mean and arousal_mean.")
+        at = {name: header.index(name) for name in ("song_id", "valence_mean", "arousal_mean")}
+        for row in rows:
+            if row and row[0].strip():
+                found[int(float(row[at["song_id"]]))] = (float(row[at["valence_mean"]]),
+                                                         float(row[at["arousal_mean"]]))
+    return found
+
+
+def find_emotion_songs(root: str | Path) -> tuple[list[EmotionSong], list[tuple[str, str]]]:
+    """Pair each annotated song id with its audio file (``<song_id>.<ext>`` anywhere under
+    ``root``). Returns ``(songs by id, [(what, why it was left out), ...])``."""
+    root = Path(root)
+    labels = read_static_annotations(root)
+    audio = {}
+    for path in sorted(root.rglob("*")):
+        if path.suffix.lower() in AUDIO_EXTENSIONS and path.stem.isdigit() and path.is_file():
+            audio.setdefault(int(path.stem), path)
+    songs = [EmotionSong(i, audio[i], *labels[i]) for i in sorted(labels) if i in audio]
+    skipped = [(f"song {i}", "annotated, but no audio file") for i in sorted(labels)
+               if i not in audio]
+    skipped += [(display_path(audio[i]), "audio without an annotation") for i in sorted(audio)
+                if i not in labels]
+    return songs, skipped
+
+
+def resolve_emotion_data(data: str | Path | None = None, progress: bool = True) -> EmotionData:
+    """Find the emotion dataset by the course's one rule, as :func:`course.data.resolve_data`
+    finds genres: ``data`` (``--data``), then ``COURSE_EMOTION_DATA``, then ``data/deam/``, then
+    the synthetic emotion sample, made on first use.
+
+    Raises:
+        DatasetError: an explicitly given folder is missing or holds no annotated audio.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    def found(path, origin):
+        root = Path(path).expanduser()
+        if not root.is_dir():
+            raise DatasetError(f"The emotion dataset folder {root} does not exist.")
+        songs, skipped = find_emotion_songs(root)
+        if len(songs) < 8:
+            raise DatasetError(f"{root} holds {len(songs)} annotated songs with audio; the "
+                               "course needs at least 8 (see DEAM's layout in data/README.md).")
+        return EmotionData(root, origin, (root / EMOTION_MANIFEST).is_file(), songs, skipped)
+
+    if data is not None and str(data) != "":
+        return found(data, "--data")
+    env = os.environ.get("COURSE_EMOTION_DATA", "").strip()
+    if env:
+        return found(env, "COURSE_EMOTION_DATA")
+    if (DATA_DIR / "deam").is_dir():
+        return found(DATA_DIR / "deam", "data/deam")
+    return found(make_emotion_sample(progress=progress), "sample")
+
+
+def emotion_factors(song_id: int, seed: int = 0) -> dict:
+    """A synthetic clip's musical factors and the valence and arousal they give (see the
+    module's docstring for the formulas). Depends only on ``song_id`` and ``seed``."""
+    rng = np.random.default_rng([seed, song_id, 11])
+    major = bool(rng.random() < 0.5)
+    consonance, tempo = float(rng.random()), float(rng.uniform(60, 180))
+    loudness, density = float(rng.uniform(-32, -12)), int(rng.integers(1, 5))
+    valence = 5 + (1.2 if major else -1.2) + 2.4 * (consonance - 0.5) + rng.normal(0, 0.5)
+    arousal = (5 + 1.3 * (tempo - 120) / 60 + 1.0 * (loudness + 22) / 10
+               + 0.8 * (density - 2.5) / 1.5 + rng.normal(0, 0.5))
+    return {"song_id": song_id, "mode": "major" if major else "minor",
+            "consonance": round(consonance, 3), "tempo_bpm": round(tempo, 1),
+            "loudness_db": round(loudness, 1), "density": density,
+            "valence": round(float(np.clip(valence, *SCALE)), 2),
+            "arousal": round(float(np.clip(arousal, *SCALE)), 2),
+            "valence_std": round(float(rng.uniform(0.8, 1.8)), 2),
+            "arousal_std": round(float(rng.uniform(0.8, 1.8)), 2),
+            "key": int(rng.integers(45, 57)), "rng": rng}
+
+
+def _tone(midi: float, seconds: float, sr: int, partials: int = 6) -> np.ndarray:
+    """A plucked tone: decaying harmonics with amplitude 1/k, a 5-ms attack."""
+    t = np.arange(int(seconds * sr)) / sr
+    f0 = 440.0 * 2 ** ((midi - 69) / 12)
+    k = np.arange(1, partials + 1)[:, None]
+    k = k[(k[:, 0] * f0) < 0.45 * sr]
+    wave = (np.sin(2 * np.pi * f0 * k * t) / k).sum(axis=0)
+    return wave * np.minimum(t / 0.005, 1.0) * np.exp(-t / max(0.15, seconds / 2.5))
+
+
+def synthesize_emotion_clip(song_id: int, seed: int = 0, sr: int = SAMPLE_RATE,
+                            seconds: float = CLIP_SECONDS) -> tuple[np.ndarray, dict]:
+    """One synthetic clip: chords in the clip's mode, a kick on every beat, notes at its density,
+    clashing notes as rare as its consonance says, scaled to its loudness.
+
+    Returns:
+        ``(y, factors)``: ``(n_samples,)`` float32 audio in [-1, 1], and the factors of
+        :func:`emotion_factors` (without the random generator).
+    """
+    f = emotion_factors(song_id, seed)
+    rng = f.pop("rng")
+    n = int(seconds * sr)
+    y = np.zeros(n + sr, dtype=np.float64)
+    scale = [0, 2, 4, 5, 7, 9, 11] if f["mode"] == "major" else [0, 2, 3, 5, 7, 8, 10]
+    beat = 60.0 / f["tempo_bpm"]
+
+    def add(start: float, sound: np.ndarray, gain: float) -> None:
+        i = int(start * sr)
+        if i < n:
+            y[i:i + len(sound)] += gain * sound[: len(y) - i]
+
+    kick = np.sin(2 * np.pi * 55 * np.arange(int(0.15 * sr)) / sr) * np.exp(-np.arange(int(0.15 * sr)) / (0.04 * sr))
+    for b in range(int(seconds / beat) + 1):
+        add(b * beat, kick, 0.6)
+        degree = (0, 5, 3, 4)[(b // 4) % 4]  # I-vi-IV-V (i-VI-iv-v in minor), a bar each
+        chord = [f["key"] + scale[(degree + s) % 7] + 12 * ((degree + s) // 7) for s in (0, 2, 4)]
+        if b % 4 == 0:
+            for midi in chord:
+                add(b * beat, _tone(midi, 4 * beat, sr, partials=4), 0.25)
+            if rng.random() > f["consonance"]:  # a clash: a semitone or a tritone off the root
+                add(b * beat, _tone(chord[0] + rng.choice([1, 6]), 4 * beat, sr, 4), 0.3)
+        for step in range(f["density"]):
+            midi = rng.choice(chord) + 12
+            add((b + step / f["density"]) * beat, _tone(midi, beat / f["density"], sr), 0.3)
+    y = y[:n]
+    y *= 10 ** (f["loudness_db"] / 20) / max(np.sqrt(np.mean(y ** 2)), 1e-9)
+    y = np.tanh(y) + rng.normal(0, 1e-3, n)  # soft limiting, and a faint noise floor
+    return np.clip(y, -1, 1).astype(np.float32), f
+
+
+def _foreign(folder: Path) -> list[str]:
+    ours = {EMOTION_MANIFEST, FACTORS}
+    extra = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if p.is_dir() or rel.as_posix() in ours or rel == ANNOTATIONS:
+            continue
+        if rel.parent == AUDIO_DIR and rel.suffix == ".wav" and rel.stem.isdigit():
+            continue
+        extra.append(rel.as_posix())
+    return extra
+
+
+def _matches(folder: Path, wanted: dict) -> bool:
+    try:
+        return json.loads((folder / EMOTION_MANIFEST).read_text()) == wanted and all(
+            (folder / AUDIO_DIR / f"{i}.wav").is_file() for i in range(2, 2 + wanted["songs"]))
+    except (OSError, ValueError):
+        return False
+
+
+def make_emotion_sample(out_dir: str | Path = EMOTION_SAMPLE_DIR, songs: int = DEFAULT_SONGS,
+                        seed: int = 0, progress: bool = True, force: bool = False) -> Path:
+    """Write the synthetic emotion sample in DEAM's layout, unless an identical one is there.
+
+    Song ids run from 2, as DEAM's do. Like :func:`course.sample.make_sample`, it replaces
+    only an empty folder or a sample of its own, builds beside the target and renames into
+    place.
+
+    Returns:
+        The sample's folder.
+
+    Raises:
+        ParameterError: ``songs`` out of range (8 to 2000).
+        OutputError: ``out_dir`` holds files the course did not write.
+    """
+    if not 8 <= songs <= 2000:
+        raise ParameterError(f"songs must be between 8 and 2000, got {songs}.")
+    out_dir = Path(out_dir).expanduser()
+    wanted = {"version": EMOTION_SAMPLE_VERSION, "songs": songs, "seed": seed,
+              "seconds": CLIP_SECONDS, "sample_rate": SAMPLE_RATE}
+    if not force and _matches(out_dir, wanted):
+        return out_dir
+
+    def write(folder: Path) -> None:
+        (folder / AUDIO_DIR).mkdir(parents=True)
+        rows = []
+        for song_id in track(range(2, 2 + songs), desc="Synthesising the emotion sample",
+                             unit="clip", progress=progress):
+            y, factors = synthesize_emotion_clip(song_id, seed)
+            sf.write(folder / AUDIO_DIR / f"{song_id}.wav", y, SAMPLE_RATE, subtype="PCM_16")
+            rows.append(factors)
+        (folder / ANNOTATIONS).parent.mkdir(parents=True)
+        lines = [", ".join(_COLUMNS)] + [
+            f"{r['song_id']}, {r['valence']:.2f}, {r['valence_std']:.2f}, {r['arousal']:.2f}, "
+            f"{r['arousal_std']:.2f}" for r in rows]
+        (folder / ANNOTATIONS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        keys = ["song_id", "mode", "consonance", "tempo_bpm", "loudness_db", "density",
+                "valence", "arousal"]
+        table = [",".join(keys)] + [",".join(str(r[k]) for k in keys) for r in rows]
+        (folder / FACTORS).write_text("\n".join(table) + "\n", encoding="utf-8")
+        (folder / EMOTION_MANIFEST).write_text(json.dumps(wanted, indent=2) + "\n")
+
+    def check(target: Path) -> None:
+        check_target(target, EMOTION_MANIFEST, _foreign, what="synthetic emotion sample")
+
+    return build_folder(out_dir, write, ready=lambda d: not force and _matches(d, wanted),
+                        check=check)
+
+
+def read_factors(root: str | Path) -> dict[int, dict]:
+    """The synthetic sample's ``factors.csv``: ``{song_id: {factor: value}}``.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    with open(Path(root) / FACTORS, encoding="utf-8") as fh:
+        return {int(r["song_id"]): {k: (v if k == "mode" else float(v)) for k, v in r.items()}
+                for r in csv.DictReader(fh)}

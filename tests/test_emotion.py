@@ -1,0 +1,171 @@
+"""Music emotion recognition: DEAM's layout, the synthetic emotion sample, the metrics (against
+scikit-learn and their definitions), the comparison and its command."""
+
+import hashlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from course.emotion import ccc, compare_emotion, emotion_features, r2, rmse, song_split
+from course.emotion_data import (
+    ANNOTATIONS,
+    AUDIO_DIR,
+    EmotionData,
+    make_emotion_sample,
+    read_factors,
+    read_static_annotations,
+    resolve_emotion_data,
+)
+from course.errors import DatasetError, OutputError
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return make_emotion_sample(tmp_path_factory.mktemp("emotion") / "sample", songs=40,
+                               progress=False)
+
+
+@pytest.fixture(scope="module")
+def features(sample):
+    return emotion_features(resolve_emotion_data(sample), progress=False)
+
+
+def test_metrics_match_scikit_learn_and_their_definitions():
+    from scipy.stats import pearsonr
+    from sklearn.metrics import mean_squared_error, r2_score
+
+    rng = np.random.default_rng(0)
+    y = rng.uniform(1, 9, 50)
+    p = 0.7 * y + 1.5 + rng.normal(0, 0.8, 50)
+    assert rmse(y, p) == pytest.approx(np.sqrt(mean_squared_error(y, p)))
+    assert r2(y, p) == pytest.approx(r2_score(y, p))
+    # Lin's CCC through Pearson's correlation: 2 rho s_x s_y / (s_x^2 + s_y^2 + (mx - my)^2).
+    rho = pearsonr(y, p).statistic
+    expected = 2 * rho * y.std() * p.std() / (y.var() + p.var() + (y.mean() - p.mean()) ** 2)
+    assert ccc(y, p) == pytest.approx(expected)
+    assert ccc(y, y) == pytest.approx(1.0)
+    # A shifted copy correlates perfectly, but does not agree: CCC sees the shift.
+    assert pearsonr(y, y + 1).statistic == pytest.approx(1.0)
+    assert ccc(y, y + 1) == pytest.approx(2 * y.var() / (2 * y.var() + 1))
+    assert r2(y, np.full_like(y, y.mean())) == pytest.approx(0.0)
+
+
+def test_the_sample_has_deams_layout_and_the_same_bytes_for_the_same_seed(sample, tmp_path):
+    assert (sample / ANNOTATIONS).is_file() and (sample / AUDIO_DIR / "2.wav").is_file()
+    header = (sample / ANNOTATIONS).read_text().splitlines()[0]
+    assert header == "song_id, valence_mean, valence_std, arousal_mean, arousal_std"
+    again = make_emotion_sample(tmp_path / "again", songs=40, progress=False)
+
+    def digest(folder):
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert digest(sample) == digest(again)
+    other = make_emotion_sample(tmp_path / "other", songs=8, seed=1, progress=False)
+    assert (other / AUDIO_DIR / "2.wav").read_bytes() != (sample / AUDIO_DIR / "2.wav").read_bytes()
+
+
+def test_the_known_factors_set_valence_and_arousal(sample):
+    factors = read_factors(sample)
+    labels = read_static_annotations(sample)
+    assert set(factors) == set(labels) == set(range(2, 42))
+    major = [labels[i][0] for i, f in factors.items() if f["mode"] == "major"]
+    minor = [labels[i][0] for i, f in factors.items() if f["mode"] == "minor"]
+    assert np.mean(major) - np.mean(minor) > 1.5  # +1.2 against -1.2, plus noise
+    tempo = [f["tempo_bpm"] for f in factors.values()]
+    arousal = [labels[i][1] for i in factors]
+    assert np.corrcoef(tempo, arousal)[0, 1] > 0.4
+
+
+def test_deam_csvs_with_spaces_and_two_files_are_read_and_gaps_reported(tmp_path, sample):
+    import shutil
+
+    root = tmp_path / "deam"
+    csv_dir = root / ANNOTATIONS.parent
+    csv_dir.mkdir(parents=True)
+    (csv_dir / "static_annotations_averaged_songs_1_2000.csv").write_text(
+        "\ufeffsong_id, valence_mean, valence_std, arousal_mean, arousal_std\n"
+        + "".join(f"{i}, 3.1, 0.94, 6, 0.63\n" for i in range(2, 12)))
+    (csv_dir / "static_annotations_averaged_songs_2000_2058.csv").write_text(
+        "song_id,valence_mean,valence_std,arousal_mean,arousal_std\n2001,7.5,1.2,2.25,1.0\n")
+    (root / AUDIO_DIR).mkdir(parents=True)
+    for i in [*range(2, 11), 2001, 3000]:
+        shutil.copy(sample / AUDIO_DIR / "2.wav", root / AUDIO_DIR / f"{i}.wav")
+    data = resolve_emotion_data(root)
+    assert isinstance(data, EmotionData) and not data.synthetic
+    assert [s.song_id for s in data.songs] == [*range(2, 11), 2001]
+    assert data.songs[-1].valence == 7.5 and data.songs[0].arousal == 6.0
+    assert ("song 11", "annotated, but no audio file") in data.skipped
+    assert any(why == "audio without an annotation" for _, why in data.skipped)
+
+
+def test_missing_or_empty_emotion_folders_are_named(tmp_path):
+    with pytest.raises(DatasetError, match="does not exist"):
+        resolve_emotion_data(tmp_path / "nope")
+    with pytest.raises(DatasetError, match="static_annotations"):
+        resolve_emotion_data(tmp_path)
+
+
+def test_the_sample_never_replaces_a_folder_it_did_not_make(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "song.wav").write_bytes(b"my music")
+    with pytest.raises(OutputError, match="song.wav|no synthetic emotion sample"):
+        make_emotion_sample(mine, songs=8, progress=False)
+    assert (mine / "song.wav").read_bytes() == b"my music"
+
+
+def test_segments_cover_each_whole_clip_and_splits_keep_songs_apart(features):
+    assert features.mfcc.shape == (40 * 4, 130, 13)  # 12-s clips, four 3-s segments each
+    assert features.targets.shape == (40, 2) and features.synthetic
+    train, validation, test = song_split(features, seed=0)
+    assert not (set(train) & set(test)) and not (set(validation) & set(test))
+    assert len(train) + len(validation) + len(test) == 40
+    stats = features.song_statistics()
+    assert stats.shape == (40, 26)
+    np.testing.assert_allclose(stats[0, :13], features.mfcc[:4].reshape(-1, 13).mean(axis=0),
+                               rtol=1e-5)
+
+
+def test_the_comparison_scores_every_model_and_states_a_computed_verdict(features, tmp_path):
+    result = compare_emotion(features, ["mlp"], seeds=[0, 1], epochs=2, progress=False)
+    assert result.models == ["mean", "ridge", "mlp"]
+    table = result.table()
+    assert "| ridge |" in table and "valence ccc" in table
+    # Arousal is set by loudness, tempo and density, which MFCC statistics carry.
+    assert result.mean_score("ridge", "arousal", "r2")[0] > 0.3
+    assert result.mean_score("mean", "valence", "ccc")[0] == pytest.approx(0.0, abs=1e-9)
+    tests = result.tests()
+    assert len(tests) == 4 and all(0 <= t["p_holm"] <= 1 for t in tests)
+    assert "not DEAM results" in result.conclusion()
+    written = result.write(tmp_path / "out")
+    assert {p.name for p in written} == {"results.md", "results.csv", "settings.json",
+                                         "va_plane.png"}
+
+
+def test_compare_task_emotion_runs_headless_and_refuses_genre_options(sample, tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "course", "compare", "--task", "emotion",
+                               "--data", str(sample), *args], capture_output=True, text=True,
+                              timeout=600)
+
+    proc = run("--models", "cnn", "--epochs", "1", "--songs", "24", "--out-dir",
+               str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert "| cnn |" in proc.stdout and "Arousal:" in proc.stdout
+    assert (tmp_path / "out" / "va_plane.png").is_file()
+    proc = run("--protocol", "track")
+    assert proc.returncode == 2 and "belong to the genre task" in proc.stderr
+
+
+def test_an_unreadable_song_is_left_out_and_named(sample, tmp_path):
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(sample, root)
+    (root / AUDIO_DIR / "3.wav").write_bytes(b"RIFF, not audio")
+    feats = emotion_features(resolve_emotion_data(root), progress=False)
+    assert len(feats.targets) == 39 and 3 not in feats.song_ids
+    assert feats.skipped[0][0] == "3.wav" and "not readable" in feats.skipped[0][1]
