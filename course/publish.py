@@ -191,3 +191,51 @@ def build_site(out_dir: str | Path, notebooks=None) -> Path:
     exporter = HTMLExporter(template_name="lab", **_urls())
     _publish(notebooks, out_dir, ".html", exporter, extra={"index.html": _index(notebooks)})
     return Path(out_dir).expanduser() / "index.html"
+
+
+#: A hidden solution in a notebook's Markdown: ``<details><summary>Solutions</summary> ...``.
+_SOLUTIONS = re.compile(r"\n*<details>\s*<summary>\s*Solutions?\s*</summary>.*?</details>\n*",
+                        re.DOTALL | re.IGNORECASE)
+
+
+def without_solutions(notebook: dict) -> dict:
+    """A copy of a notebook (as JSON) with every hidden solution block removed from its
+    Markdown cells; code, outputs and everything else are kept."""
+    import copy
+
+    out = copy.deepcopy(notebook)
+    for cell in out["cells"]:
+        if cell["cell_type"] == "markdown":
+            text = "".join(cell["source"])
+            new = _SOLUTIONS.sub("\n\n", text)
+            if new != text:
+                cell["source"] = new.splitlines(keepends=True)
+    return out
+
+
+def exercise_copies(out_dir: str | Path, solutions: bool, notebooks=None) -> list[Path]:
+    """Copies of the notebooks for a class: without solutions (an assignment) or with them,
+    from the same source. The folder gets the notebooks' names and nothing else changes in
+    it; a file the course did not write there is refused (:mod:`course.outputs`).
+
+    Args:
+        out_dir: the folder for the copies.
+        solutions: keep the hidden solutions (True) or remove them (False).
+        notebooks: the notebooks to copy (default: all of the course's).
+
+    Returns:
+        The copies written.
+    """
+    notebooks = course_notebooks() if notebooks is None else [Path(n) for n in notebooks]
+    names = [nb.name for nb in notebooks]
+    out = claim_outputs(out_dir, names)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for nb in notebooks:
+        data = json.loads(nb.read_text(encoding="utf-8"))
+        if not solutions:
+            data = without_solutions(data)
+        _write(out / nb.name, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        record_outputs(out, [nb.name])
+        written.append(out / nb.name)
+    return written
