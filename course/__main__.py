@@ -1,10 +1,12 @@
-"""The command line: ``python -m course {check,sample,prepare,baseline,compare,slides,site}``.
+"""The command line: ``python -m course {check,sample,prepare,baseline,compare,predict,slides,site}``.
 
 - ``check``: versions, GPU or CPU, and which dataset the course will use.
 - ``sample``: generate the synthetic sample (also made on first use).
 - ``prepare``: MFCC features of a dataset into a compressed ``.npz``.
 - ``baseline``: the traditional ML baseline (MFCC statistics into logistic regression).
 - ``compare``: train the feed-forward network, the CNN and the LSTM and compare them.
+- ``exercises``: copies of the notebooks for a class, with or without the hidden solutions.
+- ``predict``: classify audio files of any length with a model ``compare`` saved.
 - ``slides``: the executed notebooks as reveal.js decks that present offline.
 - ``site``: the executed notebooks as a static site to read without installing anything.
 
@@ -99,6 +101,12 @@ def parser() -> argparse.ArgumentParser:
     t = TrainParams()
     p = sub.add_parser("compare", help="train and compare the models")
     _add_data(p)
+    p.add_argument("--task", choices=("genre", "emotion"), default="genre",
+                   help="genre: classify genres (GTZAN's layout); emotion: predict valence and "
+                        "arousal (DEAM's layout; --data, then $COURSE_EMOTION_DATA, data/deam/, "
+                        "then the synthetic emotion sample); default: %(default)s")
+    p.add_argument("--songs", type=_positive_int, default=None, metavar="N",
+                   help="emotion: use only the first N songs")
     p.add_argument("--models", default="mlp,cnn,lstm",
                    help="comma-separated models from mlp, cnn, lstm, gru, rnn; add "
                         "'-standardised' to a name (mlp-standardised) to scale its inputs with "
@@ -121,8 +129,34 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--learning-rate", type=float, default=t.learning_rate)
     p.add_argument("--out-dir", metavar="DIR", default=None,
                    help=f"folder for the results (default: {RESULTS_DIR.name}/compare)")
+    p.add_argument("--save-models", metavar="DIR", default=None,
+                   help="folder to save every trained network in, for predict (default: the "
+                        "results folder's models/)")
     _add_features(p)
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("predict", help="classify audio files of any length with a saved model")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="audio files (any format the course reads) or folders of them")
+    p.add_argument("--model", metavar="PATH", default=None,
+                   help="a saved .keras model, or a folder of them (the best recorded is used); "
+                        f"default: {RESULTS_DIR.name}/compare/models, where compare saves")
+    p.add_argument("--top", type=_positive_int, default=3, metavar="K",
+                   help="how many genres to print per file (default: %(default)s)")
+    p.add_argument("--plot", action="store_true",
+                   help="also write a figure of each file's genre probabilities over time")
+    p.add_argument("--out-dir", metavar="DIR", default=None,
+                   help=f"folder for the figures (default: {RESULTS_DIR.name}/predict)")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("exercises", help="copy the notebooks for a class, with or without "
+                                         "the hidden solutions")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--without-solutions", action="store_true",
+                       help="remove every hidden solution (for an assignment)")
+    which.add_argument("--with-solutions", action="store_true", help="keep them")
+    p.add_argument("--out-dir", metavar="DIR", required=True, help="folder for the copies")
+    p.set_defaults(func=cmd_exercises)
 
     p = sub.add_parser("slides", help="write notebooks as slide decks that present offline")
     p.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
@@ -209,6 +243,9 @@ def cmd_compare(args) -> int:
     from .errors import check_choice, check_positive
     from .models import BUILDERS
 
+    if args.task == "emotion":
+        return _compare_emotion(args)
+
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     for name in models or [""]:  # wrong names and rates fail before any work is done
         check_choice("model", name.removesuffix("-standardised"), BUILDERS)
@@ -220,10 +257,12 @@ def cmd_compare(args) -> int:
         lists = read_split_lists(args.split_file)
     from .experiments import compare, output_names
     from .outputs import claim_outputs
+    from .predict import saved_names
 
     seeds = list(range(args.seeds)) if args.seeds else [args.seed]
     out = claim_outputs(args.out_dir or RESULTS_DIR / "compare",
                         output_names(models, seeds, baseline=not args.no_baseline))
+    models_dir = claim_outputs(args.save_models or out / "models", saved_names(models, seeds))
     feats, source = _features(args)
 
     from .data import display_path
@@ -243,7 +282,8 @@ def cmd_compare(args) -> int:
           f"{args.epochs} epochs, batch {args.batch_size}, Adam {args.learning_rate:g}")
     result = compare(feats, models, protocol=args.protocol, seeds=seeds, split=split,
                      epochs=args.epochs, batch_size=args.batch_size,
-                     learning_rate=args.learning_rate, baseline=not args.no_baseline)
+                     learning_rate=args.learning_rate, baseline=not args.no_baseline,
+                     save_models=models_dir)
     result.write(out, data=source.describe(), command="python -m course " + " ".join(sys.argv[1:]),
                  split_file=args.split_file, split_report=report)
     first = result.splits[seeds[0]]
@@ -254,6 +294,71 @@ def cmd_compare(args) -> int:
           "segments share a track with training.")
     print("Wrote results.md, results.csv, settings.json, history and confusion figures to "
           f"{display_path(out)}")
+    print(f"Saved the trained models to {display_path(models_dir)}; classify your own music "
+          f"with: python -m course predict SONG.mp3 --model {display_path(models_dir)}")
+    return 0
+
+
+def _compare_emotion(args) -> int:
+    """``compare --task emotion``: the emotion models' table and verdict, and their files."""
+    from .data import display_path
+    from .emotion import compare_emotion, emotion_features
+    from .emotion_data import resolve_emotion_data
+    from .errors import ParameterError
+    from .outputs import claim_outputs
+
+    genre_only = {"--split-file": args.split_file, "--save-models": args.save_models,
+                  "--tracks-per-genre": args.tracks_per_genre,
+                  "--protocol track": args.protocol == "track"}
+    given = [k for k, v in genre_only.items() if v]
+    if given:
+        raise ParameterError(f"{', '.join(given)} belong to the genre task; the emotion task "
+                             "always splits by song. Leave them out with --task emotion.")
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    out = claim_outputs(args.out_dir or RESULTS_DIR / "emotion",
+                        ["results.md", "results.csv", "settings.json", "va_plane.png"])
+    data = resolve_emotion_data(args.data)
+    print(f"Data: {data.describe()}")
+    feats = emotion_features(data, params=_feature_params(args), songs=args.songs)
+    for name, reason in feats.skipped:
+        print(f"  skipped {name}: {reason}")
+    seeds = list(range(args.seeds)) if args.seeds else [args.seed]
+    result = compare_emotion(feats, models, seeds=seeds, baseline=not args.no_baseline,
+                             epochs=args.epochs, batch_size=args.batch_size,
+                             learning_rate=args.learning_rate)
+    result.write(out, command="python -m course " + " ".join(sys.argv[1:]),
+                 data=data.describe())
+    print()
+    print(result.table())
+    print()
+    print(result.conclusion())
+    print(f"Wrote results.md, results.csv, settings.json and va_plane.png to {display_path(out)}")
+    return 0
+
+
+def cmd_predict(args) -> int:
+    """``predict``: each file's top genres, song-level, with how many segments agree; 1 if
+    any file could not be classified."""
+    from .predict import audio_files, classify_files, load_classifier
+
+    files = audio_files(args.files)
+    failed = classify_files(lambda: load_classifier(args.model), files, top=args.top,
+                            figures_dir=(args.out_dir or RESULTS_DIR / "predict") if args.plot
+                            else None)
+    if failed:
+        print(f"{failed} of {len(files)} file(s) could not be classified (see above).",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_exercises(args) -> int:
+    """``exercises``: the notebooks copied with or without their hidden solutions."""
+    from .data import display_path
+    from .publish import exercise_copies
+
+    written = exercise_copies(args.out_dir, solutions=args.with_solutions)
+    kind = "with" if args.with_solutions else "without"
+    print(f"Wrote {len(written)} notebooks {kind} solutions to {display_path(args.out_dir)}")
     return 0
 
 

@@ -44,7 +44,8 @@ def load_audio(
         AudioError: the file is not readable audio or holds no samples.
 
     Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
-        03_mfcc.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb
+        03_mfcc.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb,
+        10_genre_comparison.ipynb, 11_music_emotion.ipynb
     """
     path = Path(path)
     if not path.is_file():
@@ -153,7 +154,8 @@ def players(clips: dict[str, np.ndarray], sr: int = SAMPLE_RATE, columns: int = 
         An ``IPython.display.HTML`` object (displayed when it is a cell's last value).
 
     Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
-        03_mfcc.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb
+        03_mfcc.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb,
+        11_music_emotion.ipynb
     """
     from html import escape
 

@@ -79,7 +79,8 @@ def show_source(obj, full: bool = False):
         rendered as code in JupyterLab and in HTML exports).
 
     Notebook: 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb, 03_mfcc.ipynb,
-        04_neural_network_basics.ipynb, 06_cnn.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
+        04_neural_network_basics.ipynb, 06_cnn.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb,
+        11_music_emotion.ipynb
     """
     from IPython.display import Markdown
 
