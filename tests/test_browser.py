@@ -285,13 +285,13 @@ def test_moving_a_slider_redraws_the_figure(run_all, shot):
     value = widget.locator(".widget-readout").first.inner_text()
     shot(page, "04-slider-before")
     handle.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
     page.wait_for_function(
         "([el, src]) => { const img = el.querySelector('.widget-output img');"
         " return img && img.getAttribute('src') !== src; }",
         arg=[widget.element_handle(), before])
-    assert widget.locator(".widget-readout").first.inner_text() != value
+    page.wait_for_function(IDLE)
+    assert int(widget.locator(".widget-readout").first.inner_text()) == int(value) + 1
     shot(page, "05-slider-after")
 
 
@@ -307,6 +307,7 @@ def test_the_live_slideshow_steps_through_slides(lab, offline, shot):
         page.keyboard.press("Space")
         page.wait_for_function("(h) => location.hash !== h", arg=seen[-1])
         seen.append(page.evaluate("() => location.hash"))
+        page.wait_for_timeout(1000)  # let the slide transition finish before the screenshot
         shot(page, f"07-rise-slide-{step}")
     assert len(set(seen)) == 3, seen
 
@@ -325,6 +326,7 @@ def test_an_exported_deck_presents_offline_with_its_maths(browser, offline, shot
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(h) => location.hash !== h", arg=first)
     page.wait_for_function(MATHS_DONE)
+    page.wait_for_timeout(1000)  # let the slide transition finish before the screenshot
     shot(page, "09-deck-second-slide")
 
 
