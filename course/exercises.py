@@ -14,6 +14,7 @@ would see it, without leaving an error in the notebook.
 from __future__ import annotations
 
 import math
+import numbers
 import traceback
 from collections.abc import Callable
 
@@ -64,7 +65,7 @@ class Checks:
                 return _say(False, name, f"listed as {listed[:3]}..., your labels are "
                                          f"{dict(list(got.items())[:3])}...: they change with "
                                          "the listing order, so a model trained on one machine "
-                                         "reads another's labels wrong. Hint: sort the names.")
+                                         "reads another's labels wrong. Hint: make the numbering independent of the order.")
         return _say(True, name, "the same labels whatever order the folders are listed in.")
 
     def readable_clips(self, answer) -> Verdict:
@@ -117,24 +118,25 @@ class Checks:
         ``sr`` Hz."""
         cases = _grid((0, 1, 100, 1024), (22050, 8000), (2048, 22050, 4096))
         return _compare("bin_frequency", answer, lambda k, sr, n: k * sr / n, cases,
-                        "Hint: n samples give bins spaced by sr / n Hz, starting at 0 Hz.")
+                        "Hint: the bins of n samples are evenly spaced from 0 Hz up to the sample "
+                        "rate.")
 
     # 02 · STFT and spectrogram
     def frame_count(self, answer) -> Verdict:
         """``answer(n_samples, n_fft, hop)``: how many frames a centred STFT gives."""
         cases = _grid((1, 511, 512, 513, 22050, 66150), (512, 2048), (128, 512))
         return _compare("frame_count", answer, lambda n, n_fft, hop: 1 + n // hop, cases,
-                        "Hint: centring pads n_fft // 2 samples at each end, so the count no "
-                        "longer depends on n_fft.")
+                        "Hint: centring pads half a window at each end; what does the count "
+                        "still depend on?")
 
     def hann_window(self, answer) -> Verdict:
         """``answer(n)``: the periodic Hann window of ``n`` samples."""
         from .dsp import get_window
 
         return _compare("hann_window", answer, lambda n: get_window("hann", n),
-                        [(1,), (2,), (8,), (1024,), (2047,)],
-                        "Hint: 0.5 - 0.5 cos(2 pi m / n) for m = 0 .. n - 1 (periodic: divide by "
-                        "n, not n - 1).")
+                        [(2,), (3,), (8,), (1024,), (2047,)],
+                        "Hint: a periodic window is one period of a cosine over n samples, so it "
+                        "divides by n, not n - 1 (numpy's np.hanning is the symmetric one).")
 
     # 03 · MFCC
     def hz_to_mel_htk(self, answer) -> Verdict:
@@ -143,16 +145,16 @@ class Checks:
 
         cases = [(0.0,), (700.0,), (1000.0,), (11025.0,), (np.array([0.0, 440.0, 8000.0]),)]
         return _compare("hz_to_mel_htk", answer, lambda f: hz_to_mel(f, htk=True), cases,
-                        "Hint: use np.log10 (base 10) so arrays work too, and 700 Hz as the "
-                        "corner.")
+                        "Hint: HTK's formula uses a base-10 logarithm; numpy's functions also "
+                        "take arrays.")
 
     def mfcc_frames(self, answer) -> Verdict:
         """``answer(seconds, sr, hop)``: MFCC frames of a segment, as librosa centres them."""
         cases = _grid((3.0, 1.0, 0.5), (22050, 44100, 16000), (512, 256))
         return _compare("mfcc_frames", answer,
                         lambda s, sr, hop: 1 + int(sr * s) // hop, cases,
-                        "Hint: a segment has int(sr * seconds) samples; centred framing gives "
-                        "one frame per hop plus one.")
+                        "Hint: count the segment's samples first; with centred framing only the "
+                        "hop matters.")
 
     # 04 · Neural network basics
     def softmax(self, answer) -> Verdict:
@@ -162,8 +164,8 @@ class Checks:
         cases = [(np.array([1.0, 2.0, 3.0]),), (np.array([[0.0, 0.0], [1.0, -1.0]]),),
                  (np.array([1000.0, 1001.0, 1002.0]),), (np.array([-1000.0, 0.0]),)]
         return _compare("softmax", answer, softmax, cases,
-                        "Hint: subtract each row's maximum before exp (it changes nothing but "
-                        "keeps exp finite), and sum over the last axis with keepdims=True.")
+                        "Hint: exp overflows for large scores, and softmax does not change when the "
+                        "same number is subtracted from every score of a row.")
 
     def cross_entropy(self, answer) -> Verdict:
         """``answer(probs, labels)``: the mean of -log p[label], finite even when a
@@ -174,8 +176,8 @@ class Checks:
                  (np.array([[0.5, 0.5]]), np.array([1])),
                  (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1, 1]))]
         return _compare("cross_entropy", answer, cross_entropy, cases,
-                        "Hint: pick each row's probability of its label, clip it to "
-                        "[1e-7, 1] so log never sees 0, and average -log over the batch.",
+                        "Hint: log(0) is minus infinity; keep each probability of the label within "
+                        "[1e-7, 1] first, as Keras does with its epsilon of 1e-7.",
                         tol=1e-5)
 
     # 05 · Overfitting
@@ -186,12 +188,15 @@ class Checks:
         cases = [(w, 0.001), (w, 0.0), ([np.zeros((3, 3))], 0.1), ([np.array([-4.0])], 0.5)]
         return _compare("l2_penalty", answer,
                         lambda ws, lam: lam * sum(float(np.sum(x ** 2)) for x in ws), cases,
-                        "Hint: square every weight of every array, add them all, multiply by "
-                        "lam; signs do not matter.", shown=lambda ws, lam: (f"{len(ws)} weight arrays", f"lam {lam}"))
+                        "Hint: every weight of every array counts, and a weight's sign does not.", shown=lambda ws, lam: (f"{len(ws)} weight arrays", f"lam {lam}"))
 
     def inverted_dropout_scale(self, answer) -> Verdict:
         """The factor inverted dropout multiplies kept units by during training, at rate 0.3."""
-        ok = isinstance(answer, (int, float)) and math.isclose(answer, 1 / 0.7, rel_tol=1e-3)
+        if answer is None:
+            return _say(False, "inverted_dropout_scale", "not answered yet: put your answer in "
+                                                         "the cell and run it again.")
+        ok = isinstance(answer, numbers.Real) and math.isclose(float(answer), 1 / 0.7,
+                                                                 rel_tol=1e-3)
         return _say(ok, "inverted_dropout_scale", "right." if ok else
                     f"{_short(answer)} is not it. Hint: the kept units must carry, on average, "
                     "what all units carried; what share of them is kept?")
@@ -205,21 +210,22 @@ class Checks:
         cases = [c for c in _grid((5, 13, 130), (1, 2, 3), (1, 2), ("valid", "same"))
                  if c[1] <= c[0]]
         return _compare("conv_output_size", answer, reference, cases,
-                        "Hint: 'valid' fits whole kernels, (n - k) // s + 1; 'same' pads so that "
-                        "only the stride shrinks the input: ceil(n / s).")
+                        "Hint: 'valid' fits whole kernels only; 'same' pads so that only the "
+                        "stride shrinks the input.")
 
     def conv_parameters(self, answer) -> Verdict:
         """``answer(kh, kw, channels_in, filters)``: weights and biases of a Conv2D layer."""
         cases = _grid((1, 3), (3, 5), (1, 32), (1, 32, 64))
         return _compare("conv_parameters", answer,
                         lambda kh, kw, c, f: (kh * kw * c + 1) * f, cases,
-                        "Hint: each filter has one kh x kw weight per input channel, plus one bias.")
+                        "Hint: count one filter's weights over all input channels, and its bias.")
 
     # 07 · CNN on MFCC
     def cnn_input_shape(self, answer) -> Verdict:
         """The input shape (without the batch) the notes' CNN needs for one 3-s segment."""
         return _value("cnn_input_shape", answer, (130, 13, 1),
-                      "Hint: (frames, coefficients), plus the channel axis Conv2D wants.")
+                      "Hint: how many frames and coefficients has one 3-s segment, and what "
+                      "does Conv2D want besides?")
 
     def add_channel(self, answer) -> Verdict:
         """``answer(x)``: a batch of MFCC segments ``(n, frames, coefficients)`` with a channel
@@ -228,8 +234,8 @@ class Checks:
         cases = [(rng.standard_normal((4, 130, 13)),), (rng.standard_normal((1, 5, 3)),),
                  (np.zeros((0, 130, 13)),)]
         return _compare("add_channel", answer, lambda x: x[..., np.newaxis], cases,
-                        "Hint: x[..., np.newaxis] or np.expand_dims(x, -1); do not reshape the "
-                        "frames and coefficients.")
+                        "Hint: numpy can add an axis of length 1 at the end without moving any "
+                        "value; do not reshape the frames and coefficients.")
 
     # 08 · RNN
     def rnn_step(self, answer) -> Verdict:
@@ -243,16 +249,16 @@ class Checks:
                           rng.standard_normal(u)))
         return _compare("rnn_step", answer,
                         lambda x, h, w, u, b: np.tanh(x @ w + h @ u + b), cases,
-                        "Hint: h_t = tanh(x_t W + h_(t-1) U + b), rows are examples, so the "
-                        "input multiplies the kernel from the left.",
+                        "Hint: the new state mixes the input (through the kernel) and the old "
+                        "state (through the recurrent kernel); rows are examples, so each "
+                        "multiplies its kernel from the left.",
                         shown=lambda x, h, *_: (f"x_t {x.shape}", f"h {h.shape}"))
 
     def rnn_parameters(self, answer) -> Verdict:
         """``answer(features, units)``: parameters of a SimpleRNN layer."""
         cases = _grid((1, 13, 40), (1, 32, 64))
         return _compare("rnn_parameters", answer, lambda d, u: u * (d + u + 1), cases,
-                        "Hint: a kernel from the inputs, a recurrent kernel from the state, and "
-                        "a bias, all with `units` columns.")
+                        "Hint: count the kernel, the recurrent kernel and the bias.")
 
     # 09 · LSTM and GRU
     def cell_update(self, answer) -> Verdict:
@@ -263,26 +269,26 @@ class Checks:
                  (np.ones(4), np.zeros(4), np.ones(4), np.full(4, 0.5)),
                  (np.ones(4), np.ones(4), np.zeros(4), np.full(4, -1.0))]
         return _compare("cell_update", answer, lambda c, f, i, g: f * c + i * g, cases,
-                        "Hint: keep the forget gate's share of the old state and add the input "
-                        "gate's share of the candidate (element by element).",
+                        "Hint: what the forget gate keeps of the old state, plus what the input "
+                        "gate lets in of the candidate.",
                         shown=lambda c, *_: (f"c {np.shape(c)}", "..."))
 
     def lstm_parameters(self, answer) -> Verdict:
         """``answer(features, units)``: parameters of an LSTM layer."""
         cases = _grid((1, 13, 40), (1, 64, 128))
         return _compare("lstm_parameters", answer, lambda d, u: 4 * u * (d + u + 1), cases,
-                        "Hint: four blocks (three gates and the candidate), each a SimpleRNN's "
-                        "worth of parameters.")
+                        "Hint: how many blocks like a SimpleRNN's does an LSTM hold?")
 
     # 10 · Genre comparison
     def holm(self, answer) -> Verdict:
         """``answer(p_values)``: Holm-corrected p-values, in the input's order."""
         from .evaluation import holm
 
-        cases = [([0.01, 0.04, 0.03],), ([0.5],), ([0.001, 0.2, 0.04, 0.04],), ([0.6, 0.9],)]
+        cases = [([0.02, 0.001, 0.2],), ([0.5],), ([0.001, 0.2, 0.04, 0.04],), ([0.6, 0.9],),
+                 ([0.01, 0.04, 0.03],)]
         return _compare("holm", answer, holm, cases,
-                        "Hint: sort, multiply the k-th smallest by m - k + 1, keep the sequence "
-                        "from decreasing, cap at 1, and put the values back in input order.")
+                        "Hint: check the order of your output, the cap at 1, and that a larger "
+                        "raw p-value never gets a smaller corrected one.")
 
     def song_decision(self, answer) -> Verdict:
         """``answer(probabilities)``: the song's genre index by the mean rule, from its
@@ -292,8 +298,8 @@ class Checks:
                  (np.array([[0.9, 0.05, 0.05], [0.3, 0.35, 0.35], [0.3, 0.35, 0.35]]),)]
         return _compare("song_decision", answer,
                         lambda p: int(np.argmax(p.mean(axis=0))), cases,
-                        "Hint: average over segments (axis 0), then take the most probable "
-                        "genre; a vote would count only each segment's top choice.")
+                        "Hint: the mean rule uses every segment's probabilities, not only each "
+                        "segment's top choice.")
 
     def track_split(self, answer) -> Verdict:
         """``answer(tracks, test_share, seed)``: ``(train, test)`` row indices with every
@@ -305,8 +311,12 @@ class Checks:
                 train, test = answer(tracks, 0.25, seed)
             except Exception as exc:  # noqa: BLE001 -- the learner's code
                 return _say(False, name, f"raised {type(exc).__name__}: {exc}.")
-            train, test = np.asarray(train), np.asarray(test)
-            both = set(tracks[train]) & set(tracks[test])
+            try:
+                train, test = np.asarray(train, dtype=int), np.asarray(test, dtype=int)
+                both = set(tracks[train].tolist()) & set(tracks[test].tolist())
+            except (TypeError, ValueError, IndexError) as exc:
+                return _say(False, name, "give two arrays of row indices (integers); "
+                                         f"yours gave {type(exc).__name__}: {exc}.")
             if both:
                 return _say(False, name, f"tracks {sorted(map(int, both))[:5]} have rows on both sides: "
                                          "their segments leak. Hint: choose test tracks, then "
@@ -329,8 +339,8 @@ class Checks:
         cases = [(y, y), (y, y + 1), (y, 5 + (y - 5) / 3), (y, rng.uniform(1, 9, 30)),
                  (np.array([1.0, 2.0, 3.0]), np.array([2.0, 3.0, 4.0]))]
         return _compare("ccc", answer, ccc, cases,
-                        "Hint: 2 cov / (var_truth + var_pred + (mean_truth - mean_pred)^2), with "
-                        "1/n moments (np.var's default), not Pearson's r.",
+                        "Hint: unlike Pearson's r, the CCC also falls when the means or the "
+                        "spreads differ; use 1/n moments, as np.var does.",
                         shown=lambda a, b: (f"{len(a)} songs", "..."))
 
     def r2(self, answer) -> Verdict:
@@ -342,8 +352,8 @@ class Checks:
         cases = [(y, y), (y, np.full_like(y, y.mean())), (y, y[::-1]),
                  (np.array([4.0, 6.0]), np.array([3.0, 3.0]))]
         return _compare("r2", answer, r2, cases,
-                        "Hint: 1 - (sum of squared errors) / (sum of squared deviations of the "
-                        "truth from its own mean); it can be negative.",
+                        "Hint: compare the squared errors with those of predicting the truth's own "
+                        "mean; R^2 can be negative.",
                         shown=lambda a, b: (f"{len(a)} songs", "..."))
 
 

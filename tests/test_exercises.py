@@ -52,22 +52,22 @@ CASES = {
                        "catch the error of one file"),
     "alias_frequency": (lambda f, sr: abs(f - round(f / sr) * sr), lambda f, sr: f % sr,
                         "should be 6050"),
-    "bin_frequency": (lambda k, sr, n: k * sr / n, lambda k, sr, n: k * sr / (n - 1), "sr / n"),
+    "bin_frequency": (lambda k, sr, n: k * sr / n, lambda k, sr, n: k * sr / (n - 1), "evenly spaced"),
     "frame_count": (lambda n, n_fft, hop: 1 + n // hop,
-                    lambda n, n_fft, hop: 1 + (n - n_fft) // hop, "centring"),
+                    lambda n, n_fft, hop: 1 + (n - n_fft) // hop, "half a window"),
     "hann_window": (lambda n: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n), np.hanning,
                     "periodic"),
     "hz_to_mel_htk": (lambda f: 2595 * np.log10(1 + np.asarray(f) / 700),
-                      lambda f: 2595 * np.log(1 + np.asarray(f) / 700), "np.log10"),
+                      lambda f: 2595 * np.log(1 + np.asarray(f) / 700), "base-10"),
     "mfcc_frames": (lambda s, sr, hop: 1 + int(sr * s) // hop,
-                    lambda s, sr, hop: int(sr * s) // hop, "plus one"),
+                    lambda s, sr, hop: int(sr * s) // hop, "samples first"),
     "softmax": (lambda z: np.exp(z - z.max(-1, keepdims=True))
                 / np.exp(z - z.max(-1, keepdims=True)).sum(-1, keepdims=True),
-                lambda z: np.exp(z) / np.exp(z).sum(-1, keepdims=True), "maximum"),
+                lambda z: np.exp(z) / np.exp(z).sum(-1, keepdims=True), "overflows"),
     "cross_entropy": (lambda p, y: -np.mean(np.log(np.clip(p[np.arange(len(y)), y], 1e-7, 1))),
                       lambda p, y: -np.mean(np.log(p[np.arange(len(y)), y])), "inf"),
     "l2_penalty": (lambda ws, lam: lam * sum(np.sum(w ** 2) for w in ws),
-                   lambda ws, lam: lam * sum(np.sum(np.abs(w)) for w in ws), "square every"),
+                   lambda ws, lam: lam * sum(np.sum(np.abs(w)) for w in ws), "every weight"),
     "conv_output_size": (lambda n, k, s, p: (n - k) // s + 1 if p == "valid" else -(-n // s),
                          lambda n, k, s, p: (n - k) // s + 1, "same"),
     "conv_parameters": (lambda kh, kw, c, f: (kh * kw * c + 1) * f,
@@ -75,17 +75,17 @@ CASES = {
     "add_channel": (lambda x: x[..., np.newaxis], lambda x: x.reshape(len(x), 13, -1, 1),
                     "do not reshape"),
     "rnn_step": (lambda x, h, w, u, b: np.tanh(x @ w + h @ u + b),
-                 lambda x, h, w, u, b: np.tanh(x @ w + b), "h_(t-1) U"),
+                 lambda x, h, w, u, b: np.tanh(x @ w + b), "recurrent kernel"),
     "rnn_parameters": (lambda d, u: u * (d + u + 1), lambda d, u: u * (d + 1), "recurrent kernel"),
     "cell_update": (lambda c, f, i, g: f * c + i * g, lambda c, f, i, g: c + i * g, "forget gate"),
-    "lstm_parameters": (lambda d, u: 4 * u * (d + u + 1), lambda d, u: u * (d + u + 1), "four blocks"),
-    "holm": (_holm, lambda p: np.minimum(1, np.asarray(p) * len(p)), "m - k + 1"),
+    "lstm_parameters": (lambda d, u: 4 * u * (d + u + 1), lambda d, u: u * (d + u + 1), "blocks"),
+    "holm": (_holm, lambda p: np.minimum(1, np.asarray(p) * len(p)), "larger raw p-value"),
     "song_decision": (lambda p: int(np.argmax(p.mean(axis=0))),
-                      lambda p: int(np.bincount(np.argmax(p, axis=1)).argmax()), "average"),
+                      lambda p: int(np.bincount(np.argmax(p, axis=1)).argmax()), "every segment"),
     "track_split": (_track_split,
                     lambda t, share, seed: (np.arange(0, len(t), 2), np.arange(1, len(t), 2)),
                     "both sides"),
-    "ccc": (_ccc, lambda a, b: np.corrcoef(a, b)[0, 1], "not Pearson"),
+    "ccc": (_ccc, lambda a, b: np.corrcoef(a, b)[0, 1], "Pearson"),
     "r2": (lambda y, p: 1 - np.sum((y - p) ** 2) / np.sum((y - y.mean()) ** 2),
            lambda y, p: np.corrcoef(y, p)[0, 1] ** 2, "negative"),
 }
@@ -176,3 +176,18 @@ def test_the_instructors_command(tmp_path, capsys):
     copies = sorted((tmp_path / "a").glob("*.ipynb"))
     assert [p.name for p in copies] == [p.name for p in course_notebooks()]
     assert all("<details>" not in p.read_text(encoding="utf-8") for p in copies)
+
+
+def test_an_unanswered_stub_gets_no_hint_and_no_expected_value(capsys):
+    assert not check.holm(lambda p: None)
+    assert not check.cnn_input_shape(None)
+    out = capsys.readouterr().out
+    assert out.count("not answered yet") == 2 and "should be" not in out and "Hint" not in out
+
+
+def test_numpy_numbers_and_masks_get_a_fair_answer(capsys):
+    assert check.inverted_dropout_scale(np.float32(1 / 0.7))
+    assert not check.track_split(lambda t, share, seed: (np.ones(len(t), bool), np.zeros(0)))
+    assert "every row must be in exactly one" in capsys.readouterr().out
+    assert not check.track_split(lambda t, share, seed: ([0.5], ["a"]))
+    assert "row indices" in capsys.readouterr().out
