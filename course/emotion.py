@@ -31,7 +31,7 @@ import numpy as np
 from .emotion_data import EmotionData
 from .errors import ParameterError, check_choice
 from .evaluation import holm
-from .features import standardisation, whole_mfcc
+from .features import frame_statistics, standardisation, whole_mfcc
 from .models import BUILDERS, import_keras, regression_model
 from .outputs import atomic_path, claim_outputs, record_outputs
 from .progress import track
@@ -97,12 +97,8 @@ class EmotionFeatures:
 
     def song_statistics(self) -> np.ndarray:
         """``(n_songs, 2 * n_mfcc)``: each song's MFCC means and standard deviations over all
-        its frames, the baseline's input."""
-        stats = []
-        for i in range(len(self.targets)):
-            frames = self.mfcc[self.song == i].reshape(-1, self.mfcc.shape[-1])
-            stats.append(np.concatenate([frames.mean(axis=0), frames.std(axis=0)]))
-        return np.asarray(stats)
+        its frames (:func:`course.features.frame_statistics`), the baseline's input."""
+        return frame_statistics(self.mfcc, self.song)
 
 
 def emotion_features(data: EmotionData, params: FeatureParams = FeatureParams(),

@@ -371,23 +371,23 @@ def _map_tracks(paths: list[Path], params: FeatureParams, jobs: int | None):
             yield from pool.map(track_features, paths, [params] * len(paths))
 
 
+def frame_statistics(mfcc: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each group's (track's, song's) per-coefficient mean and standard deviation over all its
+    frames: ``(n_groups, 2 * n_mfcc)``; ``groups`` numbers each segment's group from 0."""
+    frames = [mfcc[groups == i].reshape(-1, mfcc.shape[-1]) for i in range(int(groups.max()) + 1)]
+    return np.asarray([np.concatenate([f.mean(axis=0), f.std(axis=0)]) for f in frames], np.float64)
+
+
 def track_statistics(features: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-track summary features: the mean and standard deviation of each MFCC coefficient
-    over all frames of all the track's segments (the traditional ML pipeline's input).
+    """Per-track summary features (:func:`frame_statistics`), the traditional pipeline's input.
 
     Returns:
         ``(x, labels, tracks)``: x ``(n_tracks, 2 * n_mfcc)`` (means, then standard
         deviations), labels ``(n_tracks,)`` and the track names, sorted.
     """
     names, inverse = np.unique(features.track, return_inverse=True)
-    n_mfcc = features.mfcc.shape[-1]
-    x = np.zeros((len(names), 2 * n_mfcc), dtype=np.float64)
-    labels = np.zeros(len(names), dtype=np.int64)
-    for i in range(len(names)):
-        frames = features.mfcc[inverse == i].reshape(-1, n_mfcc)
-        x[i] = np.concatenate([frames.mean(axis=0), frames.std(axis=0)])
-        labels[i] = features.labels[inverse == i][0]
-    return x, labels, names
+    first = np.array([np.flatnonzero(inverse == i)[0] for i in range(len(names))])
+    return frame_statistics(features.mfcc, inverse), features.labels[first].astype(np.int64), names
 
 
 def standardise(train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...]:
