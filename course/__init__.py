@@ -6,12 +6,13 @@ imports only the modules below it. ``ARCHITECTURE.md`` in the repository lists t
 - ``errors``, ``settings``: the ``CourseError`` family and argument checks; constants.
 - ``dsp``, ``scratch``: signals and layers from scratch in numpy, tested against librosa and Keras.
 - ``plots``, ``learning_plots``: the figures, in one style.
-- ``audio``, ``recipes``, ``synth``, ``sample``, ``data``: reading audio, the synthetic sample,
-  finding a dataset and listing its tracks.
+- ``audio``, ``recipes``, ``synth``, ``sample``, ``fma``, ``data``, ``emotion_data``: reading
+  audio, the synthetic samples, FMA's metadata, finding a dataset and listing its tracks.
 - ``features``, ``splits``, ``augment``: MFCCs and their cache; splits; augmentation.
 - ``models``, ``training``, ``evaluation``, ``probes``: Keras builders; fitting; song-level
   evaluation and statistics; instruments for single notebooks.
-- ``experiments``: the model comparison behind ``python -m course compare`` and notebook 10.
+- ``experiments``, ``emotion``: the comparisons behind ``python -m course compare`` and
+  notebooks 10 and 11.
 - ``environment``, ``notebook``, ``__main__``: the environment check, notebook helpers, the
   command line.
 

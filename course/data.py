@@ -1,12 +1,20 @@
 """Finding a dataset and listing its tracks.
 
 One rule finds the data for notebooks and the command line alike (:func:`resolve_data`):
-``--data PATH``, then the ``COURSE_DATA`` environment variable, then ``data/gtzan/``, then the
-embedded synthetic sample. Inside the folder found, both GTZAN layouts work: the original
-``genres/<genre>/*.au`` and the common ``Data/genres_original/<genre>/*.wav``. Labels are
-indices into the sorted genre names, never the order folders are listed in. Files that are not
-audio, hidden files and empty genre folders are reported by :func:`scan_dataset`, never
-silently dropped.
+``--data PATH``, then the ``COURSE_DATA`` environment variable, then ``data/gtzan/``, then
+``data/fma/``, then the embedded synthetic sample. Two layouts are read:
+
+- genre folders: both GTZAN layouts (the original ``genres/<genre>/*.au`` and the common
+  ``Data/genres_original/<genre>/*.wav``), the synthetic sample, or any folder of genre folders;
+- FMA: ``fma_small/`` (or ``fma_medium/`` ...) beside ``fma_metadata/tracks.csv``, whose
+  genres and split come from ``tracks.csv`` (:mod:`course.fma`), never from folder names.
+
+A folder that is neither is refused with one line saying what was found and what to do: FMA's
+numbered folders without ``tracks.csv``, folders named only by numbers, a single genre, or an
+emotion dataset (DEAM). Labels are indices into the sorted genre names, never the order folders
+are listed in. :func:`scan_source` lists any source's tracks and reports what it left out
+(files that are not audio, hidden files, empty folders, FMA tracks without a label or audio),
+never silently dropped.
 """
 
 from __future__ import annotations
@@ -18,13 +26,15 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DatasetError
+from .fma import FmaLayout, find_fma, list_fma, looks_like_fma_audio, missing_metadata_message
 from .settings import AUDIO_EXTENSIONS, DATA_DIR, PROJECT_ROOT
 
 EXPECTED_LAYOUT = (
     "Expected a folder of genre folders holding audio files, for example "
     "<path>/blues/blues.00000.wav (the common GTZAN copy: Data/genres_original/<genre>/*.wav; "
-    "the original: genres/<genre>/*.au). Pass that folder, or one of its parents, with "
-    "--data PATH or the COURSE_DATA environment variable."
+    "the original: genres/<genre>/*.au), or FMA's fma_small/ beside fma_metadata/tracks.csv. "
+    "Pass that folder, or one of its parents, with --data PATH or the COURSE_DATA environment "
+    "variable."
 )
 
 
@@ -33,30 +43,53 @@ class DataSource:
     """Where the data came from.
 
     Attributes:
-        root: the folder whose sub-folders are the genres.
-        origin: which rule found it: "--data", "COURSE_DATA", "data/gtzan" or "sample".
+        root: the folder tracks are relative to: the one whose sub-folders are the genres, or
+            FMA's audio folder (``fma_small`` ...).
+        origin: which rule found it: "--data", "COURSE_DATA", "data/gtzan", "data/fma" or
+            "sample".
         synthetic: True for a synthetic sample (its folder holds the sample's manifest);
             results on it are not GTZAN results.
+        layout: "genre-folders" (labels from folder names) or "fma" (from ``tracks.csv``).
+        metadata: FMA's ``tracks.csv`` (None for genre folders).
+        subset: FMA's subset: "small", "medium", "large" or "full" ("" for genre folders).
     """
 
     root: Path
     origin: str
     synthetic: bool
+    layout: str = "genre-folders"
+    metadata: Path | None = None
+    subset: str = ""
+
+    @property
+    def dataset(self) -> str:
+        """What the data is where folder names do not say it: "FMA fma_small" ("" otherwise)."""
+        return f"FMA {self.root.name}" if self.layout == "fma" else ""
 
     def describe(self) -> str:
         """One line for printing: the folder (relative to the repository when inside it)."""
+        if self.layout == "fma":
+            return (f"FMA's {self.root.name} audio in {display_path(self.root)}, genres and split "
+                    f"from {display_path(self.metadata)} (found via {self.origin})")
         kind = "the synthetic sample" if self.synthetic else "audio"
         return f"{kind} in {display_path(self.root)} (found via {self.origin})"
 
 
 @dataclass(frozen=True)
 class Track:
-    """One audio file of a dataset: its path, its path relative to the root, genre and label."""
+    """One audio file of a dataset: its path, its path relative to the root, genre and label.
+
+    ``split`` is the side of the split that ships with the dataset ("train", "validation" or
+    "test"; "" where the dataset ships none) and ``group`` what must stay on one side of any
+    split beyond the track itself (FMA: the artist; "" where unknown).
+    """
 
     path: Path
     relpath: str
     genre: str
     label: int
+    split: str = ""
+    group: str = ""
 
 
 def display_path(path: str | Path) -> str:
@@ -88,15 +121,72 @@ def _has_genre_folders(folder: Path) -> bool:
     )
 
 
+def _genre_files(root: Path) -> dict[str, list[Path]]:
+    """``{genre folder name: its audio files}`` for the sub-folders of ``root`` holding audio."""
+    found = {}
+    for d in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        files = _audio_files(d)
+        if files:
+            found[d.name] = files
+    return found
+
+
+def _deam_marker(path: Path) -> Path | None:
+    """What makes ``path`` look like DEAM, an emotion dataset: a ``MEMD_audio`` folder or a
+    ``static_annotations*.csv`` file, up to six levels down (None if nothing does)."""
+    if path.name == "MEMD_audio":
+        return path
+    level = [path]
+    for _ in range(6):
+        deeper = []
+        for folder in level:
+            for p in sorted(folder.iterdir()):
+                if (p.name == "MEMD_audio" and p.is_dir()) or (
+                        p.name.startswith("static_annotations") and p.suffix.lower() == ".csv"):
+                    return p
+                if p.is_dir() and not p.name.startswith("."):
+                    deeper.append(p)
+        level = deeper
+    return None
+
+
+def _refusal(path: Path, root: Path | None, genres: list[str]) -> DatasetError | None:
+    """The error for what was found under ``path`` unless ``root`` holds two or more genre
+    folders named like genres (then None); it says what was found instead."""
+    if root is not None and len(genres) >= 2 and not all(g.isdigit() for g in genres):
+        return None
+    marker = _deam_marker(path)
+    if marker is not None:
+        return DatasetError(f"{path} is an emotion dataset (DEAM's layout: {marker.name}), not "
+                            "genre folders: use it with --task emotion (python -m course compare "
+                            "--task emotion --data PATH; see data/README.md).")
+    if looks_like_fma_audio(root or path):
+        return DatasetError(missing_metadata_message(root or path))
+    if root is None:
+        return DatasetError(f"No genre folders with audio files were found in {path}. "
+                            f"{EXPECTED_LAYOUT}")
+    if genres and all(g.isdigit() for g in genres):
+        return DatasetError(f"{root} has folders named only by numbers ({', '.join(genres[:3])}"
+                            f"{', ...' if len(genres) > 3 else ''}), which the course will not "
+                            "take for genre names: name each folder after its genre, or see "
+                            "data/README.md for the layouts the course reads (GTZAN, FMA).")
+    return DatasetError(f"{root} holds only one genre folder ({genres[0]}/), and genre "
+                        "classification needs at least two: pass the folder that holds all the "
+                        "genre folders (see data/README.md).")
+
+
 def find_genre_root(path: str | Path) -> Path:
     """The folder under ``path`` whose sub-folders are genres holding audio files.
 
     ``path`` itself qualifies if any sub-folder holds audio; otherwise the shallowest such
     folder up to three levels down is used, which covers ``genres/`` and
-    ``Data/genres_original/``.
+    ``Data/genres_original/``. What is found must have at least two genre folders, not all
+    named by numbers.
 
     Raises:
-        DatasetError: the path does not exist, is not a folder, or holds no genre folders.
+        DatasetError: the path does not exist, is not a folder, or holds no genre folders; or
+            what it holds is FMA audio without ``tracks.csv``, folders named by numbers, a
+            single genre, or an emotion dataset (DEAM).
     """
     path = Path(path).expanduser()
     if not path.exists():
@@ -107,12 +197,15 @@ def find_genre_root(path: str | Path) -> Path:
     for _ in range(4):
         for folder in level:
             if _has_genre_folders(folder):
+                refused = _refusal(path, folder, list(_genre_files(folder)))
+                if refused:
+                    raise refused
                 return folder
         level = sorted(
             d for folder in level for d in folder.iterdir()
             if d.is_dir() and not d.name.startswith(".")
         )
-    raise DatasetError(f"No genre folders with audio files were found in {path}. {EXPECTED_LAYOUT}")
+    raise _refusal(path, None, [])
 
 
 def resolve_data(data: str | Path | None = None, progress: bool = True,
@@ -122,7 +215,13 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
     1. ``data`` (the command line's ``--data PATH``), if given;
     2. the ``COURSE_DATA`` environment variable, if set;
     3. ``data/gtzan/`` in the repository, if it exists;
-    4. the embedded synthetic sample, generated on first use.
+    4. ``data/fma/`` in the repository, if it exists;
+    5. the embedded synthetic sample, generated on first use.
+
+    A folder found by 1 to 4 is FMA if it holds ``fma_metadata/tracks.csv`` beside one of
+    ``fma_small``, ``fma_medium``, ``fma_large`` or ``fma_full``, or is such a folder with
+    ``../fma_metadata/tracks.csv``; otherwise it must hold genre folders
+    (:func:`find_genre_root`).
 
     Args:
         data: an explicit dataset folder, or None.
@@ -133,7 +232,8 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
         The :class:`DataSource` found.
 
     Raises:
-        DatasetError: an explicitly given folder (1 or 2) is missing or has no genre folders.
+        DatasetError: a folder found by 1 to 4 is missing, holds neither genre folders nor FMA,
+            holds two FMA subsets, or is refused by :func:`find_genre_root`.
 
     Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
         03_mfcc.ipynb, 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb,
@@ -142,6 +242,9 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
     from .sample import MANIFEST
 
     def found(path, origin):
+        fma = find_fma(path)
+        if fma is not None:
+            return DataSource(fma.audio, origin, False, "fma", fma.tracks_csv, fma.subset)
         root = find_genre_root(path)
         return DataSource(root, origin, synthetic=(root / MANIFEST).is_file())
 
@@ -150,24 +253,59 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
     env = os.environ.get("COURSE_DATA", "").strip()
     if env:
         return found(env, "COURSE_DATA")
-    gtzan = DATA_DIR / "gtzan"
-    if gtzan.is_dir():
-        return found(gtzan, "data/gtzan")
+    for name in ("gtzan", "fma"):
+        if (DATA_DIR / name).is_dir():
+            return found(DATA_DIR / name, f"data/{name}")
     from .sample import SAMPLE_DIR, ensure_sample
 
     root = ensure_sample(progress=progress) if make_sample else SAMPLE_DIR
     return DataSource(root, "sample", synthetic=True)
 
 
+def scan_source(source: DataSource, tracks_per_genre: int | None = None
+                ) -> tuple[list[Track], list[str], list[tuple[str, str]]]:
+    """The tracks of any source, whatever its layout, with its genres and what was left out.
+
+    Genre folders are listed by :func:`scan_dataset`; FMA by ``tracks.csv``
+    (:func:`course.fma.list_fma`), labelled by ``genre_top``, with each track's ``split`` (the
+    shipped side) and ``group`` (the artist id).
+
+    Args:
+        source: what :func:`resolve_data` found.
+        tracks_per_genre: keep only the first N tracks of each genre (by name; FMA: by id).
+
+    Returns:
+        ``(tracks, genres, left_out)``: tracks by label, then name; the sorted genre names; and
+        ``[(path relative to the root, reason), ...]``.
+
+    Raises:
+        DatasetError: no usable tracks, or fewer than two genres.
+    """
+    if source.layout == "fma":
+        return _fma_tracks(FmaLayout(source.root, source.metadata, source.subset),
+                           tracks_per_genre)
+    return scan_dataset(source.root, tracks_per_genre)
+
+
+def _fma_tracks(layout: FmaLayout, tracks_per_genre: int | None):
+    found, genres, left_out = list_fma(layout, tracks_per_genre)
+    return ([Track(layout.audio / t.relpath, t.relpath, t.genre, t.label, t.split, t.artist)
+             for t in found], genres, left_out)
+
+
 def scan_dataset(root: str | Path, tracks_per_genre: int | None = None
                  ) -> tuple[list[Track], list[str], list[tuple[str, str]]]:
     """:func:`list_tracks`, plus what was left out and why: files that are not audio (by
-    extension), hidden files, and genre folders without audio.
+    extension), hidden files, and genre folders without audio. An FMA audio folder (with
+    ``../fma_metadata/tracks.csv``) is listed as :func:`scan_source` lists FMA.
 
     Returns:
         ``(tracks, genres, ignored)`` with ignored ``[(path relative to root, reason), ...]``.
     """
     root = Path(root)
+    fma = find_fma(root)
+    if fma is not None:
+        return _fma_tracks(fma, tracks_per_genre)
     ignored = []
     for d in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not _audio_files(d):
@@ -190,31 +328,66 @@ def list_tracks(root: str | Path, tracks_per_genre: int | None = None) -> tuple[
 
     Genres are the sorted names of the sub-folders that hold audio (anywhere below them), and a
     track's label is its genre's index in that sorted list, never the directory-walk order.
+    An FMA audio folder (``fma_small`` with ``../fma_metadata/tracks.csv``) is listed by
+    ``tracks.csv`` instead (see :func:`scan_source`).
 
     Args:
-        root: a folder of genre folders (see :func:`find_genre_root`).
+        root: a folder of genre folders (see :func:`find_genre_root`), or FMA's audio folder.
         tracks_per_genre: keep only the first N tracks of each genre (sorted by name).
 
     Returns:
         ``(tracks, genres)``.
 
+    Raises:
+        DatasetError: no genre folders, or ones the course refuses (see
+            :func:`find_genre_root`).
+
     Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
         03_mfcc.ipynb, 06_cnn.ipynb
     """
     root = Path(root)
-    genre_files = {}
-    for d in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files = _audio_files(d)
-        if files:
-            genre_files[d.name] = files
-    if not genre_files:
-        raise DatasetError(f"No genre folders with audio files were found in {root}. {EXPECTED_LAYOUT}")
+    fma = find_fma(root)
+    if fma is not None:
+        return _fma_tracks(fma, tracks_per_genre)[:2]
+    genre_files = _genre_files(root)
+    refused = _refusal(root, root if genre_files else None, list(genre_files))
+    if refused:
+        raise refused
     genres = sorted(genre_files)
     tracks = []
     for label, genre in enumerate(genres):
         files = genre_files[genre][:tracks_per_genre] if tracks_per_genre else genre_files[genre]
         tracks.extend(Track(f, f.relative_to(root).as_posix(), genre, label) for f in files)
     return tracks, genres
+
+
+def summarise_left_out(left_out: list[tuple[str, str]], examples: int = 3,
+                       reasons: int = 12) -> list[str]:
+    """What was left out, by reason, in a few lines however many there are: a reason given
+    once reads ``"  name: reason"``, one given more often ``"  reason: N, e.g. a, b, c"``.
+
+    Args:
+        left_out: ``[(what, reason), ...]`` as :func:`scan_source` and ``prepare`` report it.
+        examples: names shown per reason.
+        reasons: reasons shown; the rest are counted in a last line.
+
+    Returns:
+        The lines, each indented by two spaces (none if nothing was left out).
+    """
+    by_reason: dict[str, list[str]] = {}
+    for what, reason in left_out:
+        by_reason.setdefault(reason, []).append(what)
+    lines = []
+    for reason, names in list(by_reason.items())[:reasons]:
+        if len(names) == 1:
+            lines.append(f"  {names[0]}: {reason}")
+        else:
+            more = ", ..." if len(names) > examples else ""
+            lines.append(f"  {reason}: {len(names):,}, e.g. {', '.join(names[:examples])}{more}")
+    if len(by_reason) > reasons:
+        rest = sum(len(n) for n in list(by_reason.values())[reasons:])
+        lines.append(f"  ... and {rest:,} more for {len(by_reason) - reasons} other reason(s)")
+    return lines
 
 
 def genre_table(tracks: list[Track]) -> str:

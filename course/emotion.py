@@ -4,16 +4,15 @@ The task is regression: two numbers per song on DEAM's 1-to-9 scale. Every model
 track-level split (no song on two sides), for several seeds:
 
 - ``mean``: always predicts the training songs' mean, the floor any model must beat;
-- ``ridge``: the traditional baseline, ridge regression (scikit-learn's ``RidgeCV``, its penalty
-  chosen by leave-one-out on the training songs) on each song's MFCC means and standard
-  deviations;
+- ``ridge``: ridge regression (``RidgeCV``, its penalty chosen by leave-one-out on the training
+  songs) on each song's MFCC means and standard deviations, the traditional baseline;
 - ``mlp``, ``cnn``, ``lstm``: the course's networks with two linear outputs
-  (:func:`course.models.regression_model`), trained on 3-s segments with a squared-error loss,
-  inputs and targets standardised with training statistics; a song's prediction is the mean of
-  its segments'.
+  (:func:`course.models.regression_model`), trained on 3-s segments (at most 15 per song, spread
+  over it) with a squared-error loss, inputs and targets standardised with training statistics;
+  a song's prediction is the mean of its segments'.
 
-Metrics are computed per dimension on the test songs, from scratch here (tested against
-scikit-learn): RMSE, R^2 and Lin's concordance correlation coefficient (CCC).
+Metrics, per dimension on the test songs, are computed here from scratch (tested against
+scikit-learn): RMSE, R^2, Lin's concordance correlation coefficient (CCC), and RMSE's noise floor.
 ``python -m course compare --task emotion`` and notebook 11 call the same :func:`compare_emotion`.
 """
 
@@ -28,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .emotion_data import EmotionData
-from .errors import ParameterError, check_choice
+from .emotion_data import EmotionData, EmotionSong, label_standard_errors
+from .errors import ParameterError, check_choice, check_positive
 from .evaluation import holm
 from .features import frame_statistics, standardisation, whole_mfcc
 from .models import BUILDERS, import_keras, regression_model
@@ -41,6 +40,7 @@ from .training import check_run, fit, set_seed
 
 DIMENSIONS = ("valence", "arousal")
 METRICS = ("rmse", "r2", "ccc")
+MAX_SEGMENTS = 15  # the most 3-s segments one song gives (a DEAM excerpt's 45 s), see below
 
 
 def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
@@ -73,6 +73,29 @@ def ccc(truth: np.ndarray, predicted: np.ndarray) -> float:
     return float(2 * cov / (x.var() + y.var() + (x.mean() - y.mean()) ** 2))
 
 
+def noise_floor(songs: list[EmotionSong]) -> dict[str, tuple[float, int]]:
+    """The RMSE of a model that predicted each song's true value (the mean of infinitely many
+    raters): ``sqrt(mean(se^2))`` over the songs whose standard error is known (NaN if none;
+    :func:`course.emotion_data.label_standard_errors`), as ``{dimension: (floor, n_songs)}``.
+
+    Notebook: 11_music_emotion.ipynb
+    """
+    se = label_standard_errors(songs)
+    known = [se[~np.isnan(se[:, d]), d] for d in range(2)]
+    return {dim: (float(np.sqrt(np.mean(k ** 2))) if len(k) else float("nan"), len(k))
+            for dim, k in zip(DIMENSIONS, known)}
+
+
+def spread_segments(available: int, max_segments: int = MAX_SEGMENTS) -> np.ndarray:
+    """Indices ``(n_used,)`` of the whole segments to use out of a recording's ``available``:
+    all if at most ``max_segments``, else ``max_segments`` spread evenly from the first to the
+    last (a 4-minute song's 80: 0, 6, 11, ..., 79); segment ``i`` starts at ``i`` x 3 s.
+    """
+    check_positive(integer=True, max_segments=max_segments)
+    return (np.arange(available) if available <= max_segments
+            else np.round(np.linspace(0, available - 1, max_segments)).astype(int))
+
+
 @dataclass
 class EmotionFeatures:
     """3-s MFCC segments of every song, and each song's valence and arousal.
@@ -85,6 +108,8 @@ class EmotionFeatures:
         synthetic: True for the synthetic emotion sample.
         params: the feature parameters.
         skipped: ``[(file, reason), ...]`` songs left out: unreadable, or shorter than a segment.
+        start: ``(n_segments,)`` each segment's start in its recording, in seconds.
+        max_segments, longer: the most segments per song; how many songs had more.
     """
 
     mfcc: np.ndarray
@@ -94,6 +119,17 @@ class EmotionFeatures:
     synthetic: bool
     params: FeatureParams = field(default_factory=FeatureParams)
     skipped: list = field(default_factory=list)
+    start: np.ndarray | None = None
+    max_segments: int = MAX_SEGMENTS
+    longer: int = 0
+
+    def weighting(self) -> str:
+        """One sentence: how many songs had more than ``max_segments``, how songs are weighed."""
+        seg = self.params.samples_per_segment / self.params.sample_rate
+        n = {0: "No song is", 1: "1 song is"}.get(self.longer, f"{self.longer} songs are")
+        return (f"{n} {(self.max_segments + 1) * seg:g} s or longer; each song is represented by "
+                f"at most {self.max_segments} segments of {seg:g} s spread evenly over it, in "
+                "training and testing alike.")
 
     def song_statistics(self) -> np.ndarray:
         """``(n_songs, 2 * n_mfcc)``: each song's MFCC means and standard deviations over all
@@ -102,32 +138,41 @@ class EmotionFeatures:
 
 
 def emotion_features(data: EmotionData, params: FeatureParams = FeatureParams(),
-                     songs: int | None = None, progress: bool = True) -> EmotionFeatures:
-    """Every whole 3-s segment of each song (the whole recording, not only its first 30 s).
+                     songs: int | None = None, progress: bool = True, *,
+                     max_segments: int = MAX_SEGMENTS) -> EmotionFeatures:
+    """Whole 3-s segments of each song: all of a 45-s excerpt's 15, at most ``max_segments``
+    spread evenly over a longer one (:func:`spread_segments`), so that a 10-minute song weighs
+    no more than an excerpt, in training and evaluation alike.
 
     Args:
         data: the dataset (:func:`course.emotion_data.resolve_emotion_data`).
         params: feature parameters (segments of ``params.samples_per_segment`` samples).
         songs: use only the first ``songs`` songs (by id).
         progress: show a progress bar.
+        max_segments: the most segments one song contributes (ParameterError below 1).
 
     Notebook: 11_music_emotion.ipynb
     """
     from .audio import load_audio
     from .errors import AudioError
 
-    chosen = data.songs[:songs] if songs else data.songs
-    mfcc, song, targets, ids, skipped = [], [], [], [], []
+    check_positive(integer=True, max_segments=max_segments)
+    chosen, seg = (data.songs[:songs] if songs else data.songs), params.samples_per_segment
+    mfcc, song, start, targets, ids, skipped, longer = [], [], [], [], [], [], 0
     for s in track(chosen, desc="MFCCs per song", unit="song", progress=progress):
         try:
-            m = whole_mfcc(load_audio(s.path, sr=params.sample_rate), params)
+            y = load_audio(s.path, sr=params.sample_rate)
         except AudioError as exc:
             skipped.append((s.path.name, exc.reason))
             continue
+        keep = spread_segments(len(y) // seg, max_segments)
+        longer += len(y) // seg > max_segments
+        m = whole_mfcc(y[(keep[:, None] * seg + np.arange(seg)).ravel()], params)
         if len(m) == 0:
             skipped.append((s.path.name, "shorter than one segment"))
             continue
         song += [len(targets)] * len(m)
+        start += list(keep * seg / params.sample_rate)
         mfcc.append(m)
         targets.append((s.valence, s.arousal))
         ids.append(s.song_id)
@@ -135,17 +180,21 @@ def emotion_features(data: EmotionData, params: FeatureParams = FeatureParams(),
         raise ParameterError(f"Only {len(targets)} songs gave a whole segment; the models need "
                              "at least 8.")
     return EmotionFeatures(np.concatenate(mfcc), np.asarray(song), np.asarray(targets, float),
-                           np.asarray(ids), data.synthetic, params, skipped)
+                           np.asarray(ids), data.synthetic, params, skipped, np.asarray(start),
+                           max_segments, int(longer))
 
 
 def song_split(features: EmotionFeatures, seed: int = 0):
     """A track-level split of the songs (no song on two sides), stratified by quadrant of the
-    valence-arousal plane: returns ``(train, validation, test)`` song indices.
+    valence-arousal plane where there are songs enough: ``(train, validation, test)`` indices.
 
     Notebook: 11_music_emotion.ipynb
     """
     quadrant = (features.targets[:, 0] > 5).astype(int) * 2 + (features.targets[:, 1] > 5)
-    split = make_split(np.arange(len(quadrant)), quadrant, protocol="track", seed=seed)
+    try:
+        split = make_split(np.arange(len(quadrant)), quadrant, protocol="track", seed=seed)
+    except ValueError:  # scikit-learn's "n_splits=5 cannot be greater than the number of members"
+        split = make_split(np.arange(len(quadrant)), 0 * quadrant, protocol="track", seed=seed)
     return split.train, split.validation, split.test
 
 
@@ -197,7 +246,7 @@ class EmotionComparison:
         test_songs: ``{seed: song indices}``.
         histories: ``{(model, seed): training history}`` of the networks.
         synthetic: whether the data is the synthetic emotion sample.
-        settings: epochs, batch size, learning rate, songs and segments.
+        settings: epochs, batch size, learning rate, songs, segments and their weighting.
     """
 
     models: list[str]
@@ -319,7 +368,8 @@ class EmotionComparison:
                          for r in self.scores())
         report = (f"Music emotion recognition: {data}\n\nTest songs per seed: "
                   f"{len(self.truth[seed])}; seeds {self.seeds}; song-level predictions (the mean "
-                  f"of a song's 3-s segments for the networks).\n\n{self.table()}\n\n"
+                  f"of a song's 3-s segments for the networks). "
+                  f"{self.settings.get('segment_weighting', '')}\n\n{self.table()}\n\n"
                   f"{self.conclusion()}\n")
         settings = {"command": command, "models": self.models, "seeds": self.seeds,
                     **self.settings, "data": data, "synthetic": self.synthetic,
@@ -361,6 +411,8 @@ def compare_emotion(features: EmotionFeatures, models=("mlp", "cnn", "lstm"), *,
                 histories[(name, seed)] = history
     settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
                 "songs": len(features.targets), "segments": len(features.mfcc),
+                "max_segments": features.max_segments, "longer_songs": features.longer,
+                "segment_weighting": features.weighting(),
                 "seconds": round(time.perf_counter() - start, 1)}
     return EmotionComparison(names, seeds, truth, predictions, tests, histories,
                              features.synthetic, settings)

@@ -1,14 +1,15 @@
-"""Music emotion data: DEAM's layout, found by the course's data rule, and a synthetic emotion
-sample in that layout whose valence and arousal are set by known musical factors.
+"""Music emotion data: DEAM read as its archives unpack, found by the course's data rule, each
+song's label noise, and a synthetic emotion sample in DEAM's layout whose valence and arousal are
+set by known musical factors.
 
-DEAM (Aljanaki, Yang and Soleymani, 2017; https://cvml.unige.ch/databases/DEAM/) ships its
-audio as ``DEAM_audio/MEMD_audio/<song_id>.mp3`` (45-s excerpts, and 58 whole songs) and each
-song's static annotation, the mean and standard deviation over its raters on a 1-to-9 scale, in
-``DEAM_Annotations/annotations/annotations averaged per song/song_level/
-static_annotations_averaged_songs_1_2000.csv`` (and ``..._2000_2058.csv``), with the columns
-``song_id, valence_mean, valence_std, arousal_mean, arousal_std``. Any folder with audio files
-named by song id and one or more ``static_annotations*.csv`` files in that form is read the same
-way.
+DEAM (Aljanaki, Yang and Soleymani, 2017; https://cvml.unige.ch/databases/DEAM/) ships its audio
+as ``DEAM_audio/MEMD_audio/<song_id>.mp3`` (1744 excerpts of 45 s, 58 whole songs). Every CSV
+under the data folder is recognised by its columns (spaces removed, case ignored): **averaged**
+files (``song_id``, ``valence_mean``, ``arousal_mean``, and ``valence_std``/``arousal_std`` where
+present; 1 to 9) give the labels; **per-rater** files (a rater column such as ``workerID``, or a
+folder "annotations per each rater", with ``SongId``, ``Valence``/``Valence_Average`` and
+``Arousal``/``Arousal_Average``) give each song's number of raters; any other file (per-second
+annotations, openSMILE features, metadata) is not read, and is summarised in ``ignored``.
 
 The synthetic emotion sample (``data/emotion-sample/``, made on first use, same seed same bytes)
 has that layout. Each clip draws five musical factors, and its valence and arousal are computed
@@ -28,9 +29,9 @@ which of them a model picked up. Results on it are synthetic, not DEAM results.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,27 +58,43 @@ CLIP_SECONDS = 12.0
 #: DEAM's rating scale.
 SCALE = (1.0, 9.0)
 _COLUMNS = ("song_id", "valence_mean", "valence_std", "arousal_mean", "arousal_std")
+#: Column names (spaces removed, lower case) by role, in order of preference.
+_ID, _RATER = ("song_id", "songid"), ("workerid", "worker_id", "worker", "rater", "rater_id")
+_VALENCE, _AROUSAL = (("valence", "valence_average", "valence_mean"),
+                      ("arousal", "arousal_average", "arousal_mean"))
+_NOT_USED = {"per-second annotation": "this task predicts static, per-song values",
+             "openSMILE feature": "the course computes its own MFCCs from the audio",
+             "metadata": "the task needs no song metadata", "other": "not audio named by song id",
+             "unrecognised CSV": "neither averaged (song_id, valence_mean, arousal_mean) nor "
+                                 "per-rater (a rater, SongId, Valence, Arousal) columns"}
 
 
 @dataclass(frozen=True)
 class EmotionSong:
-    """One annotated recording: its id, audio file, and mean valence and arousal (1 to 9)."""
+    """One annotated recording: its id, audio file, mean valence and arousal (1 to 9), their
+    standard deviations over the raters (NaN when not given) and the number of per-rater
+    ratings found for it (0 when unknown)."""
 
     song_id: int
     path: Path
     valence: float
     arousal: float
+    valence_std: float = float("nan")
+    arousal_std: float = float("nan")
+    raters: int = 0
 
 
 @dataclass
 class EmotionData:
-    """An emotion dataset as found: where, by which rule, its songs and what was left out."""
+    """An emotion dataset as found: where, by which rule, its songs, the songs left out
+    (``skipped``: ``[(song or file, why), ...]``) and the files not read (``ignored``)."""
 
     root: Path
     origin: str
     synthetic: bool
     songs: list[EmotionSong] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
 
     def describe(self) -> str:
         """One line: what the data is and where it was found."""
@@ -87,46 +104,134 @@ class EmotionData:
                                               else ""))
 
 
-def read_static_annotations(root: str | Path) -> dict[int, tuple[float, float]]:
-    """Every ``static_annotations*.csv`` under ``root``: ``{song_id: (valence, arousal)}``.
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    return next((header.index(n) for n in names if n in header), None)
+
+
+def _number(path: Path, line: int, names: list[str], row: list[str], at: int,
+            whole: bool = False) -> float:
+    text = row[at].strip() if at < len(row) else ""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if np.isfinite(value) and (value.is_integer() or not whole):
+        return value
+    raise DatasetError(f"{display_path(path)}, line {line}, column '{names[at].strip()}': "
+                       f"{text!r} is not a {'song id' if whole else 'number'}; correct it, or "
+                       "unpack the file again from DEAM's archive.")
+
+
+def _kind(rel: Path, header: list[str]) -> str:
+    if any("dynamic" in p.lower() for p in rel.parts[:-1]) or any(
+            h.startswith("sample_") for h in header):
+        return "per-second annotation"
+    if header and header[0].startswith("frametime"):
+        return "openSMILE feature"
+    return "metadata" if "metadata" in rel.as_posix().lower() else "unrecognised CSV"
+
+
+def _summary(counts: Counter) -> list[tuple[str, str]]:
+    return [(f"{n} {kind} file{'s' if n > 1 else ''} in '{folder}'",
+             f"not used ({_NOT_USED[kind]})") for (folder, kind), n in sorted(counts.items())]
+
+
+def read_annotations(root: str | Path) -> tuple[dict, dict, list]:
+    """Every annotation CSV under ``root``, recognised by its columns (module docstring).
+
+    Returns:
+        ``(averaged, ratings, ignored)``: ``{song_id: (valence, valence_std, arousal,
+        arousal_std)}`` (a std NaN where not given); ``{song_id: [(valence, arousal), ...]}``,
+        a pair per per-rater row; the CSVs not read, a ``(count and folder, why)`` per folder.
 
     Raises:
-        DatasetError: no such file, or one without DEAM's columns.
+        DatasetError: no averaged file; a song in two averaged files (the annotations were
+            unpacked twice); a non-numeric id or rating (naming the file, line and column).
     """
-    files = sorted(Path(root).rglob("static_annotations*.csv"))
-    if not files:
-        raise DatasetError(f"No static_annotations*.csv under {root}: an emotion dataset needs "
-                           "DEAM's per-song annotations (song_id, valence_mean, arousal_mean).")
-    found = {}
-    for path in files:
-        rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")))
-        header = [h.strip() for h in next(rows, [])]
-        if not {"song_id", "valence_mean", "arousal_mean"} <= set(header):
-            raise DatasetError(f"{path} has the columns {header}; DEAM's annotations have "
-                               "song_id, valence_mean and arousal_mean.")
-        at = {name: header.index(name) for name in ("song_id", "valence_mean", "arousal_mean")}
-        for row in rows:
-            if row and row[0].strip():
-                found[int(float(row[at["song_id"]]))] = (float(row[at["valence_mean"]]),
-                                                         float(row[at["arousal_mean"]]))
-    return found
+    root, averaged, ratings, where, not_read = Path(root), {}, {}, {}, Counter()
+    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() == ".csv"
+                       and p.name != FACTORS and p.is_file()):
+        rel = path.relative_to(root)
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            names = next(csv.reader([fh.readline(1 << 16)]), [])
+        header = [h.replace(" ", "").lower() for h in names]
+        song, valence, arousal = (_column(header, c) for c in (_ID, _VALENCE, _AROUSAL))
+        per_rater = (_column(header, _RATER) is not None
+                     or any("per each rater" in p.lower() for p in rel.parts[:-1]))
+        is_mean = not per_rater and {"song_id", "valence_mean", "arousal_mean"} <= set(header)
+        if not is_mean and not (per_rater and None not in (song, valence, arousal)):
+            not_read[(rel.parent.as_posix(), _kind(rel, header))] += 1
+            continue
+        if is_mean:
+            valence, arousal = header.index("valence_mean"), header.index("arousal_mean")
+        stds = [_column(header, (c,)) for c in ("valence_std", "arousal_std")]
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            rows = csv.reader(fh)
+            for row in rows:
+                if rows.line_num == 1 or song >= len(row) or not row[song].strip():
+                    continue  # the header, or a blank line
+                at = (path, rows.line_num, names, row)
+                i = int(_number(*at, song, whole=True))
+                v, a = _number(*at, valence), _number(*at, arousal)
+                if not is_mean:
+                    ratings.setdefault(i, []).append((v, a))
+                    continue
+                if i in where:
+                    raise DatasetError(f"Song {i} is in {display_path(where[i])} and in "
+                                       f"{display_path(path)}: DEAM lists each song once, so the "
+                                       "annotations were unpacked twice; keep one copy.")
+                where[i] = path
+                sd = [_number(*at, c) if c is not None and c < len(row) and row[c].strip()
+                      else float("nan") for c in stds]
+                averaged[i] = (v, sd[0], a, sd[1])
+    if not averaged:
+        raise DatasetError(f"No averaged annotations under {root}: an emotion dataset needs "
+                           "DEAM's static_annotations_averaged_songs_*.csv (columns song_id, "
+                           "valence_mean, arousal_mean); unpack DEAM_Annotations.zip there.")
+    return averaged, ratings, _summary(not_read)
 
 
-def find_emotion_songs(root: str | Path) -> tuple[list[EmotionSong], list[tuple[str, str]]]:
+def read_static_annotations(root: str | Path) -> dict[int, tuple[float, float]]:
+    """The averaged labels under ``root`` (:func:`read_annotations`): ``{song_id: (valence,
+    arousal)}``, 1 to 9."""
+    return {i: (v, a) for i, (v, _, a, _) in read_annotations(root)[0].items()}
+
+
+def find_emotion_songs(root: str | Path) -> tuple[list[EmotionSong], list, list]:
     """Pair each annotated song id with its audio file (``<song_id>.<ext>`` anywhere under
-    ``root``). Returns ``(songs by id, [(what, why it was left out), ...])``."""
+    ``root``). Returns ``(songs by id, skipped, ignored)``: the songs; ``[(what, why it was
+    left out), ...]``; one ``(count and folder, why)`` line per folder of files not read."""
     root = Path(root)
-    labels = read_static_annotations(root)
-    audio = {}
-    for path in sorted(root.rglob("*")):
-        if path.suffix.lower() in AUDIO_EXTENSIONS and path.stem.isdigit() and path.is_file():
+    labels, ratings, ignored = read_annotations(root)
+    audio, other = {}, Counter()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if path.suffix.lower() in AUDIO_EXTENSIONS and path.stem.isdigit():
             audio.setdefault(int(path.stem), path)
-    songs = [EmotionSong(i, audio[i], *labels[i]) for i in sorted(labels) if i in audio]
+        elif path.suffix.lower() != ".csv" and path.name != EMOTION_MANIFEST:
+            other[(path.parent.relative_to(root).as_posix(), "other")] += 1
+    songs = [EmotionSong(i, audio[i], *labels[i][::2], *labels[i][1::2], len(ratings.get(i, ())))
+             for i in sorted(labels) if i in audio]
     skipped = [(f"song {i}", "annotated, but no audio file") for i in sorted(labels)
                if i not in audio]
     skipped += [(display_path(audio[i]), "audio without an annotation") for i in sorted(audio)
                 if i not in labels]
-    return songs, skipped
+    unrated = len(set(ratings) - set(labels))
+    extra = [(f"per-rater ratings of {unrated} songs", "not used (no averaged annotation)")]
+    return songs, skipped, ignored + _summary(other) + (extra if unrated else [])
+
+
+def label_standard_errors(songs: list[EmotionSong]) -> np.ndarray:
+    """Each song's standard error of its label, ``std / sqrt(raters)`` per dimension: how far its
+    raters' mean is expected to lie from the mean of infinitely many raters. DEAM's std is used
+    as given: whether it divides by n or n - 1 is not documented (10 raters: 5 % apart).
+
+    Returns:
+        ``(n_songs, 2)`` valence and arousal, in points of the 1-to-9 scale; NaN where the std
+        or the number of raters is unknown.
+    """
+    std = np.array([(s.valence_std, s.arousal_std) for s in songs], float).reshape(-1, 2)
+    raters = np.array([s.raters for s in songs], float).reshape(-1, 1)
+    return std / np.sqrt(np.where(raters > 0, raters, np.nan))
 
 
 def resolve_emotion_data(data: str | Path | None = None, progress: bool = True) -> EmotionData:
@@ -143,11 +248,12 @@ def resolve_emotion_data(data: str | Path | None = None, progress: bool = True) 
         root = Path(path).expanduser()
         if not root.is_dir():
             raise DatasetError(f"The emotion dataset folder {root} does not exist.")
-        songs, skipped = find_emotion_songs(root)
+        songs, skipped, ignored = find_emotion_songs(root)
         if len(songs) < 8:
             raise DatasetError(f"{root} holds {len(songs)} annotated songs with audio; the "
                                "course needs at least 8 (see DEAM's layout in data/README.md).")
-        return EmotionData(root, origin, (root / EMOTION_MANIFEST).is_file(), songs, skipped)
+        return EmotionData(root, origin, (root / EMOTION_MANIFEST).is_file(), songs, skipped,
+                           ignored)
 
     if data is not None and str(data) != "":
         return found(data, "--data")

@@ -85,16 +85,23 @@ def song_predictions(probabilities: np.ndarray, track: np.ndarray, method: str =
         raise ParameterError(f"probabilities {probabilities.shape} needs one row per segment of track "
                          f"{track.shape}.")
     check_choice("method", method, SONG_METHODS)
-    names, inverse = np.unique(track, return_inverse=True)
-    n_classes = probabilities.shape[1]
-    mean = np.zeros((len(names), n_classes))
-    np.add.at(mean, inverse, probabilities)
-    mean /= np.bincount(inverse)[:, None]
+    names, mean = song_probabilities(probabilities, track)
     if method == "mean":
         return names, mean.argmax(axis=1)
-    votes = np.zeros((len(names), n_classes))
+    inverse = np.searchsorted(names, track)
+    votes = np.zeros_like(mean)
     np.add.at(votes, (inverse, probabilities.argmax(axis=1)), 1)
     return names, _vote_winner(votes, mean)
+
+
+def song_probabilities(probabilities: np.ndarray, track: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(tracks, mean)``: the sorted track names and each track's mean of its segments'
+    probabilities, ``(n_tracks, n_classes)``."""
+    probabilities, track = np.asarray(probabilities), np.asarray(track)
+    names, inverse = np.unique(track, return_inverse=True)
+    mean = np.zeros((len(names), probabilities.shape[1]))
+    np.add.at(mean, inverse, probabilities)
+    return names, mean / np.bincount(inverse)[:, None]
 
 
 def _vote_winner(votes: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -113,14 +120,52 @@ def track_labels(labels: np.ndarray, track: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def song_correct(result: ModelResult, features: Features, method: str = "mean"):
-    """``(tracks, labels, predicted)`` per test track of a result, for voting and tests.
-
-    Notebook: 10_genre_comparison.ipynb
-    """
+    """``(tracks, labels, predicted)`` per test track of a result, for voting and tests."""
     track = features.track[result.test_index]
     names, predicted = song_predictions(result.probabilities, track, method=method)
     _, labels = track_labels(features.labels[result.test_index], track)
     return names, labels, predicted
+
+
+def pooled_songs(results: list[ModelResult], features: Features, method: str = "mean"):
+    """One model's test songs over all its seeds, each song counted once.
+
+    With several seeds a song can be tested more than once: always, when every seed uses the
+    same split (published lists), and often when each seed draws its own. Counting each
+    seed's songs as further items would stack the same songs and overstate the evidence. Here
+    each song gets one prediction: the genre most of the seeds that tested it predicted (by
+    ``method``, per seed), a tie going to the genre with the higher mean probability over
+    those seeds. A deterministic model that gives the same answer on every seed therefore
+    counts each song once.
+
+    Args:
+        results: one model's :class:`ModelResult` per seed.
+        features: the features the results index into.
+        method: how each seed turns segments into a song ("mean" or "vote").
+
+    Returns:
+        ``(tracks, labels, predicted, times)``: the distinct test songs (sorted), their labels,
+        their pooled predictions and how many seeds tested each.
+    """
+    results = list(results)
+    if not results:
+        raise ParameterError("pooled_songs needs at least one result.")
+    n_classes = len(features.mapping)
+    votes: dict[str, np.ndarray] = {}
+    probs: dict[str, np.ndarray] = {}
+    label: dict[str, int] = {}
+    for r in results:
+        names, labels, predicted = song_correct(r, features, method)
+        _, mean = song_probabilities(r.probabilities, features.track[r.test_index])
+        for name, y, p, m in zip(names.tolist(), labels.tolist(), predicted.tolist(), mean):
+            votes.setdefault(name, np.zeros(n_classes))[p] += 1
+            probs[name] = probs.get(name, 0) + m
+            label[name] = int(y)
+    tracks = np.array(sorted(votes))
+    v = np.array([votes[t] for t in tracks])
+    m = np.array([probs[t] for t in tracks]) / v.sum(axis=1, keepdims=True)
+    return (tracks, np.array([label[t] for t in tracks]), _vote_winner(v, m),
+            v.sum(axis=1).astype(int))
 
 
 def per_genre_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
@@ -332,27 +377,29 @@ def holm(p_values) -> np.ndarray:
 
 
 def pooled_tests(results: list[ModelResult], features: Features, method: str = "mean") -> list[dict]:
-    """McNemar's test for every pair of models with the test songs of all seeds pooled (each
-    seed's songs are further items; the same song tested in two seeds counts twice, which makes
-    the test somewhat optimistic), then Holm's correction over the pairs.
+    """McNemar's test for every pair of models on their distinct test songs, each song counted
+    once with its prediction pooled over the seeds that tested it (:func:`pooled_songs`), then
+    Holm's correction over the pairs.
+
+    The test compares these trained models on these songs: it does not cover how much the
+    models would vary if they were trained again on other data.
 
     Returns:
-        One dict per pair: ``a``, ``b``, ``songs``, ``accuracy_a``, ``accuracy_b``, ``only_a``,
-        ``only_b``, ``p_value`` and ``p_holm``.
+        One dict per pair: ``a``, ``b``, ``songs`` (distinct songs), ``accuracy_a``,
+        ``accuracy_b``, ``only_a``, ``only_b``, ``p_value`` and ``p_holm``.
     """
     models = list(dict.fromkeys(r.model for r in results))
-    seeds = sorted({r.seed for r in results})
-    by = {(r.model, r.seed): r for r in results}
-    correct = {}
+    correct, songs = {}, {}
     for name in models:
-        right = []
-        for seed in seeds:
-            _, labels, predicted = song_correct(by[(name, seed)], features, method)
-            right.append(predicted == labels)
-        correct[name] = np.concatenate(right)
+        tracks, labels, predicted, _ = pooled_songs([r for r in results if r.model == name],
+                                                    features, method)
+        correct[name], songs[name] = predicted == labels, tracks
     rows = []
     for i, a in enumerate(models):
         for b in models[i + 1:]:
+            if not np.array_equal(songs[a], songs[b]):
+                raise ParameterError(f"{a} and {b} were not tested on the same songs; a paired "
+                                     "test needs the same splits for both.")
             test = mcnemar(correct[a], correct[b])
             rows.append({"a": a, "b": b, "songs": len(correct[a]),
                          "accuracy_a": float(correct[a].mean()),

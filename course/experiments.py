@@ -24,9 +24,12 @@ from .evaluation import (
     baseline_result,
     paired_table,
     paired_tests,
+    pooled_songs,
     pooled_tests,
     results_table,
     song_correct,
+    song_predictions,
+    track_labels,
     wilson_interval,
 )
 from .features import Features, standardisation
@@ -44,7 +47,8 @@ STANDARDISED = "-standardised"
 def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int = 0,
                        epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
                        learning_rate: float = TrainParams.learning_rate,
-                       progress: bool = True, save_to: str | Path | None = None) -> ModelResult:
+                       progress: bool = True, save_to: str | Path | None = None,
+                       protocol: str = "") -> ModelResult:
     """Build the named model, fit it on ``split.train`` (validating on ``split.validation``)
     and evaluate the model after its last epoch on ``split.test``, per segment and per song.
 
@@ -58,7 +62,10 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
         epochs, batch_size, learning_rate: the notes' defaults.
         progress: show a progress bar over epochs.
         save_to: a folder to save the trained model in, as ``NAME_seedSEED.keras`` with its
-            ``.json`` (see :mod:`course.predict`).
+            ``.json`` (see :mod:`course.predict`), which records the protocol, the validation
+            song accuracy (what ``predict`` chooses a model by) and the test song accuracy with
+            whether it is leaky (some test songs had segments in training).
+        protocol: the protocol's name, recorded with a saved model.
 
     Returns:
         A :class:`course.evaluation.ModelResult`.
@@ -82,7 +89,14 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
                          len(history["loss"]), seed, history, probabilities, split.test)
     result = _with_song_accuracies(result, features)
     if save_to is not None:
-        info = {"model": name, "seed": seed, "test_song_accuracy": result.song_accuracy_mean,
+        val_probs = model.predict(x[split.validation], verbose=0, batch_size=256)
+        val_track = features.track[split.validation]
+        _, predicted = song_predictions(val_probs, val_track)
+        _, val_labels = track_labels(features.labels[split.validation], val_track)
+        info = {"model": name, "seed": seed, "protocol": protocol,
+                "validation_song_accuracy": float(np.mean(predicted == val_labels)),
+                "test_song_accuracy": result.song_accuracy_mean,
+                "test_accuracy_leaky": split.leaked_test_segments(features.track) > 0,
                 "synthetic": features.synthetic}
         GenreClassifier(model, features.params, list(features.mapping), mean, std,
                         info).save(Path(save_to) / f"{name}_seed{seed}")
@@ -105,7 +119,8 @@ class Comparison:
         splits: ``{seed: Split}``, the split each seed used.
         features: the features the models were trained on.
         models: the model names, in order.
-        protocol: "notes", "track", or "split-file" for published lists.
+        protocol: "track", "notes", "published" (the dataset's own split) or "split-file"
+            (published lists from a file).
         settings: the training settings (epochs, batch size, learning rate).
         seconds: wall time of the whole comparison.
     """
@@ -129,10 +144,11 @@ class Comparison:
         return list(dict.fromkeys(r.model for r in self.results))
 
     def table(self) -> str:
-        """The results table (:func:`course.evaluation.results_table`), with each model's song
-        accuracy over all seeds' test songs and its 95 % Wilson interval."""
+        """The results table (:func:`course.evaluation.results_table`), with each model's
+        distinct test songs right, each song counted once over the seeds that tested it
+        (:meth:`songs_right`), and its 95 % Wilson interval."""
         lines = results_table(self.results).split("\n")
-        lines[0] += " songs right, all seeds (95 % interval) |"
+        lines[0] += " distinct test songs right (95 % interval) |"
         lines[1] += " ---: |"
         for i, name in enumerate(self.names):
             k, n = self.songs_right(name)
@@ -141,20 +157,33 @@ class Comparison:
         return "\n".join(lines)
 
     def songs_right(self, name: str) -> tuple[int, int]:
-        """``(right, tested)``: test songs the model got right (mean of probabilities), all
-        seeds together."""
-        right = tested = 0
-        for r in (r for r in self.results if r.model == name):
-            _, labels, predicted = song_correct(r, self.features)
-            right, tested = right + int(np.sum(labels == predicted)), tested + len(labels)
-        return right, tested
+        """``(right, songs)``: the model's distinct test songs, and how many it got right, each
+        song counted once with its prediction pooled over the seeds that tested it
+        (:func:`course.evaluation.pooled_songs`)."""
+        _, labels, predicted = self.pooled_songs(name)
+        return int(np.sum(labels == predicted)), len(labels)
+
+    def pooled_songs(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(tracks, labels, predicted)``: the model's distinct test songs over all seeds, each
+        with one prediction (:func:`course.evaluation.pooled_songs`)."""
+        tracks, labels, predicted, _ = pooled_songs(
+            [r for r in self.results if r.model == name], self.features)
+        return tracks, labels, predicted
+
+    def test_songs(self) -> tuple[int, int]:
+        """``(distinct, tested)``: how many different songs the seeds tested, and how many
+        song tests there were in all (more when a song is tested by several seeds)."""
+        tested = [self.features.track[self.splits[s].test] for s in self.seeds]
+        return (len(np.unique(np.concatenate(tested))),
+                int(sum(len(np.unique(t)) for t in tested)))
 
     def pairs(self) -> list[dict]:
         """McNemar's test for every pair of models, per seed (none for a single model)."""
         return paired_tests(self.results, self.features) if len(self.names) > 1 else []
 
     def pooled(self) -> list[dict]:
-        """McNemar's test for every pair over all seeds' test songs, Holm-corrected."""
+        """McNemar's test for every pair on the distinct test songs, each counted once over the
+        seeds, Holm-corrected (:func:`course.evaluation.pooled_tests`)."""
         return pooled_tests(self.results, self.features) if len(self.names) > 1 else []
 
     def leaked_test_segments(self, seed: int | None = None) -> int:
@@ -170,12 +199,16 @@ class Comparison:
         how = {"notes": "the notes' split: segments drawn at random, so segments of one track "
                         "land on both sides",
                "track": "a track split: every track's segments on one side only",
-               "split-file": "published split lists"}[self.protocol]
+               "published": "the split that ships with the dataset, the same for every seed",
+               "split-file": "published split lists, the same for every seed"}[self.protocol]
         text = (f"Protocol: {how}. Test segments from a track that also has segments in "
                 f"training, per seed: {leak}.")
         if any(leaks):
             text += (" Song accuracy under this protocol is leaky: the models were trained on "
                      "other segments of the test songs.")
+            if "baseline" in self.names:
+                text += (" So is the baseline's: it is trained on one row of statistics per "
+                         "training track, and the test songs are among those tracks.")
         epochs = self.settings.get("epochs")
         text += (f" Each network is tested after its last epoch ({epochs}); the validation set "
                  "is watched but chooses nothing.")
@@ -190,24 +223,33 @@ class Comparison:
         pooled = self.pooled()
         note = ("Synthetic sample: these numbers are not GTZAN results." if self.features.synthetic
                 else f"Data: {data}" if data else "")
+        distinct, tested = self.test_songs()
+        counted = (f"{distinct} distinct test songs over {len(self.seeds)} seed(s)"
+                   + (f" ({tested} song tests: a song tested by several seeds counts once, with "
+                      "the genre most of those seeds predicted for it)" if tested > distinct
+                      else ""))
         tests = ""
         if pooled:
             rows = ["| A | B | songs | only A right | only B right | p-value | p-value (Holm) |",
                     "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
             rows += [f"| {r['a']} | {r['b']} | {r['songs']} | {r['only_a']} | {r['only_b']} | "
                      f"{r['p_value']:.3f} | {r['p_holm']:.3f} |" for r in pooled]
-            tests = ("McNemar's exact test for every pair, test songs of all seeds pooled, "
-                     f"p-values corrected for {len(pooled)} comparisons with Holm's method:\n\n"
-                     + "\n".join(rows) + "\n\n")
+            tests = (f"McNemar's exact test for every pair on the {counted}, p-values corrected "
+                     f"for {len(pooled)} comparisons with Holm's method. It compares these "
+                     "trained models on these songs; it does not measure how much they would "
+                     "vary if trained again on other data (the spread over seeds above gives a "
+                     "glimpse of that):\n\n" + "\n".join(rows) + "\n\n")
             if len(self.seeds) > 1:
                 tests += f"Per seed, uncorrected:\n\n{paired_table(self.pairs())}\n\n"
+        if not pooled:
+            tests = f"Songs: the {counted}.\n\n"
         return (f"{self.protocol_text()}\n\n{self.table()}\n\n{tests}"
                 + (f"{note}\n" if note else ""))
 
     def write(self, out_dir: str | Path, *, data: str = "", command: str = "",
               split_file: str | None = None, split_report: dict | None = None) -> list[Path]:
         """Write ``results.md``, ``results.csv``, ``settings.json``, a training-history figure
-        per model and seed, and a confusion matrix per model (test songs, all seeds pooled).
+        per model and seed, and a confusion matrix per model (each distinct test song once).
 
         The folder gets these files and nothing else changes in it: a file of the same name
         that the course did not write there is never overwritten (see
@@ -254,14 +296,11 @@ class Comparison:
             save(plot_history(r.history, title=f"{r.model}, seed {r.seed}: training history"),
                  f"history_{r.model}_seed{r.seed}.png")
         for name in self.names:
-            truth, predicted = [], []
-            for r in (r for r in self.results if r.model == name):
-                _, labels, pred = song_correct(r, self.features)
-                truth.append(labels)
-                predicted.append(pred)
-            title = f"{name}: test songs" + (f", {len(self.seeds)} seeds" if len(self.seeds) > 1 else "")
-            save(plot_confusion(np.concatenate(truth), np.concatenate(predicted),
-                                list(self.features.mapping), title=title), f"confusion_{name}.png")
+            _, labels, predicted = self.pooled_songs(name)
+            title = (f"{name}: {len(labels)} test songs"
+                     + (f", {len(self.seeds)} seeds" if len(self.seeds) > 1 else ""))
+            save(plot_confusion(labels, predicted, list(self.features.mapping), title=title),
+                 f"confusion_{name}.png")
         write_text("results.md", self.report(data))
         rows = io.StringIO()
         w = csv.writer(rows, lineterminator="\n")
@@ -298,22 +337,24 @@ def output_names(models: Sequence[str], seeds: Sequence[int], baseline: bool = T
 
 
 def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), *,
-            protocol: str = "notes", seeds: Sequence[int] = (0,), split: Split | None = None,
+            protocol: str = "track", seeds: Sequence[int] = (0,), split: Split | None = None,
             epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
             learning_rate: float = TrainParams.learning_rate, baseline: bool = True,
             progress: bool = True, save_models: str | Path | None = None) -> Comparison:
     """Train each model on the same split and seed, for each seed, and evaluate each.
 
     Each seed draws its own split (unless ``split`` fixes one, for example from published
-    lists) and its own initial weights; all models of one seed share that seed's split, so
-    they can be compared pairwise.
+    lists, or the protocol is ``published``) and its own initial weights; all models of one
+    seed share that seed's split, so they can be compared pairwise.
 
     Args:
         features: the segment features.
         models: model names from :data:`course.models.BUILDERS`, each optionally with the
             suffix :data:`STANDARDISED` (inputs standardised with training statistics).
-        protocol: "notes" (segments at random) or "track" (no track on two sides); ignored
-            when ``split`` is given.
+        protocol: "track" (no track on two sides; the default), "notes" (segments at random,
+            as the notes did: song accuracy and the baseline are then leaky) or "published"
+            (the split the dataset ships, :attr:`Features.published`, the same for every
+            seed); ignored when ``split`` is given.
         seeds: the seeds to run, for example ``range(3)``.
         split: a fixed split for every seed, or None to draw one per seed.
         epochs, batch_size, learning_rate: the notes' defaults.
@@ -340,19 +381,24 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
         save_models = claim_outputs(save_models, saved_names(models, seeds))
     start = time.perf_counter()
     results, splits = [], {}
+    if split is None and protocol == "published":
+        split = make_split(features.track, features.labels, protocol=protocol,
+                           published=features.published)
+    else:
+        protocol = "split-file" if split is not None else protocol
     for seed in seeds:
         splits[seed] = split if split is not None else make_split(
             features.track, features.labels, protocol=protocol, seed=seed)
         results += [train_and_evaluate(m, features, splits[seed], seed=seed, epochs=epochs,
                                        batch_size=batch_size, learning_rate=learning_rate,
-                                       progress=progress, save_to=save_models) for m in models]
+                                       progress=progress, save_to=save_models,
+                                       protocol=protocol) for m in models]
         if save_models is not None:
             record_outputs(save_models, saved_names(models, [seed]))
         if baseline:
             results.append(_with_song_accuracies(baseline_result(features, splits[seed], seed=seed),
                                                  features))
-    return Comparison(results, splits, features, models,
-                      protocol="split-file" if split is not None else protocol,
+    return Comparison(results, splits, features, models, protocol=protocol,
                       settings={"epochs": epochs, "batch_size": batch_size,
                                 "learning_rate": learning_rate},
                       seconds=time.perf_counter() - start)

@@ -12,7 +12,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from .audio import load_audio
-from .data import EXPECTED_LAYOUT, DataSource, Track, resolve_data, scan_dataset
+from .data import EXPECTED_LAYOUT, DataSource, Track, resolve_data, scan_source, summarise_left_out
 from .errors import AudioError, CourseError, DatasetError, PathNotFoundError, check_positive
-from .outputs import check_replaceable_file
+from .outputs import atomic_path, check_replaceable_file
 from .progress import track
 from .settings import DATA_DIR, FeatureParams
 
@@ -30,7 +29,8 @@ from .settings import DATA_DIR, FeatureParams
 CACHE_DIR = DATA_DIR / "cache"
 
 #: Bump when the feature computation changes, so old cache files are not trusted.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
+_TEXT = ("mapping", "track", "published", "group")  # the fields of Features saved as text
 
 
 @functools.lru_cache(maxsize=8)
@@ -119,9 +119,14 @@ class Features:
         mapping: ``(n_genres,)`` genre names, sorted.
         track: ``(n_segments,)`` each segment's source file, relative to the dataset root.
         params: the :class:`FeatureParams` used.
-        skipped: ``[(relative file, reason), ...]`` for files that could not be used.
+        skipped: ``[(relative file, reason), ...]`` for files (or tracks) that were not used.
         dropped_segments: segments dropped for being shorter than a full segment.
         synthetic: True if computed from the embedded sample.
+        published: ``(n_segments,)`` str, the side of the split shipped with the dataset
+            ("train", "validation", "test"; FMA's from tracks.csv; "" if none, as for GTZAN).
+        group: ``(n_segments,)`` str, what must stay on one side of a split (FMA: the artist
+            id; "" if unknown). Both default to "" for every segment.
+        dataset: what the data is where folder names do not say it ("FMA fma_small"), else "".
     """
 
     mfcc: np.ndarray
@@ -132,54 +137,57 @@ class Features:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     dropped_segments: int = 0
     synthetic: bool = False
+    published: np.ndarray | None = None
+    group: np.ndarray | None = None
+    dataset: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("published", "group"):
+            given = getattr(self, name)
+            given = [""] * len(self.labels) if given is None or len(given) == 0 else given
+            setattr(self, name, np.asarray(given, dtype=str))
 
     @property
     def n_tracks(self) -> int:
         return len(np.unique(self.track))
 
     def summary(self) -> str:
-        """A few lines on what was computed, skipped and dropped."""
-        lines = [
-            f"{len(self.labels)} segments of shape {self.mfcc.shape[1:]} from {self.n_tracks} "
-            f"tracks in {len(self.mapping)} genres" + (" (synthetic sample)" if self.synthetic else ""),
-        ]
+        """A few lines: what was computed, what was dropped, and what was left out, by reason
+        with a count and a few names (all of them are in :attr:`skipped`)."""
+        kind = "synthetic sample" if self.synthetic else self.dataset
+        lines = [f"{len(self.labels)} segments of shape {self.mfcc.shape[1:]} from {self.n_tracks} "
+                 f"tracks in {len(self.mapping)} genres" + (f" ({kind})" if kind else "")]
+        if np.any(self.published != ""):
+            lines.append("the dataset's own split, in tracks: " + ", ".join(
+                f"{side} {len(np.unique(self.track[self.published == side]))}"
+                for side in ("train", "validation", "test")))
         if self.dropped_segments:
             lines.append(f"{self.dropped_segments} short segment(s) dropped (clips shorter than "
                          f"{self.params.track_duration:g} s), as in the notes")
         if self.skipped:
-            lines.append(f"{len(self.skipped)} file(s) or folder(s) skipped:")
-            lines += [f"  {name}: {reason}" for name, reason in self.skipped[:20]]
-            if len(self.skipped) > 20:
-                lines.append(f"  ... and {len(self.skipped) - 20} more (see Features.skipped)")
+            lines.append(f"{len(self.skipped):,} file(s), folder(s) or track(s) left out:")
+            lines += summarise_left_out(self.skipped)
         return "\n".join(lines)
 
     def save(self, path: str | Path) -> Path:
         """Write a compressed ``.npz`` atomically (temporary file, then rename)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         arrays = {
             "mfcc": self.mfcc.astype(np.float32),
             "labels": self.labels.astype(np.int64),
-            "mapping": np.asarray(self.mapping, dtype=str),
-            "track": np.asarray(self.track, dtype=str),
+            **{name: np.asarray(getattr(self, name), dtype=str) for name in _TEXT},
             "params": np.asarray(json.dumps(asdict(self.params))),
             "skipped_files": np.asarray([s[0] for s in self.skipped], dtype=str),
             "skipped_reasons": np.asarray([s[1] for s in self.skipped], dtype=str),
             "dropped_segments": np.asarray(self.dropped_segments, dtype=np.int64),
             "synthetic": np.asarray(self.synthetic),
+            "dataset": np.asarray(self.dataset, dtype=str),
             "version": np.asarray(FEATURE_VERSION, dtype=np.int64),
         }
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz.part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez_compressed(f, **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            np.savez_compressed(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        return Path(path)
 
 
 def load_features(path: str | Path) -> Features:
@@ -197,18 +205,18 @@ def load_features(path: str | Path) -> Features:
             if int(z["version"]) != FEATURE_VERSION:
                 raise DatasetError(f"{path} was written by another feature version; prepare it again.")
             feats = Features(
-                mfcc=z["mfcc"], labels=z["labels"], mapping=z["mapping"], track=z["track"],
+                mfcc=z["mfcc"], labels=z["labels"], **{name: z[name] for name in _TEXT},
+                dataset=str(z["dataset"]),
                 params=FeatureParams(**json.loads(str(z["params"]))),
                 skipped=list(zip(z["skipped_files"].tolist(), z["skipped_reasons"].tolist())),
                 dropped_segments=int(z["dropped_segments"]), synthetic=bool(z["synthetic"]),
             )
     except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        if isinstance(exc, DatasetError):
-            raise
         raise DatasetError(f"{path} is not a readable course features file ({exc}); "
                            "delete it and prepare the features again.") from exc
-    n = len(feats.labels)
-    if feats.mfcc.shape[0] != n or len(feats.track) != n:
+    lengths = {len(a) for a in (feats.labels, feats.mfcc, feats.track, feats.published,
+                                feats.group)}
+    if len(lengths) > 1:
         raise DatasetError(f"{path} is inconsistent (arrays of different lengths); prepare it again.")
     return feats
 
@@ -226,52 +234,46 @@ def computing_libraries() -> dict[str, str]:
 
 
 def cache_key(tracks: list[Track], params: FeatureParams) -> str:
-    """A hash of everything that shapes the features: the course's feature version, every
-    feature parameter, the versions of the computing libraries, and each file's name, label,
-    size and modification time. Change any of them and the cache is not used."""
-    files = []
-    for t in tracks:
-        st = t.path.stat()
-        files.append((t.relpath, t.label, st.st_size, st.st_mtime_ns))
+    """A hash of everything that shapes the features and what they are labelled with: the
+    course's feature version, every feature parameter, the versions of the computing
+    libraries, and each file's name, genre, label, shipped split side, group, size and
+    modification time. Change any of them and the cache is not used."""
+    files = [(t.relpath, t.genre, t.label, t.split, t.group, st.st_size, st.st_mtime_ns)
+             for t, st in ((t, t.path.stat()) for t in tracks)]
     blob = json.dumps({"version": FEATURE_VERSION, "params": asdict(params), "files": files,
                        "libraries": computing_libraries()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
-def _is_features_file(path: Path) -> bool:
+def _cached(path: Path) -> Features | None:
+    """The features file at ``path`` if the course wrote it and can read it, else None."""
     try:
-        load_features(path)
+        return load_features(path)
     except CourseError:
-        return False
-    return True
+        return None
 
 
-def prepare(
-    data: str | Path | DataSource | None = None,
-    params: FeatureParams = FeatureParams(),
-    out: str | Path | None = None,
-    tracks_per_genre: int | None = None,
-    cache: bool = True,
-    progress: bool = True,
-    jobs: int | None = None,
-) -> Features:
+def prepare(data: str | Path | DataSource | None = None, params: FeatureParams = FeatureParams(),
+            out: str | Path | None = None, tracks_per_genre: int | None = None,
+            cache: bool = True, progress: bool = True, jobs: int | None = None) -> Features:
     """Compute (or load from the cache) the MFCC features of a dataset.
 
     Args:
-        data: a dataset folder, a :class:`DataSource`, or None for :func:`resolve_data`'s rule.
+        data: a dataset folder (genre folders or FMA), a :class:`DataSource`, or None for
+            :func:`resolve_data`'s rule.
         params: feature parameters; the defaults are the notes' (3-s segments, 13 MFCCs,
             n_fft 2048, hop 512, so 130 x 13 per segment).
         out: also write the features to this ``.npz`` file (new, or one the course wrote;
             anything else is refused before any work).
-        tracks_per_genre: use only the first N tracks of each genre.
-        cache: reuse ``data/cache/mfcc-<key>.npz`` if its key (parameters and files with sizes
-            and modification times) matches, and write it otherwise.
+        tracks_per_genre: use only the first N tracks of each genre (FMA: by track id).
+        cache: reuse ``data/cache/mfcc-<key>.npz`` if its :func:`cache_key` matches, and write
+            it otherwise.
         progress: show progress (files per second).
         jobs: threads across files (default: the cores available). The features are the
             same, bit for bit, for every number of threads.
 
     Returns:
-        The :class:`Features`; ``skipped`` names every file that could not be read, and why.
+        The :class:`Features`; ``skipped`` names every file (or FMA track) not used, and why.
 
     Raises:
         DatasetError: no data folder, or nothing usable in it.
@@ -281,22 +283,20 @@ def prepare(
         07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb
     """
     if out is not None:
-        out = check_replaceable_file(out, _is_features_file, "a features file", suffix=".npz")
+        out = check_replaceable_file(out, lambda p: _cached(p) is not None, "a features file",
+                                     suffix=".npz")
     source = data if isinstance(data, DataSource) else resolve_data(data, progress=progress)
-    tracks, genres, ignored = scan_dataset(source.root, tracks_per_genre=tracks_per_genre)
+    tracks, genres, ignored = scan_source(source, tracks_per_genre=tracks_per_genre)
     cache_file = CACHE_DIR / f"mfcc-{cache_key(tracks, params)}.npz"
-    if cache and cache_file.is_file():
-        try:
-            feats = load_features(cache_file)
-        except DatasetError:
-            feats = None
-        if feats is not None:
-            feats.skipped = list(ignored) + [s for s in feats.skipped if s not in ignored]
-            if out is not None:
-                feats.save(out)
-            return feats
+    feats = _cached(cache_file) if cache else None
+    if feats is not None:
+        feats.skipped = list(dict.fromkeys([*ignored, *feats.skipped]))  # the listing's first
+        feats.dataset = source.dataset
+        if out is not None:
+            feats.save(out)
+        return feats
 
-    mfccs, labels, names, skipped, dropped = [], [], [], list(ignored), 0
+    kept, skipped, dropped = [], list(ignored), 0
     outcomes = _map_tracks([t.path for t in tracks], params, jobs)
     for t, (m, d, reason) in track(zip(tracks, outcomes), total=len(tracks), desc="MFCC features",
                                    unit="file", progress=progress):
@@ -304,17 +304,17 @@ def prepare(
             skipped.append((t.relpath, reason))
             continue
         dropped += d
-        mfccs.append(m)
-        labels.append(np.full(len(m), t.label, dtype=np.int64))
-        names.extend([t.relpath] * len(m))
-    if not mfccs:
+        kept.append((t, m))
+    if not kept:
         raise DatasetError(f"No usable audio in {source.root}: every file was skipped "
                            f"({len(skipped)} skipped). {EXPECTED_LAYOUT}")
+    per_track = {k: np.repeat([getattr(t, k) for t, _ in kept], [len(m) for _, m in kept])
+                 for k in ("label", "relpath", "split", "group")}  # one value per segment
     feats = Features(
-        mfcc=np.concatenate(mfccs), labels=np.concatenate(labels), mapping=np.asarray(genres),
-        track=np.asarray(names), params=params, skipped=skipped, dropped_segments=dropped,
-        synthetic=source.synthetic,
-    )
+        mfcc=np.concatenate([m for _, m in kept]), labels=per_track["label"].astype(np.int64),
+        mapping=np.asarray(genres), track=per_track["relpath"], params=params, skipped=skipped,
+        dropped_segments=dropped, synthetic=source.synthetic, published=per_track["split"],
+        group=per_track["group"], dataset=source.dataset)
     if cache:
         feats.save(cache_file)
     if out is not None:

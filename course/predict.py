@@ -153,7 +153,9 @@ class GenreClassifier:
 
 
 def _choose(folder: Path) -> Path:
-    """The saved model in ``folder`` with the best recorded test song accuracy."""
+    """The saved model in ``folder`` with the best recorded validation song accuracy (never
+    the test accuracy: choosing the best of several test scores would flatter the choice).
+    Models saved without one (by an older course) come last; ties go to the first name."""
     found = sorted(folder.glob("*.keras"))
     if not found:
         raise PathNotFoundError(
@@ -163,7 +165,7 @@ def _choose(folder: Path) -> Path:
     def score(path: Path) -> float:
         try:
             info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-            return float(info.get("test_song_accuracy", -1.0))
+            return float(info.get("validation_song_accuracy", -1.0))
         except (OSError, ValueError):
             return -1.0
 
@@ -175,7 +177,7 @@ def load_classifier(path: str | Path | None = None) -> GenreClassifier:
 
     Args:
         path: a ``.keras`` file (its ``.json`` beside it), or a folder of saved models, of
-            which the one with the best recorded test song accuracy is taken. Default: the
+            which the one with the best recorded validation song accuracy is taken. Default: the
             folder ``compare`` saves to, ``results/compare/models/``.
 
     Raises:
@@ -270,11 +272,7 @@ def classify_files(load, files, top: int = 3, figures_dir: str | Path | None = N
             else f"{f.stem}_{i}_genres.png"
     out = claim_outputs(figures_dir, names.values()) if figures_dir is not None else None
     classifier = load()
-    info = classifier.info
-    accuracy = info.get("test_song_accuracy")
-    print(f"Model: {info.get('model', '?')} (seed {info.get('seed', '?')}), trained on "
-          + ("the synthetic sample" if info.get("synthetic") else "real data")
-          + (f"; test song accuracy {accuracy:.3f}" if accuracy is not None else ""))
+    print(model_line(classifier.info))
     failed = 0
     for f in files:
         try:
@@ -289,6 +287,23 @@ def classify_files(load, files, top: int = 3, figures_dir: str | Path | None = N
             record_outputs(out, [names[f]])
             print(f"  figure: {display_path(out / names[f])}")
     return failed
+
+
+def model_line(info: dict) -> str:
+    """One line on a saved model: what it is, what it was trained on, and its recorded song
+    accuracies, each named for what it is (validation: what chose it; test: leaky when the
+    protocol let test songs into training)."""
+    parts = [f"Model: {info.get('model', '?')} (seed {info.get('seed', '?')}), trained on "
+             + ("the synthetic sample" if info.get("synthetic") else "real data")
+             + (f", protocol {info['protocol']}" if info.get("protocol") else "")]
+    if info.get("validation_song_accuracy") is not None:
+        parts.append(f"validation song accuracy {info['validation_song_accuracy']:.3f}")
+    if info.get("test_song_accuracy") is not None:
+        leaky = info.get("test_accuracy_leaky")
+        parts.append(f"test song accuracy {info['test_song_accuracy']:.3f}"
+                     + (" (leaky: its test songs had segments in training)" if leaky else
+                        "" if leaky is False else " (leak not recorded)"))
+    return "; ".join(parts)
 
 
 def _save_timeline(prediction: Prediction, path: Path, title: str) -> None:

@@ -37,8 +37,10 @@ class Split:
         return int(sum(t in train_tracks for t in np.asarray(track)[self.test].tolist()))
 
 
-#: The split protocols :func:`make_split` knows.
-PROTOCOLS = ("notes", "track")
+#: The split protocols: ``track`` (no track on two sides, the course's default), ``notes``
+#: (segments at random, as the notes did) and ``published`` (the split that ships with the
+#: dataset, such as FMA's artist-filtered one; see :func:`published_split`).
+PROTOCOLS = ("track", "notes", "published")
 
 
 def split_segments(labels: np.ndarray, seed: int = 0, test_size: float = TrainParams.test_size,
@@ -214,15 +216,48 @@ def split_from_lists(track: np.ndarray, lists: dict[str, list[str]]) -> tuple[Sp
     return split, {"missing": missing, "unlisted": unlisted}
 
 
-def make_split(track: np.ndarray, labels: np.ndarray, protocol: str = "notes", seed: int = 0) -> Split:
-    """The split a protocol uses: ``notes`` (segments at random, as the notes did) or ``track``
-    (no track on two sides).
+def published_split(published: np.ndarray) -> Split:
+    """The split that ships with a dataset: each segment's side as the dataset's own metadata
+    gives it (FMA: ``('set', 'split')`` in ``tracks.csv``, artist-filtered, so no artist is on
+    two sides). The same for every seed.
+
+    Args:
+        published: ``(n_segments,)`` each segment's side, "train", "validation" or "test"
+            ("" for a segment of a track the dataset's split does not place), as
+            :attr:`course.features.Features.published` holds it.
+
+    Returns:
+        A :class:`Split` of segment indices; unplaced segments are left out.
+
+    Raises:
+        DatasetError: the dataset ships no split (GTZAN, the synthetic sample), or it leaves a
+            side empty.
+    """
+    published = np.asarray(published).astype(str)
+    if not np.any(published != ""):
+        raise DatasetError("This dataset ships no split of its own (FMA does; GTZAN does not). "
+                           "Use --protocol track, or published lists for GTZAN with "
+                           "--split-file data/splits/gtzan_fault_filtered.")
+    split = Split(*(np.flatnonzero(published == side) for side in SPLIT_SIDES))
+    empty = [side for side, idx in zip(SPLIT_SIDES, (split.train, split.validation, split.test))
+             if not len(idx)]
+    if empty:
+        raise DatasetError(f"The dataset's own split leaves the {', '.join(empty)} side(s) empty "
+                           "for the tracks used (fewer tracks per genre?); use --protocol track.")
+    return split
+
+
+def make_split(track: np.ndarray, labels: np.ndarray, protocol: str = "track", seed: int = 0,
+               published: np.ndarray | None = None) -> Split:
+    """The split a protocol uses: ``track`` (no track on two sides), ``notes`` (segments at
+    random, as the notes did) or ``published`` (the dataset's own split).
 
     Args:
         track: ``(n_segments,)`` each segment's track.
         labels: ``(n_segments,)`` genre labels.
         protocol: one of :data:`PROTOCOLS`.
-        seed: the random seed.
+        seed: the random seed (not used by ``published``).
+        published: ``(n_segments,)`` each segment's shipped side, for ``published``.
 
     Returns:
         A :class:`Split` of segment indices.
@@ -230,4 +265,6 @@ def make_split(track: np.ndarray, labels: np.ndarray, protocol: str = "notes", s
     check_choice("protocol", protocol, PROTOCOLS)
     if protocol == "notes":
         return split_segments(labels, seed=seed)
+    if protocol == "published":
+        return published_split(np.full(len(track), "") if published is None else published)
     return split_tracks(track, labels, seed=seed)

@@ -33,6 +33,15 @@ def tiny_features(tiny_sample):
     return prepare(str(tiny_sample), cache=False, progress=False)
 
 
+@pytest.fixture(scope="session")
+def fma_root(tmp_path_factory):
+    """A small FMA copy as its archives unpack (``fma_metadata/`` beside ``fma_small/``), built
+    once per session; :mod:`fma_fixture` says what is in it. Returns the folder holding both."""
+    from fma_fixture import make_fma
+
+    return make_fma(tmp_path_factory.mktemp("fma"))
+
+
 def write_tone(path, seconds=3.5, sr=SAMPLE_RATE, channels=1, freq=440.0, subtype=None, fmt=None):
     """Write a test tone; returns the path."""
     t = np.arange(int(seconds * sr)) / sr

@@ -62,6 +62,40 @@ def test_a_missing_path_and_a_folder_without_genres_fail_with_the_expected_layou
         data.find_genre_root(tmp_path / "empty")
 
 
+def test_folders_named_only_by_numbers_are_never_taken_for_genres(tmp_path):
+    base = _gtzan(tmp_path, "common", genres=("001", "002", "010"), per_genre=1, seconds=0.5)
+    for given in (tmp_path, base):
+        with pytest.raises(DatasetError, match=r"folders named only by numbers \(001, 002, 010\)"):
+            resolve_data(given)
+    with pytest.raises(DatasetError, match="named only by numbers"):
+        data.list_tracks(base)  # as a notebook calls it
+    # One genre named by a number among named ones is a genre like any other.
+    _gtzan(tmp_path, "common", genres=("rock",), per_genre=1, seconds=0.5)
+    assert data.list_tracks(base)[1] == ["001", "002", "010", "rock"]
+
+
+@pytest.mark.parametrize("layout", ["original", "common"])
+def test_a_single_genre_folder_is_refused_since_classification_needs_two(tmp_path, layout):
+    base = _gtzan(tmp_path, layout, genres=("jazz",), per_genre=2, seconds=0.5)
+    for given in (tmp_path, base):
+        with pytest.raises(DatasetError, match=r"only one genre folder \(jazz/\).*at least two"):
+            resolve_data(given)
+    with pytest.raises(DatasetError, match="only one genre folder"):
+        prepare(str(tmp_path), cache=False, progress=False)
+
+
+def test_a_refused_folder_is_one_line_and_exit_2_on_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    _gtzan(tmp_path, "common", genres=("1", "2"), per_genre=1, seconds=0.5)
+    proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(tmp_path),
+                           "--no-cache"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "named only by numbers (1, 2)" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
 def test_labels_come_from_sorted_genre_names(tmp_path):
     base = _gtzan(tmp_path, "common", genres=("rock", "blues", "jazz"), per_genre=1, seconds=1.0)
     (base / ".hidden").mkdir()
@@ -154,13 +188,13 @@ def test_prepare_skips_an_unreadable_file_and_keeps_everything_else(tmp_path):
 
 
 def test_a_too_short_file_is_skipped_by_name(tmp_path):
-    base = _gtzan(tmp_path, "common", genres=("pop",), per_genre=1, seconds=30.0)
+    base = _gtzan(tmp_path, "common", genres=("pop", "rock"), per_genre=1, seconds=30.0)
     from conftest import write_tone
 
     write_tone(base / "pop" / "pop.00099.wav", seconds=1.0)
     feats = prepare(str(base), cache=False, progress=False)
     assert feats.skipped == [("pop/pop.00099.wav", "shorter than one 3-s segment")]
-    assert len(feats.labels) == 10
+    assert len(feats.labels) == 20
 
 
 def test_the_npz_file_and_the_cache(tmp_path, monkeypatch):

@@ -99,6 +99,8 @@ def test_deam_csvs_with_spaces_and_two_files_are_read_and_gaps_reported(tmp_path
     assert data.songs[-1].valence == 7.5 and data.songs[0].arousal == 6.0
     assert ("song 11", "annotated, but no audio file") in data.skipped
     assert any(why == "audio without an annotation" for _, why in data.skipped)
+    assert data.ignored == [] and data.songs[0].valence_std == 0.94
+    assert data.songs[0].raters == 0  # no per-rater file here: the number of raters is unknown
 
 
 def test_missing_or_empty_emotion_folders_are_named(tmp_path):
@@ -117,8 +119,16 @@ def test_the_sample_never_replaces_a_folder_it_did_not_make(tmp_path):
     assert (mine / "song.wav").read_bytes() == b"my music"
 
 
+def test_the_sample_reports_nothing_left_out(sample):
+    data = resolve_emotion_data(sample)  # its factors.csv and manifest are the course's own
+    assert data.skipped == [] and data.ignored == [] and data.synthetic
+    assert data.describe().endswith("(found via --data): 40 songs")
+
+
 def test_segments_cover_each_whole_clip_and_splits_keep_songs_apart(features):
     assert features.mfcc.shape == (40 * 4, 130, 13)  # 12-s clips, four 3-s segments each
+    assert features.longer == 0 and features.max_segments == 15  # 12 s: all four are kept
+    np.testing.assert_array_equal(features.start, np.tile([0.0, 3.0, 6.0, 9.0], 40))
     assert features.targets.shape == (40, 2) and features.synthetic
     train, validation, test = song_split(features, seed=0)
     assert not (set(train) & set(test)) and not (set(validation) & set(test))
@@ -143,6 +153,9 @@ def test_the_comparison_scores_every_model_and_states_a_computed_verdict(feature
     written = result.write(tmp_path / "out")
     assert {p.name for p in written} == {"results.md", "results.csv", "settings.json",
                                          "va_plane.png"}
+    assert result.settings["max_segments"] == 15 and result.settings["longer_songs"] == 0
+    assert "No song is 48 s or longer; each song is represented by at most 15 segments" in (
+        tmp_path / "out" / "results.md").read_text()
 
 
 def test_compare_task_emotion_runs_headless_and_refuses_genre_options(sample, tmp_path):
@@ -156,8 +169,9 @@ def test_compare_task_emotion_runs_headless_and_refuses_genre_options(sample, tm
     assert proc.returncode == 0, proc.stderr
     assert "| cnn |" in proc.stdout and "Arousal:" in proc.stdout
     assert (tmp_path / "out" / "va_plane.png").is_file()
-    proc = run("--protocol", "track")
-    assert proc.returncode == 2 and "belong to the genre task" in proc.stderr
+    assert "No song is 48 s or longer" in proc.stdout
+    proc = run("--protocol", "notes")  # the emotion task always splits by song
+    assert proc.returncode == 2 and "--protocol notes belong to the genre task" in proc.stderr
 
 
 def test_an_unreadable_song_is_left_out_and_named(sample, tmp_path):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from course import evaluation
-from course.errors import ParameterError
+from course.errors import DatasetError, ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,7 +88,8 @@ def run(*args):
 
 def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_features, tmp_path):
     out = tmp_path / "out"
-    proc = run("compare", "--data", str(tiny_sample), "--protocol", "track", "--seeds", "2",
+    # no --protocol: the track protocol is the default
+    proc = run("compare", "--data", str(tiny_sample), "--seeds", "2",
                "--epochs", "1", "--models", "mlp,cnn", "--out-dir", str(out), "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert "over 2 seeds" in proc.stdout and "0 test segments share a track" in proc.stdout
@@ -112,10 +113,15 @@ def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_fe
              "test blues/blues.00077.wav"]
     lists.write_text("\n".join(lines) + "\n")
     proc = run("compare", "--data", str(tiny_sample), "--split-file", str(lists), "--epochs", "1",
-               "--models", "mlp", "--out-dir", str(tmp_path / "o2"), "--no-cache")
+               "--models", "mlp", "--seeds", "2", "--out-dir", str(tmp_path / "o2"), "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert "missing or skipped: blues/blues.00077.wav" in proc.stdout
     assert "protocol split-file" in proc.stdout
+    # one test song, tested by both seeds: counted once, by models and baseline alike
+    report = (tmp_path / "o2" / "results.md").read_text()
+    assert "on the 1 distinct test songs over 2 seed(s) (2 song tests" in report
+    assert "| mlp | baseline | 1 |" in report
+    assert "/2 = " not in report  # no model is counted as tested on two songs
 
 
 def test_compare_argument_errors(tmp_path):
@@ -177,24 +183,78 @@ def test_the_baseline_on_a_split_is_a_per_track_logistic_regression(tiny_feature
     assert np.ptp(result.probabilities[first], axis=0).max() == 0.0
 
 
-def test_pooled_tests_add_the_seeds_songs_and_correct_with_holm():
+def _toy(track, labels):
     f = type("F", (), {})()
-    f.track = np.array(["s1", "s2", "s3", "s4"])
-    f.labels = np.array([0, 1, 0, 1])
+    f.track, f.labels, f.mapping = np.asarray(track), np.asarray(labels), np.array(["x", "y"])
+    return f
+
+
+def _result(model, seed, predicted, index=None):
     eye = np.eye(2)
+    index = np.arange(len(predicted)) if index is None else np.asarray(index)
+    return evaluation.ModelResult(model, 1, 0.0, 0.0, 0.0, 1, seed, {}, eye[predicted], index)
 
-    def result(model, seed, predicted):
-        return evaluation.ModelResult(model, 1, 0.0, 0.0, 0.0, 1, seed, {}, eye[predicted],
-                                      np.arange(4))
 
-    results = [result("a", 0, [0, 1, 0, 1]), result("b", 0, [1, 1, 0, 1]), result("c", 0, [1, 0, 1, 0]),
-               result("a", 1, [0, 1, 0, 1]), result("b", 1, [0, 0, 0, 1]), result("c", 1, [1, 0, 1, 0])]
+def test_pooled_tests_count_each_song_once_and_correct_with_holm():
+    f = _toy(["s1", "s2", "s3", "s4"], [0, 1, 0, 1])
+    results = [_result("a", 0, [0, 1, 0, 1]), _result("b", 0, [1, 1, 0, 1]),
+               _result("c", 0, [1, 0, 1, 0]), _result("a", 1, [0, 1, 0, 1]),
+               _result("b", 1, [1, 0, 0, 1]), _result("c", 1, [1, 0, 1, 0])]
     rows = evaluation.pooled_tests(results, f)
     ab = rows[0]
-    assert (ab["a"], ab["b"], ab["songs"], ab["only_a"], ab["only_b"]) == ("a", "b", 8, 2, 0)
-    assert ab["accuracy_a"] == 1.0 and ab["accuracy_b"] == 0.75
+    # b is wrong on s1 in both seeds, and on s2 in one of two: a tie of votes and of mean
+    # probabilities, which goes to the first genre (x), so s2 counts as wrong too.
+    assert (ab["a"], ab["b"], ab["songs"], ab["only_a"], ab["only_b"]) == ("a", "b", 4, 2, 0)
+    assert ab["accuracy_a"] == 1.0 and ab["accuracy_b"] == 0.5
     ac = rows[1]
-    assert (ac["only_a"], ac["only_b"]) == (8, 0)
-    assert ac["p_value"] == pytest.approx(2 * 0.5 ** 8)
+    assert (ac["songs"], ac["only_a"], ac["only_b"]) == (4, 4, 0)
+    assert ac["p_value"] == pytest.approx(2 * 0.5 ** 4)
     raw = [r["p_value"] for r in rows]
     assert [r["p_holm"] for r in rows] == pytest.approx(evaluation.holm(raw).tolist())
+
+
+def test_repeating_the_same_split_over_seeds_adds_no_evidence():
+    """The issue's mock: 40 songs on one fixed split. Pooled by seed (the old way), three
+    identical seeds turned p = 0.289 into 0.023; counted once per song, p stays put."""
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 2, 40)
+    f = _toy([f"s{i:02d}" for i in range(40)], labels)
+    a_right = np.ones(40, bool)
+    a_right[:3] = False                      # a wrong on 3 songs
+    b_right = np.ones(40, bool)
+    b_right[3:10] = False                    # b wrong on 7 other songs: 7 against 3
+    a_pred = np.where(a_right, labels, 1 - labels)
+    b_pred = np.where(b_right, labels, 1 - labels)
+    one = evaluation.pooled_tests([_result("a", 0, a_pred), _result("b", 0, b_pred)], f)[0]
+    three = evaluation.pooled_tests([_result(m, s, p) for s in range(3)
+                                     for m, p in (("a", a_pred), ("b", b_pred))], f)[0]
+    from scipy.stats import binomtest
+
+    assert one["p_value"] == pytest.approx(binomtest(3, 10, 0.5).pvalue)   # 0.344
+    assert (three["songs"], three["only_a"], three["only_b"]) == (40, 7, 3)
+    assert three["p_value"] == pytest.approx(one["p_value"])
+
+
+def test_pooled_songs_vote_over_the_seeds_that_tested_each_song():
+    f = _toy(["s1", "s1", "s2", "s2", "s3", "s3"], [0, 0, 1, 1, 0, 0])
+    # seed 0 tests s1 and s2, seed 1 s2 and s3, seed 2 s1 and s2: s2 three times, s1 twice.
+    results = [_result("m", 0, [0, 0, 0, 0], [0, 1, 2, 3]),
+               _result("m", 1, [1, 1, 1, 1], [2, 3, 4, 5]),
+               _result("m", 2, [1, 1, 1, 1], [0, 1, 2, 3])]
+    tracks, labels, predicted, times = evaluation.pooled_songs(results, f)
+    assert tracks.tolist() == ["s1", "s2", "s3"] and times.tolist() == [2, 3, 1]
+    assert labels.tolist() == [0, 1, 0]
+    # s2: voted y by two of three seeds; s3: its one seed said y; s1: one each, a tie that the
+    # mean probability (0.5 each) leaves to the first genre.
+    assert predicted.tolist() == [0, 1, 1]
+
+
+def test_the_notes_protocol_calls_song_accuracy_and_the_baseline_leaky(tiny_features):
+    from course.experiments import compare
+
+    notes = compare(tiny_features, ["mlp"], protocol="notes", epochs=1, progress=False)
+    text = notes.protocol_text()
+    assert "Song accuracy under this protocol is leaky" in text
+    assert "So is the baseline's" in text
+    with pytest.raises(DatasetError, match="ships no split of its own"):
+        compare(tiny_features, ["mlp"], protocol="published", epochs=1, progress=False)

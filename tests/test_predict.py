@@ -64,6 +64,28 @@ def test_compare_saves_each_model_with_what_it_needs(saved):
     assert len(info["standardisation"]["mean"]) == 13 and info["synthetic"] is True
     assert json.loads((saved / "mlp_seed0.json").read_text())["standardisation"] is None
     assert 0.0 <= info["test_song_accuracy"] <= 1.0 and info["course_version"]
+    # compare's default is the track protocol: the test songs were never trained on.
+    assert info["protocol"] == "track" and info["test_accuracy_leaky"] is False
+    assert 0.0 <= info["validation_song_accuracy"] <= 1.0
+
+
+def test_a_folder_of_models_is_chosen_by_validation_never_by_test_accuracy(tmp_path):
+    from course.predict import _choose, model_line
+
+    for name, val, test in (("a_seed0", 0.5, 0.9), ("b_seed0", 0.7, 0.4), ("old_seed0", None, 1.0)):
+        (tmp_path / f"{name}.keras").write_bytes(b"")
+        info = {"model": name, "test_song_accuracy": test}
+        if val is not None:
+            info["validation_song_accuracy"] = val
+        (tmp_path / f"{name}.json").write_text(json.dumps(info))
+    assert _choose(tmp_path).name == "b_seed0.keras"
+    line = model_line({"model": "cnn", "seed": 2, "synthetic": False, "protocol": "notes",
+                       "validation_song_accuracy": 0.8, "test_song_accuracy": 0.95,
+                       "test_accuracy_leaky": True})
+    assert line == ("Model: cnn (seed 2), trained on real data, protocol notes; validation song "
+                    "accuracy 0.800; test song accuracy 0.950 (leaky: its test songs had "
+                    "segments in training)")
+    assert "(leak not recorded)" in model_line({"test_song_accuracy": 0.5})
 
 
 def test_a_four_minute_mp3_is_cut_into_eighty_segments(saved, songs):
