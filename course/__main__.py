@@ -153,13 +153,16 @@ def parser() -> argparse.ArgumentParser:
                    help=f"folder for the figures (default: {RESULTS_DIR.name}/predict)")
     p.set_defaults(func=cmd_predict)
 
-    p = sub.add_parser("exercises", help="copy the notebooks for a class, with or without "
-                                         "the hidden solutions")
+    p = sub.add_parser("exercises", help="class copies of the notebooks, or an nbgrader course")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--without-solutions", action="store_true",
-                       help="remove every hidden solution (for an assignment)")
-    which.add_argument("--with-solutions", action="store_true", help="keep them")
-    p.add_argument("--out-dir", metavar="DIR", required=True, help="folder for the copies")
+                       help="remove every hidden solution (the students' copies)")
+    which.add_argument("--with-solutions", action="store_true", help="keep them (an answer key)")
+    which.add_argument("--nbgrader", action="store_true", help="an nbgrader course folder: "
+                       "nbgrader_config.py and source/NN_name/, the checked exercises autograded")
+    p.add_argument("--out-dir", metavar="DIR", required=True, help="folder to write to")
+    p.add_argument("--force", action="store_true", help="replace files edited since the course "
+                   "wrote them; write solutions beside the students' copies")
     p.set_defaults(func=cmd_exercises)
 
     p = sub.add_parser("slides", help="write notebooks as slide decks that present offline")
@@ -360,13 +363,11 @@ def cmd_predict(args) -> int:
 
 
 def cmd_exercises(args) -> int:
-    """``exercises``: the notebooks copied with or without their hidden solutions."""
-    from .data import display_path
-    from .publish import exercise_copies
+    """``exercises``: copies with or without the hidden solutions, or an nbgrader course."""
+    from .grading import write_exercises
 
-    written = exercise_copies(args.out_dir, solutions=args.with_solutions)
-    kind = "with" if args.with_solutions else "without"
-    print(f"Wrote {len(written)} notebooks {kind} solutions to {display_path(args.out_dir)}")
+    kind = "nbgrader" if args.nbgrader else "with" if args.with_solutions else "without"
+    print(write_exercises(args.out_dir, kind, force=args.force))
     return 0
 
 

@@ -1,23 +1,49 @@
-"""The machinery of the course's checked exercises: running a learner's answer against a
-reference on many cases, and the verdict it prints. The checkers themselves, and the drills,
-are in :mod:`course.exercises`.
+"""The machinery of the course's checked exercises: running a learner's answer on fresh cases,
+reading what it returns, and the verdict it prints. The checkers themselves, and the drills, are
+in :mod:`course.exercises`; the reference answers are in :mod:`course._references`.
+
+What a pass promises, and how this module keeps it:
+
+- **Fresh cases.** A checker draws its cases from :func:`_rng`, a generator seeded by the
+  operating system, on every call, together with the edge cases of its exercise, so no table of
+  answers copied from earlier messages passes.
+- **Nothing but the learner's own output.** A failure names the case and what the answer gave,
+  with a hint that nudges; it never prints the expected value.
+- **Every answer gets a verdict.** Each call runs in a daemon thread (:func:`_call`) with a
+  time limit of :data:`TIME_LIMIT` seconds per case; whatever it returns or raises is read inside
+  ``try`` (:func:`_judge`), so the checker itself never raises. Python cannot kill a thread: on
+  a time-out the checker asks the thread to stop by raising an exception in it (CPython's
+  ``PyThreadState_SetAsyncExc``), which ends a loop written in Python at its next step but not
+  one stuck inside a single long C call (a huge numpy operation), which runs on in the
+  background until it returns.
+- **"Not answered yet"** only for the untouched stub: a function whose code does nothing but
+  return None (:func:`_does_nothing`). Any other answer that returns None is told so, with the
+  case: usually a forgotten ``return``.
+- **Every correct form.** Numbers may be Python or numpy scalars, or one-element arrays where
+  one number is asked for; counts must be integers (not ``bool``, not a float); values are
+  compared with a tolerance that follows float64 arithmetic (``rtol`` 1e-9 plus an absolute
+  tolerance scaled to the values), and :class:`Either` lists several right values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import ctypes
+import dis
+import numbers
+import os
+import threading
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
+#: Seconds one call of a learner's function may take before the checker gives up on it.
+TIME_LIMIT = 5.0
 
-def _grid(*axes):
-    """Every combination of the given values."""
-    if not axes:
-        yield ()
-        return
-    for value in axes[0]:
-        for rest in _grid(*axes[1:]):
-            yield (value, *rest)
+
+def _rng() -> np.random.Generator:
+    """A generator seeded by the operating system: different cases on every call."""
+    return np.random.default_rng()
 
 
 def _clean(text: str) -> str:
@@ -29,10 +55,13 @@ def _clean(text: str) -> str:
 
 class Verdict:
     """A checker's answer: true if the exercise is right. It has printed itself, so a notebook
-    shows nothing more when it is a cell's last value."""
+    shows nothing more when it is a cell's last value. ``message`` is what it printed and
+    ``case`` the arguments of the case that failed (None if none did); ``shown`` and ``got`` are
+    how the message showed that case and the answer's output."""
 
-    def __init__(self, ok: bool):
+    def __init__(self, ok: bool, message: str = "", case=None, shown: str = "", got: str = ""):
         self.ok = bool(ok)
+        self.message, self.case, self.shown, self.got = message, case, shown, got
 
     def __bool__(self) -> bool:
         return self.ok
@@ -44,46 +73,135 @@ class Verdict:
         pass
 
 
-def _say(ok: bool, name: str, text: str) -> Verdict:
-    print(_clean(f"✔ {name}: {text}" if ok else f"✘ {name}: {text}"))
-    return Verdict(ok)
+def _say(ok: bool, name: str, text: str, case=None, shown: str = "", got: str = "") -> Verdict:
+    message = _clean(f"✔ {name}: {text}" if ok else f"✘ {name}: {text}")
+    print(message)
+    return Verdict(ok, message, case, shown, got)
 
 
-def _compare(name: str, answer: Callable, reference: Callable, cases, hint: str,
-             tol: float = 1e-6, shown: Callable | None = None) -> Verdict:
-    """Run ``answer`` and ``reference`` on every case; report the first disagreement."""
-    if not callable(answer):
-        return _say(False, name, f"give a function, not {type(answer).__name__}. {hint}")
-    cases = list(cases)
+class Either(tuple):
+    """Several values, any of which is right (equivalent published constants, tied indices)."""
+
+
+class _TimeUp(BaseException):
+    """Raised inside an answer's thread when its time is up (not an ``Exception``, so that a
+    learner's ``except Exception`` does not swallow it)."""
+
+
+def _stop(thread: threading.Thread) -> None:
+    """Ask a thread to stop by raising :class:`_TimeUp` in it (CPython only; best effort)."""
     try:
-        with np.errstate(all="ignore"):
-            unanswered = answer(*cases[0]) is None
-    except Exception:  # noqa: BLE001 -- a crash is reported below, case by case
-        unanswered = False
-    if unanswered:
-        return _say(False, name, "not answered yet: write your answer in the function above and "
-                                 "run the cell again.")
-    for case in cases:
-        expected = reference(*case)
-        args = ", ".join(str(c) for c in shown(*case)) if shown else ", ".join(map(_short, case))
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
+                                                   ctypes.py_object(_TimeUp))
+    except Exception:  # noqa: BLE001 -- another Python: the daemon thread runs on unseen
+        pass
+
+
+def _call(answer: Callable, args: tuple, limit: float | None = None) -> tuple[str, object]:
+    """Run ``answer(*args)`` in a daemon thread for at most ``limit`` seconds (default
+    :data:`TIME_LIMIT`). Returns ``("value", result)``, ``("raised", exception)`` or
+    ``("timeout", None)``; never raises, except for the user's own Ctrl-C."""
+    limit = TIME_LIMIT if limit is None else limit
+    box: dict = {}
+
+    def work():
         try:
             with np.errstate(all="ignore"):  # the message says what went wrong, not numpy
-                got = answer(*case)
-        except Exception as exc:  # noqa: BLE001 -- the learner's code: report, never crash
-            return _say(False, name, f"({args}) raised {type(exc).__name__}: {exc}. {hint}")
-        try:
-            same = np.allclose(np.asarray(got, dtype=float), np.asarray(expected, dtype=float),
-                               rtol=tol, atol=tol, equal_nan=False)
-            same = same and np.shape(got) == np.shape(expected)
-        except (TypeError, ValueError):
-            same = False
-        if not same:
-            return _say(False, name, f"for ({args}) your answer gives {_short(got)}, but it "
-                                     f"should be {_short(expected)}. {hint}")
-    return _say(True, name, f"right on all {len(cases)} cases, edge cases included.")
+                box["value"] = answer(*args)
+        except _TimeUp:
+            pass
+        except BaseException as exc:  # noqa: BLE001 -- the learner's code: report, never crash
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, daemon=True, name="course-check")
+    thread.start()
+    try:
+        thread.join(limit)
+    except BaseException:  # Ctrl-C while waiting: stop the answer too, then let it through
+        _stop(thread)
+        raise
+    if thread.is_alive():
+        _stop(thread)
+        return "timeout", None
+    if "error" in box:
+        return "raised", box["error"]
+    return "value", box.get("value")
+
+
+def _calls(answer: Callable, arg_list: list[tuple]) -> list[tuple[str, object]]:
+    """:func:`_call` for each set of arguments in turn, up to the first that returns nothing."""
+    outcomes = []
+    for args in arg_list:
+        outcomes.append(_call(answer, args))
+        if outcomes[-1][0] != "value":
+            break
+    return outcomes
+
+
+_IGNORED_OPS = {"RESUME", "NOP", "CACHE", "COPY_FREE_VARS", "MAKE_CELL"}
+_RETURNS_NONE = ([("RETURN_CONST", None)], [("LOAD_CONST", None), ("RETURN_VALUE", None)])
+
+
+def _does_nothing(answer) -> bool:
+    """True for the untouched stub: a function whose code only returns None (``return None``,
+    ``pass`` or ``...``, with or without a docstring or comment)."""
+    try:
+        code = answer.__code__
+        ops = [(i.opname, i.argval) for i in dis.get_instructions(code)
+               if i.opname not in _IGNORED_OPS]
+    except Exception:  # noqa: BLE001 -- a builtin, a class, a partial: an answer
+        return False
+    return ops in _RETURNS_NONE
+
+
+def _begin(name: str, answer) -> Verdict | None:
+    """The verdict for something that cannot be an answer yet, or None to go on."""
+    if not callable(answer):
+        return _say(False, name, f"give a function (the name of the one you wrote, without "
+                                 f"calling it), not {type(answer).__name__}.")
+    if _does_nothing(answer):
+        return _say(False, name, "not answered yet: write your answer in the function above "
+                                 "and run the cell again.")
+    return None
+
+
+def _show(value, limit: int = 8) -> str:
+    """A short text of a value as a learner would read it: small things in full, big ones by
+    their shape."""
+    try:
+        if value is None or isinstance(value, (bool, np.bool_)):
+            return repr(value)
+        if isinstance(value, numbers.Integral):
+            return str(int(value))
+        if isinstance(value, (float, np.floating)):
+            return repr(float(value))
+        if isinstance(value, (str, bytes)):
+            text = repr(value)
+            return text if len(text) <= 40 else text[:37] + "...'"
+        if isinstance(value, np.ndarray):
+            if value.size <= limit and value.ndim <= 2:
+                return "array(" + " ".join(np.array2string(value, separator=", ").split()) + ")"
+            return f"an array of shape {value.shape}"
+        if isinstance(value, (list, tuple)):
+            if len(value) <= limit and all(isinstance(v, (numbers.Number, str, np.generic))
+                                           or v is None for v in value):
+                inner = ", ".join(_show(v) for v in value)
+                if isinstance(value, list):
+                    return f"[{inner}]"
+                return f"({inner}{',' * (len(value) == 1)})"
+            return f"a {type(value).__name__} of {len(value)} items"
+        if isinstance(value, dict):
+            return f"a dict of {len(value)} items"
+        if isinstance(value, BaseException):
+            text = " ".join(str(value).split())
+            return f"{type(value).__name__}: {text if len(text) <= 200 else text[:197] + '...'}"
+        return f"a {type(value).__name__}"
+    except Exception:  # noqa: BLE001 -- whatever the answer returned
+        return "something that cannot be shown"
 
 
 def _short(value) -> str:
+    """A drill's result as :func:`course.exercises.run_drill` prints it."""
     if isinstance(value, np.ndarray):
         if value.size <= 6:
             return np.array2string(np.round(value, 4), separator=", ")
@@ -93,13 +211,188 @@ def _short(value) -> str:
     return repr(value)
 
 
-def _value(name: str, answer, expected, hint: str) -> Verdict:
+def _show_case(args: tuple) -> str:
+    return ", ".join(_show(a) for a in args)
+
+
+def _show_arrays(*arrays) -> str:
+    """Arguments that are arrays: small ones in full, others by their shape."""
+    return ", ".join(_show(a) if np.size(a) <= 6 else f"shape {np.shape(a)}" for a in arrays)
+
+
+_COUNT = "a count or an index is a whole number: give an int (// and int() give one)"
+
+
+def _as_array(got) -> tuple[np.ndarray | None, str]:
+    """``got`` as a float array, or None and what kind of thing it is instead."""
+    if got is None:
+        return None, "None"
+    if isinstance(got, (str, bytes)):
+        return None, f"text ({_show(got)}), not a number"
+    if isinstance(got, (bool, np.bool_)):
+        return None, f"{got!r}, a truth value, not a number"
+    if isinstance(got, (dict, set, frozenset)) or callable(got):
+        return None, f"{_show(got)}, not a number"
+    try:
+        arr = np.asarray(got)
+        if arr.dtype.kind == "O":
+            arr = arr.astype(float)
+    except Exception:  # noqa: BLE001 -- ragged lists, generators, objects
+        return None, f"{_show(got)}, which is not a number or an array of numbers"
+    if arr.dtype.kind == "b":
+        return None, f"{_show(got)}: truth values, not numbers"
+    if arr.dtype.kind in "USa":
+        return None, f"{_show(got)}: text, not numbers"
+    if arr.dtype.kind == "c":
+        return None, f"{_show(got)}: complex numbers"
+    if arr.dtype.kind not in "iuf":
+        return None, f"{_show(got)}, which is not a number or an array of numbers"
+    return arr, ""
+
+
+def _judge(got, expected, *, integer: bool = False, rtol: float = 1e-9,
+           atol: float = 1e-9) -> tuple[bool, str]:
+    """Whether ``got`` is right, and if not what is wrong with its type or shape ('' for a wrong
+    value). ``expected`` is a number, an array or an :class:`Either` of them; a number may come
+    as a one-element array; an integer answer must have an integer type."""
+    try:
+        arr, problem = _as_array(got)
+        if arr is None:
+            return False, problem
+        options = list(expected) if isinstance(expected, Either) else [expected]
+        exp0 = np.asarray(options[0])
+        if exp0.ndim == 0:
+            if arr.size != 1:
+                return False, f"{_show(got)}: the answer is one number"
+            arr = arr.reshape(())
+        elif arr.shape != exp0.shape:
+            return False, f"an array of shape {arr.shape}, not the shape the answer needs"
+        if integer and arr.dtype.kind not in "iu":
+            kind = f"a {type(got).__name__}" if arr.ndim == 0 else "it holds floats"
+            return False, f"{_show(got)}, {kind}: {_COUNT}"
+        for option in options:
+            option = np.asarray(option, dtype=float)
+            if integer:
+                if np.array_equal(arr, option):
+                    return True, ""
+                continue
+            scale = np.max(np.abs(option), initial=0.0, where=np.isfinite(option))
+            with np.errstate(all="ignore"):
+                if np.allclose(arr.astype(float), option, rtol=rtol, atol=atol * max(1.0, scale)):
+                    return True, ""
+        return False, ""
+    except Exception:  # noqa: BLE001 -- whatever the answer returned
+        return False, f"{_show(got)}, which the checker cannot read as a number"
+
+
+def _compare(name: str, answer, cases: Iterable, reference: Callable, hint: str, *,
+             integer: bool = False, rtol: float = 1e-9, atol: float = 1e-9,
+             shown: Callable | None = None) -> Verdict:
+    """Run ``answer`` on every case (a tuple of arguments), each against ``reference`` on the
+    same arguments; report the first case that goes wrong, with what the answer gave."""
+    stop = _begin(name, answer)
+    if stop is not None:
+        return stop
+    cases = list(cases)
+    for args in cases:
+        expected = reference(*copy.deepcopy(args))
+        text = shown(*args) if shown else _show_case(args)
+        outcome, got = _call(answer, copy.deepcopy(args))
+        if outcome == "timeout":
+            return _say(False, name, f"took longer than {TIME_LIMIT:g} s on ({text}): an "
+                                     "endless loop?", args, text)
+        if outcome == "raised":
+            return _say(False, name, f"({text}) raised {_show(got)}. {hint}", args, text)
+        if got is None:
+            return _say(False, name, f"returned None for ({text}): did you forget a return? "
+                                     "(print only shows a value)", args, text, "None")
+        ok, problem = _judge(got, expected, integer=integer, rtol=rtol, atol=atol)
+        if not ok:
+            what = _show(got)
+            if problem:  # a type or a shape; a shape gets the hint too
+                more = f" {hint}" if "shape" in problem or "one number" in problem else ""
+                return _say(False, name, f"for ({text}) your answer gives {problem}.{more}", args,
+                            text, what)
+            return _say(False, name, f"for ({text}) your answer gives {what}, which is not "
+                                     f"right. {hint}", args, text, what)
+    return _say(True, name, f"right on all {len(cases)} cases, edge cases included (new ones on "
+                            "every run).")
+
+
+def _value(name: str, answer, expected, hint: str, *, integer: bool = False,
+           rtol: float = 1e-9) -> Verdict:
+    """Judge a value the learner writes (not a function) as :func:`_judge` does; a wrong shape
+    is only told as a wrong value."""
     if answer is None:
         return _say(False, name, "not answered yet: put your answer in the cell and run it again.")
-    try:
-        same = tuple(np.atleast_1d(answer).tolist()) == tuple(np.atleast_1d(expected).tolist())
-    except (TypeError, ValueError):
-        same = False
-    if same:
+    ok, problem = _judge(answer, expected, integer=integer, rtol=rtol)
+    if ok:
         return _say(True, name, "right.")
-    return _say(False, name, f"{_short(answer)} is not it. {hint}")
+    problem = "" if problem.startswith("an array of shape") else problem
+    shown = _show(answer)
+    problem = problem[len(shown):].lstrip(":, ") if problem.startswith(shown) else problem
+    return _say(False, name, f"{shown} is not it{': ' + problem if problem else ''}. {hint}",
+                got=shown)
+
+
+# Readers of answers that take many forms (used by the judges in course._references).
+
+def _stopped(outcome: str, got, where: str) -> str:
+    """What to say about a call that did not return a value ('' if it did)."""
+    if outcome == "timeout":
+        return f"took longer than {TIME_LIMIT:g} s{' ' + where if where else ''}: an endless loop?"
+    if outcome == "raised":
+        return f"{where + ' ' if where else ''}it raised {_show(got)}."
+    if got is None:
+        return (f"returned None{' ' + where if where else ''}: did you forget a return? (print "
+                "only shows a value)")
+    return ""
+
+
+def _named(item, names) -> set[str]:
+    """The file names an item (a path, a name, a pair, an error, ...) mentions."""
+    text = str(item) + " " + " ".join(str(getattr(item, a, "")) for a in ("filename", "path"))
+    return {n for n in names if n in text}
+
+
+def _samples(x):
+    try:
+        arr = np.asarray(x)
+        if arr.ndim == 1 and arr.dtype.kind in "iuf" and arr.size > 2:
+            return arr.astype(float)
+    except Exception:  # noqa: BLE001 -- whatever the answer put there
+        pass
+    return None
+
+
+def _clip(key, item):
+    """``(key, samples)`` of one clip: an array, ``(path, audio)`` or ``(audio, rate)``."""
+    if isinstance(item, (tuple, list)) and len(item) == 2:
+        a, b = item
+        if isinstance(a, (str, os.PathLike)):
+            return _clip(a, b)
+        if isinstance(b, numbers.Number) and not isinstance(b, bool) and np.ndim(a) == 1:
+            return key, _samples(a)
+    return key, _samples(item)
+
+
+def _rows(side, n_rows: int) -> tuple[np.ndarray | None, str]:
+    if isinstance(side, tuple) and len(side) == 1:  # np.where's and np.nonzero's answer
+        side = side[0]
+    try:
+        arr = np.asarray(side)
+    except Exception:  # noqa: BLE001
+        return None, _show(side)
+    if arr.ndim == 1 and arr.size == 0:
+        return np.zeros(0, np.int64), ""
+    if arr.ndim != 1:
+        return None, f"{_show(side)}, not one row of values"
+    if arr.dtype.kind == "b":
+        if len(arr) != n_rows:
+            return None, f"a mask of {len(arr)} values for {n_rows} rows"
+        return np.flatnonzero(arr), ""
+    if arr.dtype.kind not in "iu":
+        return None, _show(side)
+    if arr.min() < 0 or arr.max() >= n_rows:
+        return None, f"{_show(side)}, with indices outside 0 to {n_rows - 1}"
+    return arr.astype(np.int64), ""

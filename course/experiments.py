@@ -154,6 +154,9 @@ class Comparison:
             k, n = self.songs_right(name)
             low, high = wilson_interval(k, n)
             lines[2 + i] += f" {k}/{n} = {k / n:.3f} ({low:.3f} to {high:.3f}) |"
+        if len(self.seeds) > 1:
+            lines[-1] += (" The last column counts each distinct test song once, over all "
+                          "seeds.")
         return "\n".join(lines)
 
     def songs_right(self, name: str) -> tuple[int, int]:

@@ -13,14 +13,15 @@ overwritten, and nothing is removed.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
 import shutil
 from pathlib import Path
 
-from .errors import PathNotFoundError
-from .outputs import atomic_path, claim_outputs, record_outputs
+from .errors import CourseError, PathNotFoundError
+from .outputs import atomic_path, claim_outputs, make_folder, record_outputs
 from .settings import PROJECT_ROOT
 
 #: The folder of scripts and styles beside the published pages.
@@ -193,49 +194,223 @@ def build_site(out_dir: str | Path, notebooks=None) -> Path:
     return Path(out_dir).expanduser() / "index.html"
 
 
-#: A hidden solution in a notebook's Markdown: ``<details><summary>Solutions</summary> ...``.
-_SOLUTIONS = re.compile(r"\n*<details>\s*<summary>\s*Solutions?\s*</summary>.*?</details>\n*",
-                        re.DOTALL | re.IGNORECASE)
+# --- Copies for a class -----------------------------------------------------------------------
+
+#: A cell holding a hidden solution has this tag (JupyterLab shows tags) and the metadata
+#: ``"course": {"solution": EXTENT}``: the whole ``"cell"`` is solution, or its ``"details"``
+#: blocks are (the exercises and references around them stay in a copy).
+SOLUTION_TAG, SOLUTION_EXTENTS = "solution", ("cell", "details")
+#: The kinds of copy a class folder's record holds (:func:`course.outputs.record_outputs`).
+STUDENTS, ANSWER_KEY = "students' copy without solutions", "answer key with solutions"
+
+_DETAILS_TAG = re.compile(r"<(/?)details\b[^>]*>", re.IGNORECASE)
+_MARKS = r"</?details\b|<summary\b|BEGIN (?:SOLUTION|HIDDEN TESTS)"
+#: Text that is, labels or points to a solution; in a cell not marked as one, an error.
+_SOLUTION_LIKE = {
+    "markdown": re.compile(_MARKS + r"|^ {0,3}#{1,6}[^\n]*\b(?:solutions?|answers?)\b"
+                           r"|(?:\*\*|__|<b>|<strong>)\s*(?:solutions?|answers?)\b"
+                           r"|\bsolutions?\b[^.!?\n]*\b(?:at the end|below|further down)\b"
+                           r"|\b(?:under|see|in) (?:the )?solutions\b", re.I | re.M),
+    "code": re.compile(_MARKS + r"|^\s*#+\s*(?:solutions?|answers?)\b", re.I | re.M),
+}
+_MENTION = r"(?:\*\*\s*solutions?\s*\*\*|\bsolutions\b|\banswer key\b)"
+_SENTENCE = r"(?:[^.!?;\n]|\n(?![ \t]*\n))"
+#: Pointers to solutions a copy without them removes: a parenthesis, a clause, a sentence.
+_POINTERS = (
+    re.compile(r"[ \t]*\([^()]*(?:\bsolutions?\b|\banswer key\b)[^()]*\)", re.I),
+    re.compile(rf";{_SENTENCE}*?{_MENTION}{_SENTENCE}*(?=[.!?])", re.I),
+    re.compile(rf"(?:(?<=[.!?])[ \t]+|(?<=[.!?]\n)|(?<=\n\n)|\A){_SENTENCE}*?{_MENTION}"
+               rf"{_SENTENCE}*[.!?]", re.I),
+)
+#: A checked exercise's call, whose stored output is the checker's verdict on the stub.
+_CHECKED = re.compile(r"^check\.\w+\(", re.M)
+_MARK_HELP = (f"Mark a hidden solution's cell with the tag {SOLUTION_TAG!r} and the metadata "
+              '"course": {"solution": "cell"} (all of it) or "details" (its <details> blocks, '
+              "Markdown only), as course.publish.mark_solution_cells does, or reword the cell.")
 
 
-def without_solutions(notebook: dict) -> dict:
-    """A copy of a notebook (as JSON) with every hidden solution block removed from its
-    Markdown cells; code, outputs and everything else are kept."""
-    import copy
+def read_notebook(path: str | Path) -> dict:
+    """A notebook as JSON, or a one-line error that names it."""
+    path = Path(path)
+    if not path.is_file() or path.suffix != ".ipynb":
+        raise PathNotFoundError(f"No notebook {path}: give .ipynb files (notebooks/06_cnn.ipynb).")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CourseError(f"{path} is not a notebook Jupyter can read: {exc}") from exc
 
+
+def notebook_json(notebook: dict) -> str:
+    """A notebook's text as Jupyter writes it (so an unchanged notebook is byte-identical)."""
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _where(name: str, index: int, cell: dict) -> str:
+    first = next((line for line in "".join(cell["source"]).splitlines() if line.strip()), "")
+    return f"{name}, cell {index} (id {cell.get('id', '?')}, {first[:40]!r})"
+
+
+def solution_extent(cell: dict, where: str = "a cell") -> str | None:
+    """What of ``cell`` is hidden solution: ``"cell"``, ``"details"`` or None (not marked); a
+    mark the course does not know, or half of one, is a :class:`CourseError`."""
+    meta = cell.get("metadata", {})
+    course = meta.get("course") if isinstance(meta.get("course"), dict) else {}
+    extent = course.get("solution")
+    tagged = SOLUTION_TAG in meta.get("tags", [])
+    if extent is None and not tagged:
+        return None
+    if extent not in SOLUTION_EXTENTS or not tagged or (
+            extent == "details" and cell["cell_type"] != "markdown"):
+        raise CourseError(f"{where} has a solution mark the course does not know (tags "
+                          f"{meta.get('tags')}, course {meta.get('course')}). {_MARK_HELP}")
+    return extent
+
+
+def _cut_details(text: str, where: str) -> tuple[str, list[str]]:
+    """``text`` without its ``<details>`` blocks (whole: any attributes, nested blocks), and
+    the blocks."""
+    kept, blocks, depth, start, pos = [], [], 0, 0, 0
+    for tag in _DETAILS_TAG.finditer(text):
+        if not tag.group(1):
+            start = tag.start() if depth == 0 else start
+            depth += 1
+        elif depth == 0:
+            raise CourseError(f"{where}: a </details> closes no <details>; fix the cell's HTML.")
+        else:
+            depth -= 1
+            if depth == 0:
+                kept.append(text[pos:start])
+                blocks.append(text[start:tag.end()])
+                pos = tag.end()
+    if depth:
+        raise CourseError(f"{where}: a <details> has no </details>, so where it ends is unknown.")
+    if not blocks:
+        raise CourseError(f"{where} is marked as holding <details> but has none. {_MARK_HELP}")
+    kept.append(text[pos:])
+    rest = "\n\n".join(p.strip("\n") for p in kept if p.strip())
+    return rest + "\n" * text.endswith("\n"), blocks
+
+
+def hidden_solutions(notebook: dict, name: str = "the notebook") -> list[str]:
+    """The text of every hidden solution in a notebook (marked cells, their ``<details>``)."""
+    found = []
+    for i, cell in enumerate(notebook["cells"]):
+        extent = solution_extent(cell, _where(name, i, cell))
+        if extent == "cell":
+            found.append("".join(cell["source"]))
+        elif extent == "details":
+            found += _cut_details("".join(cell["source"]), _where(name, i, cell))[1]
+    return found
+
+
+def without_solutions(notebook: dict, name: str = "the notebook") -> dict:
+    """A copy of a notebook (as JSON) with no hidden solution left in it: a cell marked
+    ``"cell"`` is dropped (source, outputs, attachments), one marked ``"details"`` loses those
+    blocks (and attachments only they showed) and its mark, sentences that point to solutions
+    go, and checked exercises lose their stored outputs (the checker's verdict on the stub).
+
+    Raises:
+        CourseError: a cell not marked as a solution holds text that is, labels or points to
+            one (``<details>``, a "Solutions" or "Answer" heading or label, nbgrader's marks),
+            a mark is unknown, or a ``<details>`` is not closed; the message names the cell.
+    """
     out = copy.deepcopy(notebook)
-    for cell in out["cells"]:
-        if cell["cell_type"] == "markdown":
-            text = "".join(cell["source"])
-            new = _SOLUTIONS.sub("\n\n", text)
-            if new != text:
-                cell["source"] = new.splitlines(keepends=True)
+    cells = []
+    for i, cell in enumerate(out["cells"]):
+        where = _where(name, i, cell)
+        extent = solution_extent(cell, where)
+        if extent == "cell":
+            continue
+        text = "".join(cell["source"])
+        if extent == "details":
+            text = _cut_details(text, where)[0]
+            meta = cell["metadata"]
+            meta["tags"] = [tag for tag in meta["tags"] if tag != SOLUTION_TAG]
+            meta["course"] = {k: v for k, v in meta["course"].items() if k != "solution"}
+            cell["metadata"] = {k: v for k, v in meta.items() if v or k not in ("tags", "course")}
+        kind = "code" if cell["cell_type"] == "code" else "markdown"
+        for pattern in _POINTERS if kind == "markdown" else ():
+            text = pattern.sub("", text)
+        found = _SOLUTION_LIKE[kind].search(text) or re.search(
+            r"solution", json.dumps(cell["metadata"]), re.I) or re.search(
+            _MARKS, json.dumps([cell.get("outputs"), cell.get("attachments")]), re.I)
+        if found:
+            raise CourseError(f"{where} holds {found.group(0)!r}, which is, labels or points to "
+                              f"a solution, but is not marked as one. {_MARK_HELP}")
+        if text != "".join(cell["source"]):
+            cell["source"] = text.splitlines(keepends=True)
+        if "attachments" in cell:
+            cell["attachments"] = {k: v for k, v in cell["attachments"].items()
+                                   if f"attachment:{k}" in text}
+        if kind == "code" and _CHECKED.search(text):
+            cell["outputs"] = []
+        cells.append(cell)
+    out["cells"] = cells
+    found = re.search(rf"{_MARKS}|solution", json.dumps(out.get("metadata", {})), re.I)
+    if found:
+        raise CourseError(f"{name}: its notebook metadata holds {found.group(0)!r}; a copy "
+                          "without solutions would keep it. Remove it from the metadata.")
     return out
 
 
-def exercise_copies(out_dir: str | Path, solutions: bool, notebooks=None) -> list[Path]:
-    """Copies of the notebooks for a class: without solutions (an assignment) or with them,
-    from the same source. The folder gets the notebooks' names and nothing else changes in
-    it; a file the course did not write there is refused (:mod:`course.outputs`).
+def mark_solution_cells(path: str | Path) -> int:
+    """Mark each Markdown cell of a notebook that holds ``<details>`` blocks (its hidden
+    solutions): the tag ``solution`` and ``"course": {"solution": "details"}`` (``"cell"`` if
+    the blocks are all it holds). Idempotent: the notebook is rewritten (atomically, as Jupyter
+    writes it) only if a mark was added. Returns how many cells it marked."""
+    path = Path(path)
+    notebook = read_notebook(path)
+    marked = 0
+    for i, cell in enumerate(notebook["cells"]):
+        text, where = "".join(cell["source"]), _where(path.name, i, cell)
+        if (cell["cell_type"] != "markdown" or solution_extent(cell, where)
+                or not _DETAILS_TAG.search(text)):
+            continue
+        extent = "details" if _cut_details(text, where)[0].strip() else "cell"
+        meta = cell.setdefault("metadata", {})
+        meta["course"] = {**meta.get("course", {}), "solution": extent}
+        meta["tags"] = [*meta.get("tags", []), SOLUTION_TAG]
+        marked += 1
+    if marked:
+        _write(path, notebook_json(notebook))
+    return marked
+
+
+def claim_class_folder(out_dir: str | Path, names: list[str], kind: str,
+                       force: bool = False) -> Path:
+    """:func:`course.outputs.claim_outputs` for copies of ``kind``: a copy edited since the
+    course wrote it, and copies with solutions beside the students' copies, are refused (an
+    :class:`OutputError`) unless ``force``. Nothing is created."""
+    beside = () if kind == STUDENTS else (STUDENTS,)
+    return claim_outputs(out_dir, names, protect_edits=True, force=force, refuse_kinds=beside)
+
+
+def exercise_copies(out_dir: str | Path, solutions: bool, notebooks=None,
+                    force: bool = False) -> list[Path]:
+    """Copies of the notebooks for a class, from the same source: without solutions (for the
+    students, see :func:`without_solutions`) or with them (an answer key: the notebooks as they
+    are). The folder and every notebook are checked before anything is written.
 
     Args:
-        out_dir: the folder for the copies.
+        out_dir: the folder for the copies (see :func:`claim_class_folder`).
         solutions: keep the hidden solutions (True) or remove them (False).
         notebooks: the notebooks to copy (default: all of the course's).
+        force: replace copies edited since the course wrote them; write answer keys beside the
+            students' copies.
 
     Returns:
         The copies written.
     """
     notebooks = course_notebooks() if notebooks is None else [Path(n) for n in notebooks]
-    names = [nb.name for nb in notebooks]
-    out = claim_outputs(out_dir, names)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    kind = ANSWER_KEY if solutions else STUDENTS
+    out = claim_class_folder(out_dir, [nb.name for nb in notebooks], kind, force)
+    copies = {}
     for nb in notebooks:
-        data = json.loads(nb.read_text(encoding="utf-8"))
-        if not solutions:
-            data = without_solutions(data)
-        _write(out / nb.name, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-        record_outputs(out, [nb.name])
-        written.append(out / nb.name)
-    return written
+        data = read_notebook(nb)
+        stripped = without_solutions(data, nb.name)  # refuses a solution marked another way
+        copies[nb.name] = data if solutions else stripped
+    make_folder(out)
+    for name, data in copies.items():
+        _write(out / name, notebook_json(data))
+        record_outputs(out, [name], kind=kind)
+    return [out / name for name in copies]

@@ -1,9 +1,10 @@
 """Every code block in a notebook's hidden solutions runs, so no published solution is wrong.
 
 A solution that computes or checks something is written as a fenced ```python block inside the
-notebook's ``<details>``; it is self-contained (its own imports) and asserts what the solution
-text claims. This test runs each block in a fresh namespace, from the notebooks folder, in the
-smoke setting.
+notebook's hidden solutions (the cells, or their ``<details>`` blocks, marked as solutions: see
+``course.publish.hidden_solutions``); it is self-contained (its own imports) and asserts what
+the solution text claims. This test runs each block in a fresh namespace, from the notebooks
+folder, in the smoke setting.
 """
 
 import json
@@ -14,19 +15,34 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+from course.errors import CourseError
+from course.publish import hidden_solutions, without_solutions
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-DETAILS = re.compile(r"<details>(.*?)</details>", re.S)
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
 
 def solution_blocks(nb_path: Path) -> list[str]:
-    """The ```python blocks inside the notebook's <details> sections."""
-    cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    return [block for details in DETAILS.findall(text) for block in BLOCK.findall(details)]
+    """The ```python blocks of the notebook's hidden solutions. A solution that is not marked
+    as one raises a CourseError here, instead of going untested."""
+    notebook = json.loads(nb_path.read_text(encoding="utf-8"))
+    without_solutions(notebook, nb_path.name)
+    return [block for text in hidden_solutions(notebook, nb_path.name)
+            for block in BLOCK.findall(text)]
 
 
-CASES = [(nb, i, block) for nb in NOTEBOOKS for i, block in enumerate(solution_blocks(nb))]
+CASES, UNMARKED = [], {}
+for _nb in NOTEBOOKS:
+    try:
+        CASES += [(_nb, i, block) for i, block in enumerate(solution_blocks(_nb))]
+    except CourseError as exc:
+        UNMARKED[_nb] = str(exc)
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem[:2])
+def test_every_notebooks_solutions_are_marked_and_found(nb):
+    assert nb not in UNMARKED, UNMARKED.get(nb)
+    assert any(case[0] == nb for case in CASES), f"{nb.name} has no solution code"
 
 
 def test_the_audio_notebooks_have_solutions_that_run():
