@@ -204,6 +204,17 @@ def _printed(cell: dict) -> str:
     return "".join("".join(o.get("text", "")) for o in cell.get("outputs", [])).strip()
 
 
+def solution_code(notebook: dict, name: str = "the notebook") -> list[str]:
+    """The ```python blocks of a notebook's hidden solutions, in order: the reference answers
+    the nbgrader export uses and ``tests/test_solutions.py`` runs.
+
+    Raises:
+        CourseError: a solution is not marked as one (:func:`course.publish.without_solutions`).
+    """
+    without_solutions(notebook, name)  # refuses unmarked solutions before any is returned
+    return [b for text in hidden_solutions(notebook, name) for b in _BLOCK.findall(text)]
+
+
 def nbgrader_assignment(notebook: dict, name: str = "the notebook") -> dict | None:
     """A notebook's Check yourself section as an nbgrader source notebook (see the module's
     docstring), or None if it has no checked exercise.
@@ -213,7 +224,7 @@ def nbgrader_assignment(notebook: dict, name: str = "the notebook") -> dict | No
             or a checked exercise has no solution code (:func:`answer_cells`).
     """
     cells = without_solutions(notebook, name)["cells"]
-    blocks = [b for text in hidden_solutions(notebook, name) for b in _BLOCK.findall(text)]
+    blocks = solution_code(notebook, name)
     source = ["".join(c["source"]) for c in cells]
     checked = [i for i, c in enumerate(cells) if c["cell_type"] == "code"
                and _check_calls(_parse(source[i], f"{name}, cell {i}"))]

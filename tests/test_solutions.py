@@ -9,26 +9,21 @@ folder, in the smoke setting.
 
 import json
 import os
-import re
 from pathlib import Path
 
 import matplotlib
 import pytest
 
 from course.errors import CourseError
-from course.publish import hidden_solutions, without_solutions
+from course.grading import solution_code
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
 
 def solution_blocks(nb_path: Path) -> list[str]:
     """The ```python blocks of the notebook's hidden solutions. A solution that is not marked
     as one raises a CourseError here, instead of going untested."""
-    notebook = json.loads(nb_path.read_text(encoding="utf-8"))
-    without_solutions(notebook, nb_path.name)
-    return [block for text in hidden_solutions(notebook, nb_path.name)
-            for block in BLOCK.findall(text)]
+    return solution_code(json.loads(nb_path.read_text(encoding="utf-8")), nb_path.name)
 
 
 CASES, UNMARKED = [], {}
