@@ -16,28 +16,36 @@ import numpy as np
 from .checking import Either, _clip, _named, _rows, _show, _stopped
 
 
-def alias_frequency(f, sr):
-    return abs(f - round(f / sr) * sr)
+def frequencies_heard_as(heard, sr, highest):
+    """Every k sr - heard and k sr + heard (whole k >= 0) up to ``highest`` Hz, increasing."""
+    found = {round(abs(k * sr + sign * heard), 6) for k in range(int(highest // sr) + 2)
+             for sign in (-1, 1)}
+    return np.array(sorted(f for f in found if f <= highest), dtype=float)
 
 
-def bin_frequency(k, sr, n):
-    return k * sr / n
+def nearest_bin(f, sr, n):
+    """The bin k whose k sr / n is nearest ``f``; half-way between two, either of them."""
+    x = f * n / sr
+    low = int(np.floor(x))
+    if abs(x - low - 0.5) < 1e-9:
+        return Either((low, low + 1))
+    return low if x - low < 0.5 else low + 1
 
 
-def frame_count(n_samples, n_fft, hop):
-    return 1 + n_samples // hop
+def sample_range(frames, hop):
+    return np.array([(frames - 1) * hop, frames * hop - 1])
 
 
-def hann_window(n):
-    from .dsp import get_window
+def blackman_window(n):
+    from scipy.signal import get_window
 
-    return get_window("hann", n)
+    return get_window("blackman", n, fftbins=True)
 
 
-def hz_to_mel_htk(f):
-    from .dsp import hz_to_mel
+def mel_to_hz_htk(m):
+    from .dsp import mel_to_hz
 
-    return hz_to_mel(f, htk=True)
+    return mel_to_hz(m, htk=True)
 
 
 def mfcc_frames(seconds, sr, hop):
@@ -60,38 +68,48 @@ def cross_entropy(probs, labels):
                    float(-np.mean(np.log(picked + 1e-7)))))
 
 
-def l2_penalty(weights, lam):
-    return lam * sum(float(np.sum(np.square(w))) for w in weights)
+def l2_step(w, lam, learning_rate):
+    return w - learning_rate * (2 * lam * w)
 
 
-INVERTED_DROPOUT_SCALE = 1 / (1 - 0.3)
+def dropout_rate(scale):
+    return 1 - 1 / scale
 
 
-def conv_output_size(n, kernel, stride, padding):
-    return (n - kernel) // stride + 1 if padding == "valid" else -(-n // stride)
+def same_padding(n, kernel, stride):
+    from .scratch import same_padding as course_same_padding  # tested against Keras
+
+    return np.array(course_same_padding(n, kernel, stride))
 
 
-def conv_parameters(kh, kw, channels_in, filters):
-    return (kh * kw * channels_in + 1) * filters
+def conv_stack_parameters(kh, kw, channels_in, filters):
+    total = 0
+    for f in filters:
+        total, channels_in = total + (kh * kw * channels_in + 1) * f, f
+    return total
 
 
-CNN_INPUT_SHAPE = (130, 13, 1)
+def cnn_input_shape(seconds, sr, hop, n_mfcc):
+    return np.array([mfcc_frames(seconds, sr, hop), n_mfcc, 1])
 
 
-def add_channel(x):
-    return x[..., np.newaxis]
+def channels_first(x):
+    return x[:, np.newaxis]
 
 
-def rnn_step(x_t, h, kernel, recurrent_kernel, bias):
-    return np.tanh(x_t @ kernel + h @ recurrent_kernel + bias)
+def rnn_step_pytorch(x_t, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    return np.tanh(x_t @ weight_ih.T + bias_ih + h @ weight_hh.T + bias_hh)
 
 
 def rnn_parameters(features, units):
     return units * (features + units + 1)
 
 
-def cell_update(c, forget, input_gate, candidate):
-    return forget * c + input_gate * candidate
+def cell_after(c, forget, input_gate, candidate, steps):
+    """The cell state after ``steps`` steps with the same gates and candidate at every step."""
+    for _ in range(steps):
+        c = forget * c + input_gate * candidate
+    return c
 
 
 def lstm_parameters(features, units):
@@ -104,29 +122,36 @@ def holm(p_values):
     return course_holm(p_values)
 
 
-def song_decision(probabilities):
-    """Every genre whose mean probability is the largest (ties are all right)."""
-    means = np.asarray(probabilities, float).mean(axis=0)
-    return Either(int(i) for i in np.flatnonzero(means >= means.max() - 1e-12))
+def vote_decision(probabilities):
+    """The genre most segments pick; among genres with as many votes, the one with the largest
+    mean probability (where those tie too, any of them)."""
+    p = np.asarray(probabilities, float)
+    votes = np.bincount(p.argmax(axis=1), minlength=p.shape[1])
+    tied = np.flatnonzero(votes == votes.max())
+    means = p.mean(axis=0)[tied]
+    return Either(int(i) for i in tied[means >= means.max() - 1e-12])
 
 
-def ccc(truth, predicted):
-    from .emotion import ccc as course_ccc
+def bias_factor(truth, predicted):
+    """Lin's bias correction factor C_b = 2 s_y s_p / (s_y^2 + s_p^2 + (mean_y - mean_p)^2),
+    1/n moments: the CCC is Pearson's r times C_b."""
+    y, p = np.asarray(truth, float), np.asarray(predicted, float)
+    return 2 * y.std() * p.std() / (y.var() + p.var() + (y.mean() - p.mean()) ** 2)
 
-    return course_ccc(truth, predicted)
 
-
-def r2(truth, predicted):
+def baseline_r2(truth, train_mean):
+    """R^2 on the test songs ``truth`` of predicting the training songs' mean for every song."""
     from .emotion import r2 as course_r2
 
-    return course_r2(truth, predicted)
+    return course_r2(truth, np.full(len(truth), float(train_mean)))
 
 
 #: The references of the checkers that compare with one, by checker name (for the tests).
 REFERENCES = {f.__name__: f for f in (
-    alias_frequency, bin_frequency, frame_count, hann_window, hz_to_mel_htk, mfcc_frames, softmax,
-    cross_entropy, l2_penalty, conv_output_size, conv_parameters, add_channel, rnn_step,
-    rnn_parameters, cell_update, lstm_parameters, holm, song_decision, ccc, r2)}
+    frequencies_heard_as, nearest_bin, sample_range, blackman_window, mel_to_hz_htk, mfcc_frames,
+    softmax, cross_entropy, l2_step, dropout_rate, same_padding, conv_stack_parameters,
+    cnn_input_shape, channels_first, rnn_step_pytorch, rnn_parameters, cell_after,
+    lstm_parameters, holm, vote_decision, bias_factor, baseline_r2)}
 
 
 # The three exercises whose right answers take many forms are judged, not compared: what

@@ -319,22 +319,6 @@ def _compare(name: str, answer, cases: Iterable, reference: Callable, hint: str,
                             "every run).")
 
 
-def _value(name: str, answer, expected, hint: str, *, integer: bool = False,
-           rtol: float = 1e-9) -> Verdict:
-    """Judge a value the learner writes (not a function) as :func:`_judge` does; a wrong shape
-    is only told as a wrong value."""
-    if answer is None:
-        return _say(False, name, "not answered yet: put your answer in the cell and run it again.")
-    ok, problem = _judge(answer, expected, integer=integer, rtol=rtol)
-    if ok:
-        return _say(True, name, "right.")
-    problem = "" if problem.startswith("an array of shape") else problem
-    shown = _show(answer)
-    problem = problem[len(shown):].lstrip(":, ") if problem.startswith(shown) else problem
-    return _say(False, name, f"{shown} is not it{': ' + problem if problem else ''}. {hint}",
-                got=shown)
-
-
 # Readers of answers that take many forms (used by the judges in course._references).
 
 def _stopped(outcome: str, got, where: str) -> str:

@@ -1,6 +1,6 @@
 """Exercises that check themselves, and debugging drills.
 
-A learner writes a function (or a value) in a notebook's exercise cell and runs
+A learner writes a function in a notebook's exercise cell and runs
 ``check.<exercise>(answer)``. The checker runs the answer on cases drawn afresh on every call,
 with the edge cases of the exercise, against the course's own reference implementation (in
 :mod:`course._references`, so that ``check.<exercise>??`` shows how an answer is checked, not
@@ -22,8 +22,9 @@ import numpy as np
 
 from . import _references as ref
 from ._references import pick as _pick
-from .checking import (Verdict, _begin, _call, _calls, _clean, _compare, _rng, _say, _short,
-                       _show, _show_arrays, _value)
+from ._signal_checks import SignalChecks
+from .checking import (Verdict, _begin, _calls, _clean, _compare, _rng, _say, _short, _show,
+                       _show_arrays)
 
 __all__ = ["Checks", "check", "run_drill"]
 
@@ -47,137 +48,9 @@ def run_drill(broken: Callable[[], object]) -> None:
     print(f"This code runs without an error and returns {_short(result)}.")
 
 
-class Checks:
-    """The checkers, one method per exercise, named after what the learner writes."""
-
-    # 00 · Start here
-    def label_mapping(self, answer) -> Verdict:
-        """``answer(folders)``: ``{genre: label}`` for the genre folder names as a directory
-        listing gives them, in any order; labels 0 to n - 1 that do not depend on that order."""
-        name = "label_mapping"
-        stop = _begin(name, answer)
-        if stop is not None:
-            return stop
-        for listings in ref.label_rounds(_rng()):
-            first = None
-            for listed in listings:
-                shown = "[" + ", ".join(listed) + "]"
-                outcome, got = _call(answer, (list(listed),))
-                problem, first = ref.labels_problem(outcome, got, listed, shown, first)
-                if problem:
-                    return _say(False, name, problem, (list(map(str, listed)),), shown, _show(got))
-        return _say(True, name, "labels 0 to n - 1, the same whatever order the folders are "
-                                "listed in (new listings on every run).")
-
-    def readable_clips(self, answer) -> Verdict:
-        """``answer(paths)``: ``(clips, skipped)``: every readable file's audio (a list, tuple,
-        generator or dict) and the files that could not be read (paths, names, ``(path,
-        reason)`` pairs, errors or a dict), without stopping at the first bad one."""
-        import tempfile
-        from pathlib import Path
-
-        name = "readable_clips"
-        stop = _begin(name, answer)
-        if stop is not None:
-            return stop
-        r = _rng()
-        for n_good, n_bad in ref.clip_rounds(r):
-            with tempfile.TemporaryDirectory() as tmp:
-                paths, good, bad = ref.write_clip_round(Path(tmp), r, n_good, n_bad)
-                shown = "[" + ", ".join(p.name for p in paths) + "]"
-                outcome, got = _call(answer, (list(paths),))
-                problem = ref.clips_problem(outcome, got, good, bad)
-            if problem:
-                return _say(False, name, f"for the files {shown}: {problem}", (shown,), shown,
-                            _show(got))
-        return _say(True, name, "every readable file's audio kept, each unreadable one named "
-                                "(new files on every run).")
-
-    # 01 · Waveform and Fourier
-    def alias_frequency(self, answer) -> Verdict:
-        """``answer(f, sr)``: the frequency in Hz at which a sine of ``f`` Hz is heard when
-        sampled at ``sr`` Hz."""
-        r = _rng()
-        rates = [8000, 16000, 22050, 44100, 48000, int(r.integers(4000, 50000))]
-        sr, d = _pick(r, rates), round(float(r.uniform(1, 1000)), 1)
-        cases = [(0.0, sr), (float(sr), sr), (sr / 2, sr), (sr / 2 + d, sr), (sr / 2 - d, sr),
-                 (sr + d, sr), (float(sr * r.integers(2, 5)) - d, sr)]
-        for _ in range(8):
-            sr = _pick(r, rates)
-            cases.append((round(float(r.uniform(0, 4 * sr)), 1), sr))
-        return _compare("alias_frequency", answer, cases, ref.alias_frequency,
-                        "Hint: the samples cannot tell f from f - k sr for any whole k; take the "
-                        "k that brings it nearest to 0, and give a frequency of 0 or more.")
-
-    def bin_frequency(self, answer) -> Verdict:
-        """``answer(k, sr, n)``: the frequency in Hz of DFT bin ``k`` for ``n`` samples at
-        ``sr`` Hz."""
-        r = _rng()
-        rates = [8000, 16000, 22050, 44100, 48000, int(r.integers(4000, 50000))]
-        n_odd, n_even = 2 * int(r.integers(1, 2000)) + 1, 2 * int(r.integers(1, 2000))
-        cases = [(0, _pick(r, rates), n_even), (n_odd // 2, _pick(r, rates), n_odd),
-                 (n_even // 2, _pick(r, rates), n_even), (1, 22050, 2048)]
-        for _ in range(8):
-            n = int(r.integers(2, 8193))
-            cases.append((int(r.integers(0, n // 2 + 1)), _pick(r, rates), n))
-        return _compare("bin_frequency", answer, cases, ref.bin_frequency,
-                        "Hint: the bins of n samples are evenly spaced from 0 Hz up to the sample "
-                        "rate.")
-
-    # 02 · STFT and spectrogram
-    def frame_count(self, answer) -> Verdict:
-        """``answer(n_samples, n_fft, hop)``: how many frames a centred STFT gives."""
-        r = _rng()
-        cases = []
-        for i in range(14):
-            hop = _pick(r, [64, 128, 256, 441, 512, 1024, int(r.integers(50, 1000))])
-            n_fft, m = _pick(r, [f for f in (1024, 2048, 4096) if f >= hop]), int(r.integers(2, 99))
-            n = [hop * m, hop * m - 1, 1, hop][i] if i < 4 else _pick(r, [
-                int(r.integers(1, 700_000)), hop * m, hop - 1, hop + 1, int(r.integers(1, n_fft))])
-            cases.append((n, n_fft, hop))
-        return _compare("frame_count", answer, cases, ref.frame_count,
-                        "Hint: centring pads half a window at each end; what does the count "
-                        "still depend on?", integer=True)
-
-    def hann_window(self, answer) -> Verdict:
-        """``answer(n)``: the periodic Hann window of ``n`` samples."""
-        r = _rng()
-        cases = [(2,), (3,), (2 * int(r.integers(2, 5)),), (2 * int(r.integers(2, 4)) + 1,),
-                 (int(r.integers(9, 2049)),), (2 * int(r.integers(5, 1025)),)]
-        return _compare("hann_window", answer, cases, ref.hann_window,
-                        "Hint: a periodic window is one period of a cosine over n samples, so it "
-                        "divides by n, not n - 1 (numpy's np.hanning is the symmetric one).")
-
-    # 03 · MFCC
-    def hz_to_mel_htk(self, answer) -> Verdict:
-        """``answer(f)``: HTK's mel scale, for scalars and arrays. HTK's own form (natural log,
-        1127) and the base-10 form (2595) are both right: they differ by the rounding of their
-        constants, about 1e-5 of the value."""
-        r = _rng()
-        cases = [(0.0,), (700.0,), (int(r.integers(20, 20000)),),
-                 (round(float(r.uniform(20, 11025)), 1),),
-                 (np.round(r.uniform(0, 22050, int(r.integers(2, 6))), 1),),
-                 (np.array([round(float(r.uniform(0, 8000)), 1)]),), (r.uniform(0, 22050, 50),)]
-        return _compare("hz_to_mel_htk", answer, cases, ref.hz_to_mel_htk,
-                        "Hint: check HTK's formula and its logarithm's base against its constant; "
-                        "numpy's functions also take arrays.", rtol=2e-5)
-
-    def mfcc_frames(self, answer) -> Verdict:
-        """``answer(seconds, sr, hop)``: MFCC frames of a segment, as librosa centres them."""
-        r = _rng()
-        cases = [(3.0, 22050, 512), (0.0625, 8000, 512)]
-        for _ in range(3):  # sample counts that the hop divides
-            sr, hop, step = _pick(r, [(16384, 512, 1 / 16), (16384, 1024, 1 / 16),
-                                      (44100, 441, 0.25), (48000, 480, 0.25), (16000, 128, 1.0),
-                                      (32000, 256, 1.0)])
-            cases.append((int(r.integers(1, 33)) * step, sr, hop))
-        while len(cases) < 14:
-            seconds, sr = int(r.integers(1, 161)) / 16, _pick(r, [8000, 11025, 16000, 22050, 44100])
-            if seconds * sr == int(seconds * sr):
-                cases.append((seconds, sr, _pick(r, [128, 256, 441, 512, 1024])))
-        return _compare("mfcc_frames", answer, cases, ref.mfcc_frames,
-                        "Hint: count the segment's samples first; with centred framing only the "
-                        "hop matters.", integer=True)
+class Checks(SignalChecks):
+    """The checkers, one method per exercise, named after what the learner writes (those of
+    notebooks 00 to 03 in :class:`course._signal_checks.SignalChecks`)."""
 
     # 04 · Neural network basics
     def softmax(self, answer) -> Verdict:
@@ -218,69 +91,87 @@ class Checks:
                         "[1e-7, 1] first, as Keras does with its epsilon.", shown=_show_arrays)
 
     # 05 · Overfitting
-    def l2_penalty(self, answer) -> Verdict:
-        """``answer(weights, lam)``: the L2 penalty lam * sum of squared weights, over a list
-        of weight arrays (as Keras's ``L2(lam)`` adds to the loss)."""
+    def l2_step(self, answer) -> Verdict:
+        """``answer(w, lam, learning_rate)``: the weights after one plain gradient-descent step
+        on the L2 penalty ``lam * sum(w ** 2)`` alone (as Keras's ``L2(lam)`` adds it)."""
         r = _rng()
         shapes = [(3,), (2, 2), (4, 3), (1,), (3, 3, 1, 2), (5,)]
 
-        def weights(k):
-            return [np.round(r.normal(0, 1, _pick(r, shapes)), 2) for _ in range(k)]
-        lams = [1e-4, 1e-3, 0.01, 0.1, 0.5, round(float(r.uniform(0.01, 1)), 3)]
-        cases = [(weights(int(r.integers(1, 5))), _pick(r, lams)) for _ in range(5)]
-        cases += [(weights(2), 0.0), ([np.zeros((3, 3)), np.zeros(3)], _pick(r, lams)),
-                  (weights(3), 0.01), ([-np.abs(weights(1)[0]) - 0.5], _pick(r, lams))]
-        return _compare("l2_penalty", answer, cases, ref.l2_penalty,
-                        "Hint: every weight of every array counts, and a weight's sign does not.",
-                        shown=lambda ws, lam: f"{len(ws)} weight arrays of shapes "
-                                              f"{[w.shape for w in ws]}, lam {lam}")
+        def weights():
+            return np.round(r.normal(0, 1, _pick(r, shapes)), 2)
+        lams, rates = [1e-4, 1e-3, 0.01, 0.1, round(float(r.uniform(0.01, 1)), 3)], [0.01, 0.1, 0.5]
+        cases = [(weights(), _pick(r, lams), _pick(r, rates)) for _ in range(5)]
+        cases += [(weights(), 0.0, 0.1), (np.zeros((3, 3)), _pick(r, lams), 0.1),
+                  (-np.abs(weights()) - 0.5, 0.1, 1.0), (weights(), 0.25, 2.0)]
+        return _compare("l2_step", answer, cases, ref.l2_step,
+                        "Hint: differentiate the penalty with respect to one weight first; a "
+                        "gradient-descent step moves against the gradient by learning_rate "
+                        "times it.", shown=lambda w, lam, lr: f"w of shape {w.shape}, lam {lam}, "
+                                                              f"learning_rate {lr}")
 
-    def inverted_dropout_scale(self, answer) -> Verdict:
-        """The factor inverted dropout multiplies kept units by during training, at rate 0.3."""
-        return _value("inverted_dropout_scale", answer, ref.INVERTED_DROPOUT_SCALE,
-                      "Hint: the kept units must carry, on average, what all units carried; what "
-                      "share of them is kept?", rtol=1e-3)
+    def dropout_rate(self, answer) -> Verdict:
+        """``answer(scale)``: the dropout rate at which inverted dropout multiplies the kept
+        units by ``scale`` (>= 1) during training."""
+        r = _rng()
+        cases = [(1.0,), (2.0,), (4.0,), (1 / 0.7,), (1.25,)]
+        cases += [(round(float(r.uniform(1, 20)), 3),) for _ in range(6)]
+        return _compare("dropout_rate", answer, cases, ref.dropout_rate,
+                        "Hint: write the scale as a function of the rate first, then solve it "
+                        "for the rate.")
 
     # 06 · CNN
-    def conv_output_size(self, answer) -> Verdict:
-        """``answer(n, kernel, stride, padding)``: output length of a convolution, padding
-        "valid" or "same" (Keras's rules)."""
+    def same_padding(self, answer) -> Verdict:
+        """``answer(n, kernel, stride)``: ``(before, after)``, the zeros Keras's 'same'
+        padding adds at the two ends of an axis of ``n`` cells, any stride."""
         r = _rng()
-        cases = []
-        for padding in ("valid", "same"):
-            n, s = int(r.integers(4, 300)), int(r.integers(2, 5))
-            cases += [(n, n, 1, padding), (n, 1, 1, padding), (s - 1, 1, s, padding),
-                      (s * int(r.integers(2, 60)), 2, s, padding),
-                      (s * int(r.integers(2, 60)) + 1, 3, s, padding)]
-            for _ in range(5):
-                n = int(r.integers(1, 300))
-                k = int(r.integers(1, min(n, 11) + 1))
-                cases.append((n, k, int(r.integers(1, 5)), padding))
-        return _compare("conv_output_size", answer, cases, ref.conv_output_size,
-                        "Hint: 'valid' fits whole kernels only; 'same' pads so that only the "
-                        "stride shrinks the input.", integer=True)
-
-    def conv_parameters(self, answer) -> Verdict:
-        """``answer(kh, kw, channels_in, filters)``: weights and biases of a Conv2D layer."""
-        r = _rng()
-        cases = [(1, 1, int(r.integers(2, 64)), int(r.integers(2, 64))), (3, 3, 1, 1),
-                 (int(r.integers(1, 4)), int(r.integers(4, 8)), int(r.integers(1, 8)), 1)]
-        cases += [tuple(int(v) for v in r.integers(1, [8, 8, 257, 257])) for _ in range(6)]
-        return _compare("conv_parameters", answer, cases, ref.conv_parameters,
-                        "Hint: count one filter's weights over all input channels, and its bias.",
+        cases = [(5, 3, 1), (5, 2, 1), (int(r.integers(4, 300)), 1, 1), (6, 3, 2), (7, 3, 2),
+                 (130, 3, 2), (4 * int(r.integers(2, 40)), 2, 4), (int(r.integers(3, 9)), 9, 1)]
+        for _ in range(6):
+            n = int(r.integers(1, 300))
+            cases.append((n, int(r.integers(1, 12)), int(r.integers(1, 5))))
+        return _compare("same_padding", answer, cases, ref.same_padding,
+                        "Hint: 'same' gives ceil(n / stride) outputs; how many cells must the "
+                        "kernel's last position reach, and how many does the input lack? The odd "
+                        "zero goes at the end; there is never a negative number of zeros.",
                         integer=True)
+
+    def conv_stack_parameters(self, answer) -> Verdict:
+        """``answer(kh, kw, channels_in, filters)``: the parameters of Conv2D layers with
+        ``kh`` x ``kw`` kernels one after another on an input of ``channels_in`` channels,
+        layer i having ``filters[i]`` filters (a list)."""
+        r = _rng()
+
+        def filters(k):
+            return [int(f) for f in r.integers(1, 129, k)]
+        cases = [(3, 3, 1, [32]), (3, 3, 1, [32, 32, 32]), (1, 1, int(r.integers(2, 64)), filters(2)),
+                 (int(r.integers(1, 4)), int(r.integers(4, 8)), 1, filters(3)), (3, 3, 3, [])]
+        cases += [(int(r.integers(1, 8)), int(r.integers(1, 8)), int(r.integers(1, 4)),
+                   filters(int(r.integers(1, 5)))) for _ in range(6)]
+        return _compare("conv_stack_parameters", answer, cases, ref.conv_stack_parameters,
+                        "Hint: count one layer as in the section, then ask how many channels "
+                        "the next layer's input has.", integer=True)
 
     # 07 · CNN on MFCC
     def cnn_input_shape(self, answer) -> Verdict:
-        """The input shape (without the batch) the notes' CNN needs for one 3-s segment: a
-        tuple (or list) of ints."""
-        return _value("cnn_input_shape", answer, np.array(ref.CNN_INPUT_SHAPE),
-                      "Hint: how many frames and coefficients has one 3-s segment, and what "
-                      "does Conv2D want besides?", integer=True)
+        """``answer(seconds, sr, hop, n_mfcc)``: the input shape (without the batch) Conv2D
+        needs for segments of ``seconds`` s at ``sr`` Hz, MFCCs with hop ``hop``: a tuple of
+        ints."""
+        r = _rng()
+        cases = [(3.0, 22050, 512, 13), (1.0, 16384, 512, 20), (0.5, 16000, 128, 13),
+                 (1.5, 44100, 441, int(r.integers(10, 41)))]
+        while len(cases) < 12:
+            seconds, sr = int(r.integers(1, 161)) / 16, _pick(r, [8000, 11025, 16000, 22050, 44100])
+            if seconds * sr == int(seconds * sr):
+                cases.append((seconds, sr, _pick(r, [128, 256, 441, 512, 1024]),
+                              int(r.integers(10, 41))))
+        return _compare("cnn_input_shape", answer, cases, ref.cnn_input_shape,
+                        "Hint: frames come first (as librosa centres them), then the "
+                        "coefficients, then what Conv2D wants besides.", integer=True)
 
-    def add_channel(self, answer) -> Verdict:
+    def channels_first(self, answer) -> Verdict:
         """``answer(x)``: a batch of MFCC segments ``(n, frames, coefficients)`` with a channel
-        axis added at the end, the data unchanged."""
+        axis of length 1 added right after the batch axis (the layout of
+        ``data_format="channels_first"``), the data unchanged."""
         r = _rng()
 
         def batch(n, frames, coefficients):
@@ -289,26 +180,28 @@ class Checks:
         cases = [(batch(int(r.integers(2, 6)), f, c),), (batch(1, int(r.integers(2, 6)), 3),),
                  (batch(0, f, 13),), (batch(int(r.integers(2, 5)), 1, int(r.integers(2, 9))),),
                  (batch(int(r.integers(2, 5)), 130, 13),), (batch(2, c, f),)]
-        return _compare("add_channel", answer, cases, ref.add_channel,
-                        "Hint: numpy can add an axis of length 1 at the end without moving any "
+        return _compare("channels_first", answer, cases, ref.channels_first,
+                        "Hint: numpy can add an axis of length 1 anywhere without moving any "
                         "value; do not reshape the frames and coefficients.",
                         shown=lambda x: f"x of shape {x.shape}")
 
     # 08 · RNN
-    def rnn_step(self, answer) -> Verdict:
-        """``answer(x_t, h, kernel, recurrent_kernel, bias)``: one SimpleRNN step, tanh, with
-        Keras's row convention (``x_t @ kernel``)."""
+    def rnn_step_pytorch(self, answer) -> Verdict:
+        """``answer(x_t, h, weight_ih, weight_hh, bias_ih, bias_hh)``: one tanh RNN step with
+        rows as examples, the weights stored as PyTorch stores them: ``weight_ih`` (units,
+        features), ``weight_hh`` (units, units) and two biases (units,)."""
         r = _rng()
         cases = []
-        for n, d, u in ((1, 3, 2), (2, 1, 1), (int(r.integers(1, 4)), 3, 3),
+        for n, d, u in ((1, 3, 2), (2, 1, 1), (int(r.integers(1, 4)), 3, 4),
                         (3, 2, int(r.integers(3, 6))), tuple(r.integers([2, 4, 2], [5, 14, 9]))):
-            shapes = ((n, d), (n, u), (d, u), (u, u), (u,))
+            shapes = ((n, d), (n, u), (u, d), (u, u), (u,), (u,))
             cases.append(tuple(np.round(r.normal(0, 1, shape), 2) for shape in shapes))
-        return _compare("rnn_step", answer, cases, ref.rnn_step,
-                        "Hint: the new state mixes the input (through the kernel) and the old "
-                        "state (through the recurrent kernel); rows are examples, so each "
-                        "multiplies its kernel from the left.",
-                        shown=lambda x, h, w, u, b: f"x_t {x.shape}, h {h.shape}, kernel {w.shape}")
+        return _compare("rnn_step_pytorch", answer, cases, ref.rnn_step_pytorch,
+                        "Hint: compare these shapes with Keras's kernel (features, units); "
+                        "both biases are added, and the square weight_hh needs the same care "
+                        "as weight_ih even though any orientation fits.",
+                        shown=lambda x, h, wi, wh, bi, bh: f"x_t {x.shape}, h {h.shape}, "
+                                                            f"weight_ih {wi.shape}")
 
     def rnn_parameters(self, answer) -> Verdict:
         """``answer(features, units)``: parameters of a SimpleRNN layer."""
@@ -318,21 +211,25 @@ class Checks:
                         "Hint: count the kernel, the recurrent kernel and the bias.", integer=True)
 
     # 09 · LSTM and GRU
-    def cell_update(self, answer) -> Verdict:
-        """``answer(c, forget, input, candidate)``: the LSTM's new cell state."""
+    def cell_after(self, answer) -> Verdict:
+        """``answer(c, forget, input_gate, candidate, steps)``: the LSTM's cell state after
+        ``steps`` steps (0 or more) in which the gates and the candidate stay the same."""
         r = _rng()
 
-        def state(shape, f=None, i=None):
+        def state(shape, steps, f=None, i=None):
             gates = [np.round(r.uniform(0, 1, shape), 2) if g is None else np.full(shape, g)
                      for g in (f, i)]
             c, candidate = np.round(r.normal(0, 1, shape), 2), np.round(r.uniform(-1, 1, shape), 2)
-            return (c, *gates, candidate)
-        cases = [state((int(r.integers(1, 4)), int(r.integers(2, 5)))), state((4,), 0.0, 1.0),
-                 state((3,), 1.0, 0.0), state((int(r.integers(2, 9)),)), state((2, 3, 2))]
-        return _compare("cell_update", answer, cases, ref.cell_update,
-                        "Hint: what the forget gate keeps of the old state, plus what the input "
-                        "gate lets in of the candidate.",
-                        shown=lambda c, f, i, g: f"c {_show(c)}, forget {_show(f)}, ...")
+            return (c, *gates, candidate, steps)
+        cases = [state((int(r.integers(1, 4)), int(r.integers(2, 5))), 1),
+                 state((3,), 0), state((4,), int(r.integers(2, 30)), 0.0, 1.0),
+                 state((3,), int(r.integers(2, 30)), 1.0), state((2, 3, 2), int(r.integers(2, 9))),
+                 state((int(r.integers(2, 9)),), int(r.integers(30, 200)))]
+        return _compare("cell_after", answer, cases, ref.cell_after,
+                        "Hint: the same update, applied step after step to the state it made; "
+                        "0 steps leave the state as it was.",
+                        shown=lambda c, f, i, g, n: f"c {_show(c)}, forget {_show(f)}, ..., "
+                                                    f"steps {n}")
 
     def lstm_parameters(self, answer) -> Verdict:
         """``answer(features, units)``: parameters of an LSTM layer."""
@@ -359,26 +256,30 @@ class Checks:
                         "Hint: check the order of your output, the cap at 1, and that a larger "
                         "raw p-value never gets a smaller corrected one.")
 
-    def song_decision(self, answer) -> Verdict:
-        """``answer(probabilities)``: the song's genre index by the mean rule, from its
-        segments' probabilities ``(segments, genres)``."""
+    def vote_decision(self, answer) -> Verdict:
+        """``answer(probabilities)``: the song's genre index by a vote of its segments
+        ``(segments, genres)``: the genre most segments rank first; between genres with as many
+        votes, the one with the larger mean probability."""
         r = _rng()
 
-        def song(*rows, shuffle=True):  # (p of genre a, p of genre b) per segment
-            g = int(r.integers(2, 5))
-            probs, (a, b) = np.zeros((len(rows), g)), r.choice(g, 2, replace=False)
-            probs[:, a], probs[:, b] = np.array(rows).T
-            return (probs[r.permutation(len(rows)) if shuffle else slice(None)],)
-        cases = [song((.95, .05), (.2, .8), (.2, .8)), song((.55, .45), (.55, .45), (0, 1)),
-                 song((0, 1), (.9, .1), (.9, .1)),  # the max rule's, the vote's, the product's
-                 song((.9, .1), (.3, .7), (.3, .7), (.3, .7), shuffle=False),  # the first's
+        def song(*rows, first=False):  # (p of genres 0, 1, 2) per segment, more genres at 0
+            probs = np.zeros((len(rows), int(r.integers(3, 6))))
+            probs[:, :3] = np.array(rows)
+            return (probs if first else probs[r.permutation(len(rows))],)
+        cases = [song((.4, .3, .3), (.4, .3, .3), (0, .1, .9)),  # the vote against the mean
+                 song((.6, .4, 0), (.6, .4, 0), (.1, .9, 0), (.1, .9, 0)),  # ties the mean breaks,
+                 song((.4, .6, 0), (.4, .6, 0), (.9, .1, 0), (.9, .1, 0)),  # to either side
+                 song((.6, .4, 0), (.1, .9, 0), (.6, .4, 0), (.1, .9, 0), first=True),
+                 song((.1, 0, .9), (.55, .45, 0), (.55, .45, 0)),  # the max rule's
                  (np.round(r.dirichlet(np.ones(int(r.integers(2, 6)))), 2)[None],)]  # one segment
-        for _ in range(6):
+        while len(cases) < 12:
             s, g = int(r.integers(2, 12)), int(r.integers(2, 11))
-            cases.append((np.round(r.dirichlet(np.full(g, 0.5), s), 3),))
-        return _compare("song_decision", answer, cases, ref.song_decision,
-                        "Hint: the mean rule uses every segment's probabilities, not only each "
-                        "segment's top choice.", integer=True)
+            probs = np.round(r.dirichlet(np.full(g, 0.5), s), 3)
+            if all(np.sum(row == row.max()) == 1 for row in probs):  # no segment undecided
+                cases.append((probs,))
+        return _compare("vote_decision", answer, cases, ref.vote_decision,
+                        "Hint: count each segment's top genre, and look at the mean "
+                        "probabilities only between genres with the most votes.", integer=True)
 
     def track_split(self, answer) -> Verdict:
         """``answer(tracks, test_share, seed)``: ``(train, test)`` rows (integer indices in any
@@ -401,17 +302,26 @@ class Checks:
                                 "run).")
 
     # 11 · Music emotion
-    def ccc(self, answer) -> Verdict:
-        """``answer(truth, predicted)``: Lin's concordance correlation coefficient."""
-        return _compare("ccc", answer, ref.ratings(_rng()), ref.ccc,
-                        "Hint: unlike Pearson's r, the CCC also falls when the means or the "
-                        "spreads differ; use 1/n moments, as np.var does.", shown=_show_arrays)
+    def bias_factor(self, answer) -> Verdict:
+        """``answer(truth, predicted)``: Lin's bias correction factor C_b, the share of the
+        CCC left when Pearson's r is taken out (CCC = r C_b), with 1/n moments."""
+        return _compare("bias_factor", answer, ref.ratings(_rng()), ref.bias_factor,
+                        "Hint: divide the CCC's formula by Pearson's r and simplify; the "
+                        "covariance cancels, and the standard deviations remain (1/n moments, as "
+                        "np.std uses).", shown=_show_arrays)
 
-    def r2(self, answer) -> Verdict:
-        """``answer(truth, predicted)``: the coefficient of determination."""
-        return _compare("r2", answer, ref.ratings(_rng()), ref.r2,
-                        "Hint: compare the squared errors with those of predicting the truth's own "
-                        "mean; R^2 can be negative.", shown=_show_arrays)
+    def baseline_r2(self, answer) -> Verdict:
+        """``answer(truth, train_mean)``: the R^2 on test songs ``truth`` of a model that
+        predicts the training songs' mean ``train_mean`` for every song."""
+        r = _rng()
+        cases = [(y, m) for y, m in ((y, float(np.round(y.mean() + r.normal(0, 1), 2)))
+                                     for y, _ in ref.ratings(r))]
+        y = cases[0][0]
+        cases += [(y, float(y.mean())), (np.array([4.0, 6.0]), 3.0)]
+        return _compare("baseline_r2", answer, cases, ref.baseline_r2,
+                        "Hint: the prediction is the same number for every song; compare its "
+                        "squared errors with those of the test songs' own mean. It is never "
+                        "above 0.", shown=lambda y, m: f"{_show_arrays(y)}, train_mean {m}")
 
 
 #: The checkers: ``check.<exercise>(answer)``.

@@ -25,8 +25,7 @@ from course.checking import Either, _show
 from course.errors import AudioError
 from course.exercises import Checks, check
 
-CHECKERS = sorted(n for n in vars(Checks) if not n.startswith("_"))
-VALUES = {"inverted_dropout_scale", "cnn_input_shape"}  # the learner writes a value, not a function
+CHECKERS = sorted(n for n in dir(Checks) if not n.startswith("_"))
 GTZAN = ["blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"]
 
 
@@ -227,16 +226,97 @@ def _track_names(tracks, share, seed):  # returns tracks where rows are asked fo
     return np.setdiff1d(names, chosen), chosen
 
 
+# ---------------------------------------------------------------- 01-03 · signals
+def _heard_as(heard, sr, highest, signs=(-1, 1), strict=False, unique=True, step=1):
+    found = [abs(k * sr + sign * heard) for k in range(0, int(highest // sr) + 2, step)
+             for sign in signs]
+    found = sorted(f for f in found if f < highest or (f == highest and not strict))
+    return np.array(sorted(set(found)) if unique else found, dtype=float)
+
+
+def _heard_as_loop(heard, sr, highest):  # walks up the frequency axis fold by fold
+    out, k = [], 0
+    while k * sr - heard <= highest:
+        for f in (k * sr - heard, k * sr + heard):
+            if 0 <= f <= highest and f not in out:
+                out.append(f)
+        k += 1
+    return sorted(out)
+
+
+def _samples_for(frames, hop):
+    """Every sample count (searched) whose centred STFT has ``frames`` frames."""
+    return [n for n in range(max(1, (frames - 2) * hop), (frames + 1) * hop) if 1 + n // hop == frames]
+
+
+def _blackman(n, period):
+    k = np.arange(n)
+    return 0.42 - 0.5 * np.cos(2 * np.pi * k / period) + 0.08 * np.cos(4 * np.pi * k / period)
+
+
+# ---------------------------------------------------------------- 05-09 · networks
+def _l2_step_by_tape(w, lam, lr):  # the gradient by central differences, as a check would
+    penalty = lambda v: lam * np.sum(v ** 2)  # noqa: E731
+    grad = np.zeros_like(w, dtype=float)
+    for index in np.ndindex(w.shape):
+        step = np.zeros_like(w, dtype=float)
+        step[index] = 1e-3
+        grad[index] = (penalty(w + step) - penalty(w - step)) / 2e-3
+    return w - lr * grad
+
+
+def _same(n, k, s, floor_zero=True, out=lambda n, s: -(-n // s)):
+    total = (out(n, s) - 1) * s + k - n
+    total = max(total, 0) if floor_zero else total
+    return total // 2, total - total // 2
+
+
+def _same_by_search(n, k, s):  # the fewest zeros that fit ceil(n / s) kernel positions
+    want = math.ceil(n / s)
+    total = next(t for t in range(0, k + s + 1) if (n + t - k) // s + 1 >= want and n + t >= k)
+    return total // 2, total - total // 2
+
+
+def _stack_loop(kh, kw, channels, filters):
+    total = 0
+    for f in filters:
+        total += kh * kw * channels * f + f
+        channels = f
+    return total
+
+
+def _rnn_step_as_keras(x, h, wi, wh, bi, bh):  # turned into Keras's layout first
+    kernel, recurrent, bias = wi.T, wh.T, bi + bh
+    return np.tanh(x @ kernel + h @ recurrent + bias)
+
+
+def _cells(c, f, i, g, n):
+    for _ in range(max(n, 0)):
+        c = f * c + i * g
+    return c
+
+
+def _cells_closed_form(c, f, i, g, n):  # a geometric series, with f = 1 apart
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kept = f ** n
+        return np.where(f == 1, c + n * i * g, kept * c + i * g * (1 - kept) / (1 - f))
+
+
+# ---------------------------------------------------------------- 10 · genre comparison
+def _vote(p, tie=lambda tied, p: tied[np.argmax(p[:, tied].mean(axis=0))]):
+    votes = np.bincount(np.argmax(p, axis=1), minlength=p.shape[1])
+    return int(tie(np.flatnonzero(votes == votes.max()), p))
+
+
+def _vote_counter(p):
+    from collections import Counter
+
+    counts = Counter(int(j) for j in np.argmax(p, axis=1))
+    most = max(counts.values())
+    return max((j for j in counts if counts[j] == most), key=lambda j: p[:, j].mean())
+
+
 # ---------------------------------------------------------------- 11 · music emotion
-def _ccc_loop(truth, predicted):
-    n = len(truth)
-    mx, my = sum(truth) / n, sum(predicted) / n
-    sxy = sum((a - mx) * (b - my) for a, b in zip(truth, predicted)) / n
-    sx = sum((a - mx) ** 2 for a in truth) / n
-    sy = sum((b - my) ** 2 for b in predicted) / n
-    return 2 * sxy / (sx + sy + (mx - my) ** 2)
-
-
 def _ccc(truth, predicted, ddof_cov=0, ddof_var=0, two=2, shift=True):
     x, y = np.asarray(truth, float), np.asarray(predicted, float)
     cov = np.cov(x, y, ddof=ddof_cov)[0, 1]
@@ -244,10 +324,12 @@ def _ccc(truth, predicted, ddof_cov=0, ddof_var=0, two=2, shift=True):
                         + shift * (x.mean() - y.mean()) ** 2)
 
 
-def _r2_loop(truth, predicted):
-    mean = sum(truth) / len(truth)
-    return 1 - (sum((t - p) ** 2 for t, p in zip(truth, predicted))
-                / sum((t - mean) ** 2 for t in truth))
+def _bias_factor_loop(truth, predicted):
+    n = len(truth)
+    mx, my = sum(truth) / n, sum(predicted) / n
+    sx = sum((a - mx) ** 2 for a in truth) / n
+    sy = sum((b - my) ** 2 for b in predicted) / n
+    return 2 * math.sqrt(sx * sy) / (sx + sy + (mx - my) ** 2)
 
 
 def _r2(y, p):
@@ -282,10 +364,6 @@ def _picked(p, y):
     return p[np.arange(len(y)), y]
 
 
-def _rnn_loop(x, h, w, u, b):
-    return np.array([np.tanh(x[i] @ w + h[i] @ u + b) for i in range(len(x))]).reshape(len(x), -1)
-
-
 # checker: (wrong answers that must fail, right answers written differently that must pass)
 BANK = {
     "label_mapping": (
@@ -307,46 +385,54 @@ BANK = {
          lambda paths: ([p for p in paths if p.stat().st_size > 0], []),  # never reads audio
          _placeholder_for_bad, _skips_everything, _reuses_the_last_clip, _hard_coded_bad_name],
         [_readable_list, _readable_pairs, _readable_soundfile, _readable_errors]),
-    "alias_frequency": (
-        [lambda f, sr: f % sr, lambda f, sr: abs(f - sr), lambda f, sr: min(f, sr - f),
-         lambda f, sr: f if f <= sr / 2 else sr - f, lambda f, sr: abs(f - sr / 2),
-         lambda f, sr: f % (sr / 2), lambda f, sr: 6050.0],
-        [lambda f, sr: abs(f - round(f / sr) * sr),
-         lambda f, sr: min(f % sr, sr - f % sr),
-         lambda f, sr: float(np.abs((f + sr / 2) % sr - sr / 2))]),
-    "bin_frequency": (
-        [lambda k, sr, n: k * sr / (n - 1), lambda k, sr, n: k * sr // n, lambda k, sr, n: k * n / sr,
-         lambda k, sr, n: k / n, lambda k, sr, n: (k + 1) * sr / n, lambda k, sr, n: k * sr / (2 * n)],
-        [lambda k, sr, n: k * sr / n, lambda k, sr, n: np.fft.rfftfreq(n, d=1 / sr)[k],
-         lambda k, sr, n: np.linspace(0, sr, n, endpoint=False)[k]]),
-    "frame_count": (
-        [lambda n, n_fft, hop: math.ceil(n / hop), lambda n, n_fft, hop: n // hop,
-         lambda n, n_fft, hop: 1 + (n - n_fft) // hop, lambda n, n_fft, hop: 1 + n / hop,
-         lambda n, n_fft, hop: str(1 + n // hop), lambda n, n_fft, hop: 1 + (n + n_fft) // hop,
-         lambda n, n_fft, hop: round(n / hop) + 1, lambda n, n_fft, hop: 1 + n // hop > 0],
-        [lambda n, n_fft, hop: 1 + n // hop, lambda n, n_fft, hop: (n + hop) // hop,
-         lambda n, n_fft, hop: len(range(0, n + 1, hop)), lambda n, n_fft, hop: np.int64(n) // hop + 1]),
-    "hann_window": (
-        [np.hanning, lambda n: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / (n - 1)),
-         lambda n: 0.54 - 0.46 * np.cos(2 * np.pi * np.arange(n) / n),
-         lambda n: np.hanning(n)[:-1], lambda n: 0.5 - 0.5 * np.cos(np.pi * np.arange(n) / n),
-         lambda n: 0.5 + 0.5 * np.cos(2 * np.pi * np.arange(n) / n),
-         lambda n: np.hanning(n + 1)],
-        [lambda n: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n),
-         lambda n: np.hanning(n + 1)[:-1],
-         lambda n: __import__("scipy.signal", fromlist=["get_window"]).get_window("hann", n),
-         lambda n: np.sin(np.pi * np.arange(n) / n) ** 2,
-         lambda n: [0.5 - 0.5 * math.cos(2 * math.pi * k / n) for k in range(n)]]),
-    "hz_to_mel_htk": (
-        [lambda f: 2595 * np.log(1 + np.asarray(f) / 700), lambda f: 1127 * np.log10(1 + np.asarray(f) / 700),
-         lambda f: 2595 * np.log10(np.asarray(f) / 700), lambda f: 2595 * np.log10(1 + np.asarray(f) / 1000),
-         lambda f: __import__("librosa").hz_to_mel(f),  # Slaney's scale, librosa's default
-         lambda f: 2595 * np.log10(1 + np.asarray(f) / 0.7),  # f taken in kHz
-         lambda f: 2595 * math.log10(1 + f / 700)],  # numbers only, not arrays
-        [lambda f: 2595 * np.log10(1 + np.asarray(f, float) / 700),
-         lambda f: 1127 * np.log(1 + np.asarray(f) / 700),  # the HTK Book's own form
-         lambda f: 1127 * np.log1p(np.asarray(f) / 700),
-         lambda f: __import__("librosa").hz_to_mel(f, htk=True)]),
+    "frequencies_heard_as": (
+        [lambda h, sr, hi: _heard_as(h, sr, hi, signs=(1,)),  # only k sr + heard
+         lambda h, sr, hi: _heard_as(h, sr, hi, strict=True),  # highest left out
+         lambda h, sr, hi: _heard_as(h, sr, hi, unique=False),  # 0 and sr / 2 twice
+         lambda h, sr, hi: _heard_as(h, sr, hi)[::-1],  # largest first
+         lambda h, sr, hi: _heard_as(h, sr, hi, step=2),  # every 2 sr, as for the Nyquist fold
+         lambda h, sr, hi: [h + k * sr / 2 for k in range(int(hi // (sr / 2)) + 1)],
+         lambda h, sr, hi: _heard_as(h, sr, hi)[1:],  # heard itself forgotten
+         lambda h, sr, hi: [h, sr - h]],  # the example's first two only
+        [_heard_as, _heard_as_loop,
+         lambda h, sr, hi: np.unique(np.abs(np.add.outer(np.arange(int(hi // sr) + 2) * sr, [-h, h])))[
+             np.unique(np.abs(np.add.outer(np.arange(int(hi // sr) + 2) * sr, [-h, h]))) <= hi]]),
+    "nearest_bin": (
+        [lambda f, sr, n: int(f * n / sr), lambda f, sr, n: round(f * n / sr, 2),
+         lambda f, sr, n: round(f * sr / n), lambda f, sr, n: round(f * (n - 1) / sr),
+         lambda f, sr, n: math.ceil(f * n / sr), lambda f, sr, n: f * n / sr,
+         lambda f, sr, n: round(f / sr), lambda f, sr, n: 41],
+        [lambda f, sr, n: round(f * n / sr), lambda f, sr, n: int(np.argmin(np.abs(np.fft.rfftfreq(n, 1 / sr) - f))),
+         lambda f, sr, n: int(f / (sr / n) + 0.5), lambda f, sr, n: np.int64(np.rint(f * n / sr))]),
+    "sample_range": (
+        [lambda fr, hop: ((fr - 1) * hop, fr * hop), lambda fr, hop: (fr * hop, (fr + 1) * hop - 1),
+         lambda fr, hop: ((fr - 1) * hop + 1, fr * hop - 1), lambda fr, hop: (fr * hop - 1, (fr - 1) * hop),
+         lambda fr, hop: ((fr - 1) * hop, fr * hop - 1.0), lambda fr, hop: str(((fr - 1) * hop, fr * hop - 1)),
+         lambda fr, hop: (fr - 1) * hop, lambda fr, hop: ((fr - 2) * hop, (fr - 1) * hop - 1),
+         lambda fr, hop: (65_024, 65_535)],  # the example's numbers, hard-coded
+        [lambda fr, hop: ((fr - 1) * hop, fr * hop - 1), lambda fr, hop: [hop * (fr - 1), hop * fr - 1],
+         lambda fr, hop: np.array([min(_samples_for(fr, hop)), max(_samples_for(fr, hop))])]),
+    "blackman_window": (
+        [np.blackman, lambda n: _blackman(n, n - 1), lambda n: np.blackman(n + 1),
+         lambda n: 0.42 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n) + 0.08 * np.cos(2 * np.pi * np.arange(n) / n),
+         lambda n: 0.42 + 0.5 * np.cos(2 * np.pi * np.arange(n) / n) + 0.08 * np.cos(4 * np.pi * np.arange(n) / n),
+         lambda n: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n),  # the Hann window of the notebook
+         lambda n: _blackman(n, n)[::2]],
+        [lambda n: _blackman(n, n), lambda n: np.blackman(n + 1)[:-1],
+         lambda n: __import__("scipy.signal", fromlist=["get_window"]).get_window("blackman", n),
+         lambda n: [0.42 - 0.5 * math.cos(2 * math.pi * k / n) + 0.08 * math.cos(4 * math.pi * k / n) for k in range(n)]]),
+    "mel_to_hz_htk": (
+        [lambda m: 700 * (np.exp(np.asarray(m) / 2595) - 1),  # the base mixed up
+         lambda m: 700 * 10 ** (np.asarray(m) / 2595),  # forgot the - 1
+         lambda m: 700 * (10 ** (np.asarray(m) / 2595)) - 1,  # - 1 in the wrong place
+         lambda m: 2595 * np.log10(1 + np.asarray(m) / 700),  # the forward formula
+         lambda m: __import__("librosa").mel_to_hz(m),  # Slaney's scale, librosa's default
+         lambda m: 0.7 * (10 ** (np.asarray(m) / 2595) - 1),  # in kHz
+         lambda m: 700 * (10 ** (np.asarray(m) / 2595 - 1))],  # - 1 in the exponent
+        [lambda m: 700 * (10 ** (np.asarray(m, float) / 2595) - 1),
+         lambda m: 700 * (np.exp(np.asarray(m) / 1127) - 1),  # the HTK Book's own form
+         lambda m: 700 * np.expm1(np.asarray(m) / 1127),
+         lambda m: __import__("librosa").mel_to_hz(m, htk=True)]),
     "mfcc_frames": (
         [lambda s, sr, hop: math.ceil(s * sr / hop), lambda s, sr, hop: int(s * sr) // hop,
          lambda s, sr, hop: 1 + s * sr / hop, lambda s, sr, hop: round(s * sr / hop),
@@ -374,69 +460,97 @@ BANK = {
         [lambda p, y: -np.mean(np.log(np.clip(_picked(p, y), 1e-7, 1))), _cross_entropy_loop,
          _cross_entropy_one_hot, lambda p, y: -np.mean(np.log(_picked(p, y) + 1e-7)),
          lambda p, y: -np.mean(np.log(np.maximum(np.take_along_axis(p, y[:, None], 1), 1e-7)))]),
-    "l2_penalty": (
-        [lambda ws, lam: lam * sum(np.sum(np.abs(w)) for w in ws),
-         lambda ws, lam: 0.5 * lam * sum(np.sum(w ** 2) for w in ws),  # tf.nn.l2_loss's half
-         lambda ws, lam: sum(np.sum(w ** 2) for w in ws),
-         lambda ws, lam: lam * math.sqrt(sum(np.sum(w ** 2) for w in ws)),
-         lambda ws, lam: lam * np.sum(ws[0] ** 2), lambda ws, lam: lam * sum(np.mean(w ** 2) for w in ws),
-         lambda ws, lam: lam * sum(np.sum(w) ** 2 for w in ws)],
-        [lambda ws, lam: lam * sum(float(np.sum(w ** 2)) for w in ws),
-         lambda ws, lam: lam * sum(np.vdot(w, w) for w in ws),
-         lambda ws, lam: lam * sum(np.linalg.norm(w) ** 2 for w in ws),
-         lambda ws, lam: lam * np.sum(np.concatenate([w.ravel() for w in ws]) ** 2)]),
-    "inverted_dropout_scale": (
-        [0.7, 0.3, 1 / 0.3, 1 - 0.3, 1.3, "1/0.7", True, [1 / 0.7, 1 / 0.7], 0.7 ** -2],
-        [1 / 0.7, 1 / (1 - 0.3), np.float32(1 / 0.7), np.array([1 / 0.7]), 10 / 7, 1.4286,
-         Fraction(10, 7)]),
-    "conv_output_size": (
-        [lambda n, k, s, p: (n - k) // s + 1, lambda n, k, s, p: (n - k) / s + 1 if p == "valid" else n / s,
-         lambda n, k, s, p: (n - k) // s + 1 if p == "valid" else n // s,
-         lambda n, k, s, p: (n - k + 1) // s if p == "valid" else math.ceil(n / s),
-         lambda n, k, s, p: math.ceil((n - k) / s) if p == "valid" else math.ceil(n / s),
-         lambda n, k, s, p: (n - k) // s + 1 if p == "valid" else n,
-         lambda n, k, s, p: (n - k) // s + 1 if p == "valid" else (n + 2 * (k // 2) - k) // s + 1],
-        [lambda n, k, s, p: (n - k) // s + 1 if p == "valid" else math.ceil(n / s),
-         lambda n, k, s, p: math.ceil((n - k + 1) / s) if p == "valid" else -(-n // s),
-         lambda n, k, s, p: len(range(0, n - k + 1, s)) if p == "valid" else len(range(0, n, s))]),
-    "conv_parameters": (
-        [lambda kh, kw, c, f: kh * kw * c * f, lambda kh, kw, c, f: kh * kw * c * f + c,
-         lambda kh, kw, c, f: (kh * kw + 1) * f, lambda kh, kw, c, f: (kh * kw + 1) * c * f,
-         lambda kh, kw, c, f: kh * kw * c * f + 1, lambda kh, kw, c, f: str((kh * kw * c + 1) * f),
-         lambda kh, kw, c, f: (kh * kw * c + 1) * f * 1.0],
-        [lambda kh, kw, c, f: (kh * kw * c + 1) * f, lambda kh, kw, c, f: kh * kw * c * f + f,
-         lambda kh, kw, c, f: sum(kh * kw * c + 1 for _ in range(f))]),
+    "l2_step": (
+        [lambda w, lam, lr: w - lr * lam * w,  # tf.nn.l2_loss's half
+         lambda w, lam, lr: w - lr * 2 * lam,  # the gradient without the weight
+         lambda w, lam, lr: w - 2 * lam * w,  # no learning rate
+         lambda w, lam, lr: w + lr * 2 * lam * w,  # up the gradient
+         lambda w, lam, lr: w - lr * lam * np.sign(w),  # L1's gradient
+         lambda w, lam, lr: lam * np.sum(w ** 2),  # the penalty, not the step
+         lambda w, lam, lr: w - lr * 2 * lam * np.sum(w),  # a sum where each weight has its own
+         lambda w, lam, lr: w * (1 - lr * lam) ** 2],
+        [lambda w, lam, lr: w - lr * 2 * lam * w, lambda w, lam, lr: w * (1 - 2 * lr * lam),
+         _l2_step_by_tape]),
+    "dropout_rate": (
+        [lambda s: 1 / s,  # the share kept
+         lambda s: s - 1, lambda s: 1 - s, lambda s: 1 / (s - 1),
+         lambda s: round(1 - 1 / s, 2),  # rounded
+         lambda s: str(1 - 1 / s), lambda s: 0.3,  # the notebook's rate
+         lambda s: (s - 1) / (s + 1)],
+        [lambda s: 1 - 1 / s, lambda s: (s - 1) / s, lambda s: np.array([1 - 1 / s]),
+         lambda s: float(1 - Fraction(1) / Fraction(s))]),
+    "same_padding": (
+        [lambda n, k, s: ((k - 1) // 2, k // 2),  # the stride-1 rule for every stride
+         lambda n, k, s: (k // 2, k // 2),
+         lambda n, k, s: _same(n, k, s)[::-1],  # the odd zero first
+         lambda n, k, s: _same(n, k, s, floor_zero=False),  # negative zeros
+         lambda n, k, s: _same(n, k, s, out=lambda n, s: n // s),  # floor where ceil belongs
+         lambda n, k, s: (0, sum(_same(n, k, s))),  # everything at the end
+         lambda n, k, s: tuple(float(v) for v in _same(n, k, s)),
+         lambda n, k, s: (1, 1)],
+        [_same, lambda n, k, s: [(t := max((math.ceil(n / s) - 1) * s + k - n, 0)) // 2, t - t // 2],
+         _same_by_search]),
+    "conv_stack_parameters": (
+        [lambda kh, kw, c, fs: sum((kh * kw * c + 1) * f for f in fs),  # every layer on the input's channels
+         lambda kh, kw, c, fs: sum(kh * kw * ci * f for ci, f in zip([c, *fs], fs)),  # no biases
+         lambda kh, kw, c, fs: (kh * kw * c + 1) * fs[-1] if fs else 0,  # the last layer only
+         lambda kh, kw, c, fs: sum((kh * kw * ci + 1) * f for ci, f in zip([c, *fs], fs)) + 1,
+         lambda kh, kw, c, fs: sum((kh * kw + 1) * ci * f for ci, f in zip([c, *fs], fs)),
+         lambda kh, kw, c, fs: sum((kh * kw * f + 1) * ci for ci, f in zip([c, *fs], fs)),  # turned round
+         lambda kh, kw, c, fs: str(sum((kh * kw * ci + 1) * f for ci, f in zip([c, *fs], fs))),
+         lambda kh, kw, c, fs: 320],  # the notebook's first layer
+        [lambda kh, kw, c, fs: sum((kh * kw * ci + 1) * f for ci, f in zip([c, *fs], fs)), _stack_loop,
+         lambda kh, kw, c, fs: np.sum((kh * kw * np.array([c, *fs[:-1]], dtype=np.int64) + 1)
+                                      * np.array(fs, dtype=np.int64))]),
     "cnn_input_shape": (
-        [(130, 13), (13, 130, 1), (1, 130, 13), (None, 130, 13, 1), (130, 13, 1, 1), (129, 13, 1),
-         (1293, 13, 1), "130, 13, 1", (130.0, 13.0, 1.0)],
-        [(130, 13, 1), [130, 13, 1], np.array([130, 13, 1]), (np.int64(130), 13, 1)]),
-    "add_channel": (
-        [lambda x: x, lambda x: x.reshape(len(x), 13, -1, 1), lambda x: x[np.newaxis],
-         lambda x: np.expand_dims(x, 1), lambda x: x.transpose(0, 2, 1)[..., None],
-         lambda x: x.reshape(x.shape[0], x.shape[2], x.shape[1], 1),
-         lambda x: x.reshape(len(x), 130, 13, 1)],
-        [lambda x: x[..., np.newaxis], lambda x: np.expand_dims(x, -1),
-         lambda x: x.reshape(*x.shape, 1), lambda x: np.stack([x], axis=-1)]),
-    "rnn_step": (
-        [lambda x, h, w, u, b: np.tanh(x @ w + b), lambda x, h, w, u, b: 1 / (1 + np.exp(-(x @ w + h @ u + b))),
-         lambda x, h, w, u, b: x @ w + h @ u + b, lambda x, h, w, u, b: np.tanh(x @ w + h @ u) + b,
-         lambda x, h, w, u, b: np.tanh(x @ w.T + h @ u.T + b),
-         lambda x, h, w, u, b: np.maximum(0, x @ w + h @ u + b),
-         lambda x, h, w, u, b: np.tanh(h @ w + x @ u + b)],
-        [lambda x, h, w, u, b: np.tanh(np.dot(x, w) + np.dot(h, u) + b), _rnn_loop,
-         lambda x, h, w, u, b: np.tanh(np.einsum("nd,du->nu", x, w) + np.einsum("nv,vu->nu", h, u) + b)]),
+        [lambda s, sr, hop, k: (1 + int(s * sr) // hop, k),  # no channel
+         lambda s, sr, hop, k: (k, 1 + int(s * sr) // hop, 1),  # coefficients first
+         lambda s, sr, hop, k: (math.ceil(s * sr / hop), k, 1),  # frames by ceil
+         lambda s, sr, hop, k: (int(s * sr) // hop, k, 1),  # forgot the + 1
+         lambda s, sr, hop, k: (1, 1 + int(s * sr) // hop, k),  # channel first
+         lambda s, sr, hop, k: (130, 13, 1),  # the notebook's shape, hard-coded
+         lambda s, sr, hop, k: (1 + s * sr / hop, k, 1),  # floats
+         lambda s, sr, hop, k: (None, 1 + int(s * sr) // hop, k, 1)],  # the batch included
+        [lambda s, sr, hop, k: (1 + int(round(s * sr)) // hop, k, 1),
+         lambda s, sr, hop, k: [len(range(0, int(s * sr) + 1, hop)), k, 1],
+         lambda s, sr, hop, k: np.array([1 + int(s * sr) // hop, k, 1])]),
+    "channels_first": (
+        [lambda x: x[..., np.newaxis], lambda x: x[np.newaxis], lambda x: x,
+         lambda x: x.reshape(len(x), 1, x.shape[2], x.shape[1]),  # frames and coefficients swapped
+         lambda x: np.expand_dims(x, 1).transpose(0, 1, 3, 2),
+         lambda x: x.reshape(len(x), 1, 130, 13),  # the notebook's shape, hard-coded
+         lambda x: np.expand_dims(x, -1).transpose(0, 3, 2, 1)],
+        [lambda x: x[:, np.newaxis], lambda x: np.expand_dims(x, 1),
+         lambda x: x.reshape(x.shape[0], 1, *x.shape[1:]), lambda x: np.stack([x], axis=1),
+         lambda x: np.moveaxis(x[..., None], -1, 1)]),
+    "rnn_step_pytorch": (
+        [lambda x, h, wi, wh, bi, bh: np.tanh(x @ wi.T + h @ wh + bi + bh),  # the square one not transposed
+         lambda x, h, wi, wh, bi, bh: np.tanh(x @ wi.T + h @ wh.T + bi),  # one bias
+         lambda x, h, wi, wh, bi, bh: np.tanh(wi @ x.T + wh @ h.T + (bi + bh)[:, None]),  # columns left
+         lambda x, h, wi, wh, bi, bh: x @ wi.T + h @ wh.T + bi + bh,  # no tanh
+         lambda x, h, wi, wh, bi, bh: np.tanh(x @ wi.T + h @ wh.T) + bi + bh,
+         lambda x, h, wi, wh, bi, bh: np.tanh(x @ wi.T + bi + bh),  # forgot the state
+         lambda x, h, wi, wh, bi, bh: np.tanh(h @ wi.T + x @ wh.T + bi + bh) if x.shape == h.shape else x @ wi],
+        [lambda x, h, wi, wh, bi, bh: np.tanh(x @ wi.T + bi + h @ wh.T + bh),
+         lambda x, h, wi, wh, bi, bh: np.tanh(wi @ x.T + wh @ h.T + (bi + bh)[:, None]).T,
+         lambda x, h, wi, wh, bi, bh: np.tanh(np.einsum("ud,nd->nu", wi, x) + np.einsum("uv,nv->nu", wh, h) + bi + bh),
+         _rnn_step_as_keras]),
     "rnn_parameters": (
         [lambda d, u: u * (d + 1), lambda d, u: u * (d + u), lambda d, u: d + u + 1,
          lambda d, u: u * d + u * u + 1, lambda d, u: 4 * u * (d + u + 1), lambda d, u: u * (d + u + 2),
          lambda d, u: str(u * (d + u + 1))],
         [lambda d, u: u * (d + u + 1), lambda d, u: d * u + u * u + u,
          lambda d, u: sum(d + u + 1 for _ in range(u))]),
-    "cell_update": (
-        [lambda c, f, i, g: c + i * g, lambda c, f, i, g: f * c + g, lambda c, f, i, g: np.tanh(f * c + i * g),
-         lambda c, f, i, g: f * c + (1 - f) * g, lambda c, f, i, g: i * c + f * g,
-         lambda c, f, i, g: f * c * i * g, lambda c, f, i, g: f + i * g],
-        [lambda c, f, i, g: f * c + i * g, lambda c, f, i, g: np.add(np.multiply(c, f), np.multiply(g, i)),
-         lambda c, f, i, g: np.array([a * b + d * e for a, b, d, e in zip(f.ravel(), c.ravel(), i.ravel(), g.ravel())]).reshape(c.shape)]),
+    "cell_after": (
+        [lambda c, f, i, g, n: f * c + i * g,  # one step whatever n
+         lambda c, f, i, g, n: f ** n * c,  # the old state's share only
+         lambda c, f, i, g, n: f ** n * c + n * i * g,  # the new parts never forgotten
+         lambda c, f, i, g, n: _cells(c, f, i, g, n - 1),  # one step short
+         lambda c, f, i, g, n: _cells(c, f, i, g, n + 1),  # one step too many
+         lambda c, f, i, g, n: f ** n * c + i * g * (1 - f ** n) / np.where(f == 1, np.inf, 1 - f),  # the closed form, f = 1 lost
+         lambda c, f, i, g, n: np.tanh(_cells(c, f, i, g, n))],  # h's squashing on c
+        [_cells, _cells_closed_form,
+         lambda c, f, i, g, n: __import__("functools").reduce(lambda s, _: f * s + i * g, range(n), c)]),
     "lstm_parameters": (
         [lambda d, u: u * (d + u + 1), lambda d, u: 3 * u * (d + u + 1), lambda d, u: 4 * u * (d + u),
          lambda d, u: 4 * (u * d + u * u) + u, lambda d, u: 4 * u * (d + 1), lambda d, u: 4 * u * (d + u + 1) + 1],
@@ -448,34 +562,43 @@ BANK = {
          lambda p: _holm_steps(p, factor=lambda m, rank: rank + 1),
          lambda p: _holm_steps(p, factor=lambda m, rank: m - rank - 1)],
         [_holm_steps, _holm_loop]),
-    "song_decision": (
-        [lambda p: int(np.unravel_index(np.argmax(p), p.shape)[1]),  # the max rule
+    "vote_decision": (
+        [lambda p: int(np.argmax(p.mean(axis=0))),  # the mean rule
+         lambda p: int(np.bincount(np.argmax(p, axis=1)).argmax()),  # ties to the lowest index
+         lambda p: int(np.unravel_index(np.argmax(p), p.shape)[1]),  # the max rule
          lambda p: int(np.argmax(p)),  # argmax of the flattened matrix
-         lambda p: int(np.bincount(np.argmax(p, axis=1)).argmax()),  # the vote
-         lambda p: int(np.argmax(p.mean(axis=1))), lambda p: int(np.argmax(np.log(p).sum(axis=0))),
-         lambda p: int(np.argmax(p[0])), lambda p: int(np.argmax(np.median(p, axis=0))),
-         lambda p: float(np.argmax(p.mean(axis=0))), lambda p: np.argmax(p, axis=1)],
-        [lambda p: int(np.argmax(p.mean(axis=0))), lambda p: np.argmax(np.sum(p, axis=0)),
-         lambda p: max(range(p.shape[1]), key=lambda j: sum(row[j] for row in p))]),
+         lambda p: _vote(p, tie=lambda tied, p: tied[np.argmax(p[0, tied])]),  # the first segment breaks ties
+         lambda p: int(np.bincount(np.argmax(p, axis=0)).argmax()),  # the wrong axis
+         lambda p: _vote(p, tie=lambda tied, p: tied[-1]),
+         lambda p: float(_vote(p))],
+        [_vote, _vote_counter,
+         lambda p: max(range(p.shape[1]), key=lambda j: (int(np.sum(p.argmax(axis=1) == j)), p[:, j].mean()))]),
     "track_split": (
         [_row_split, lambda t, share, seed: (np.arange(0, len(t), 2), np.arange(1, len(t), 2)),
          _first_tracks, _unseeded, lambda t, share, seed: _isin_split(t, share, seed)[::-1],
          _share_of_rows, _track_names],
         [_isin_split, _mask_split, _group_shuffle_split, _python_split]),
-    "ccc": (
-        [lambda a, b: np.corrcoef(a, b)[0, 1], lambda a, b: _ccc(a, b, ddof_cov=1),
-         lambda a, b: _ccc(a, b, ddof_cov=1, ddof_var=1), lambda a, b: _ccc(a, b, two=1),
-         lambda a, b: _ccc(a, b, shift=False),
-         lambda a, b: 2 * np.cov(a, b, ddof=0)[0, 1] / (a.std() + b.std() + (a.mean() - b.mean()) ** 2)],
-        [lambda a, b: _ccc(a, b), _ccc_loop,
-         lambda a, b: 2 * np.mean((a - a.mean()) * (b - b.mean())) / (np.var(a) + np.var(b) + (a.mean() - b.mean()) ** 2)]),
-    "r2": (
-        [lambda y, p: np.corrcoef(y, p)[0, 1] ** 2, lambda y, p: 1 - np.sum((y - p) ** 2) / np.sum((y - p.mean()) ** 2),
-         lambda y, p: np.mean((y - p) ** 2), lambda y, p: max(0.0, _r2(y, p)),
-         lambda y, p: 1 - np.mean((y - p) ** 2) / np.var(p),
-         lambda y, p: __import__("sklearn.metrics", fromlist=["r2_score"]).r2_score(p, y),  # swapped
-         lambda y, p: 1 - np.var(y - p) / np.var(y)],  # explained variance
-        [_r2, _r2_loop, lambda y, p: __import__("sklearn.metrics", fromlist=["r2_score"]).r2_score(y, p)]),
+    "bias_factor": (
+        [lambda a, b: _ccc(a, b), lambda a, b: np.corrcoef(a, b)[0, 1],  # the CCC, Pearson's r
+         lambda a, b: 2 * a.std(ddof=1) * b.std(ddof=1) / (a.var() + b.var() + (a.mean() - b.mean()) ** 2),
+         lambda a, b: 2 * a.std() * b.std() / (a.var() + b.var()),  # no shift
+         lambda a, b: a.std() * b.std() / (a.var() + b.var() + (a.mean() - b.mean()) ** 2),  # no 2
+         lambda a, b: 2 * a.var() * b.var() / (a.var() + b.var() + (a.mean() - b.mean()) ** 2),
+         lambda a, b: _ccc(a, b) * np.corrcoef(a, b)[0, 1]],  # times r where r is taken out
+        [lambda a, b: 2 * np.std(a) * np.std(b) / (np.var(a) + np.var(b) + (np.mean(a) - np.mean(b)) ** 2),
+         _bias_factor_loop,
+         lambda a, b: 2 / (a.std() / b.std() + b.std() / a.std() + (a.mean() - b.mean()) ** 2 / (a.std() * b.std()))
+         if b.std() > 0 else 0.0]),
+    "baseline_r2": (
+        [lambda y, m: 0.0,  # as if the training mean were the test mean
+         lambda y, m: 1 - np.sum((y - m) ** 2) / np.sum((y - m) ** 2),
+         lambda y, m: (np.mean(y) - m) ** 2 / np.var(y),  # the sign
+         lambda y, m: 1 - np.mean((y - m) ** 2),  # not divided
+         lambda y, m: 1 - np.mean((y - m) ** 2) / np.var(y, ddof=1),  # n against n - 1
+         lambda y, m: max(0.0, _r2(y, np.full_like(y, m))),
+         lambda y, m: np.corrcoef(y, np.full_like(y, m))[0, 1] ** 2],
+        [lambda y, m: _r2(y, np.full_like(y, m)), lambda y, m: -(np.mean(y) - m) ** 2 / np.var(y),
+         lambda y, m: __import__("sklearn.metrics", fromlist=["r2_score"]).r2_score(y, [m] * len(y))]),
 }
 
 
@@ -537,7 +660,7 @@ ODD = {"a number": lambda: 42, "text": lambda: "42", "a dict": lambda: {"a": 1},
        "text array": lambda: np.array(["a"]), "complex": lambda: 1j, "None": lambda: None}
 
 
-@pytest.mark.parametrize("name", sorted(set(CHECKERS) - VALUES))
+@pytest.mark.parametrize("name", CHECKERS)
 def test_every_answer_gets_a_verdict_and_never_an_exception(name, capsys):
     checker = getattr(check, name)
     assert not checker(42) and "give a function" in capsys.readouterr().out
@@ -553,19 +676,9 @@ def test_every_answer_gets_a_verdict_and_never_an_exception(name, capsys):
         assert out.startswith(f"✘ {name}:") and "not answered yet" not in out, (label, out)
 
 
-@pytest.mark.parametrize("name", sorted(VALUES))
-def test_every_value_gets_a_verdict(name, capsys):
-    checker = getattr(check, name)
-    assert not checker(None) and "not answered yet" in capsys.readouterr().out
-    for odd in [*(make() for make in ODD.values() if make() is not None), _stub, np.zeros((2, 2)),
-                [1, [2, 3]], float("inf"), (130, 13, "1")]:
-        assert not checker(odd)
-        assert capsys.readouterr().out.startswith(f"✘ {name}:")
-
-
 def test_an_endless_loop_times_out_within_the_limit_and_is_stopped(monkeypatch, capsys):
     monkeypatch.setattr(checking, "TIME_LIMIT", 0.2)
-    for name in sorted(set(CHECKERS) - VALUES):
+    for name in CHECKERS:
         start = time.perf_counter()
         assert not getattr(check, name)(_loops)
         assert time.perf_counter() - start < 2.0, name
@@ -587,7 +700,7 @@ def _recorder(name):
     return answer, seen
 
 
-@pytest.mark.parametrize("name", sorted(set(CHECKERS) - VALUES))
+@pytest.mark.parametrize("name", CHECKERS)
 def test_two_calls_draw_different_cases(name, capsys):
     first, seen_first = _recorder(name)
     second, seen_second = _recorder(name)

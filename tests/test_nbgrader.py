@@ -79,7 +79,7 @@ def test_an_exercise_without_solution_code_is_an_error_that_names_it():
     stub = 'def holm(p):\n    """A."""\n    return None  # your answer\n\ncheck.holm(holm)'
     with pytest.raises(CourseError, match=r"10\.ipynb, cell 3: the checked exercise check\.holm "
                                           r"has no solution code"):
-        answer_cells(stub, ["assert check.song_decision(song_decision)\n"], "10.ipynb, cell 3")
+        answer_cells(stub, ["assert check.vote_decision(vote_decision)\n"], "10.ipynb, cell 3")
     with pytest.raises(CourseError, match="give it the name of the answer"):
         answer_cells("check.holm(lambda p: p)", ["assert check.holm(holm)\n"], "here")
 
@@ -116,11 +116,11 @@ def test_the_export_is_an_nbgrader_course_folder(tmp_path):
     tests = [c for c in cells if c["metadata"]["nbgrader"]["grade"]]
     assert [c["metadata"]["nbgrader"] for c in answers] == [
         {"grade": False, "grade_id": name, "locked": False, "schema_version": 3, "solution": True}
-        for name in ("frame_count", "hann_window")]
+        for name in ("sample_range", "blackman_window")]
     assert [c["metadata"]["nbgrader"] for c in tests] == [
         {"grade": True, "grade_id": f"test_{name}", "locked": True, "points": POINTS,
-         "schema_version": 3, "solution": False} for name in ("frame_count", "hann_window")]
-    assert "### BEGIN SOLUTION\n    return 1 + n_samples // hop\n    ### END SOLUTION" in (
+         "schema_version": 3, "solution": False} for name in ("sample_range", "blackman_window")]
+    assert "### BEGIN SOLUTION\n    return (frames - 1) * hop, frames * hop - 1\n    ### END SOLUTION" in (
         _source(answers[0]))
     assert all("### BEGIN HIDDEN TESTS" in _source(c) for c in tests)
     others = [c["metadata"]["nbgrader"] for c in cells if c not in answers + tests]
@@ -166,13 +166,13 @@ def test_grading_02_with_nbgraders_own_commands(tmp_path):
             grades = {g.name: (g.score, g.max_score) for n in submission.notebooks
                       for g in n.grades}
             scores[student] = (submission.score, submission.max_score, grades)
-    checks = ("test_frame_count", "test_hann_window")
+    checks = ("test_sample_range", "test_blackman_window")
     assert scores["key"] == (2 * POINTS, 2 * POINTS, {c: (POINTS, POINTS) for c in checks})
     assert scores["blank"] == (0, 2 * POINTS, {c: (0, POINTS) for c in checks})
     graded = _load(course / "autograded" / "key" / assignment / STFT.name)
     printed = "".join("".join(o.get("text", "")) for c in graded["cells"]
                       for o in c.get("outputs", []))
-    assert printed.count("✔ frame_count") == 2  # the visible check and the hidden one
+    assert printed.count("✔ sample_range") == 2  # the visible check and the hidden one
 
 
 def test_the_nbgrader_command_says_what_to_do_next(tmp_path, capsys, monkeypatch):

@@ -56,3 +56,54 @@ def test_solution_block_runs(nb, index, block, monkeypatch):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def _normalised(text: str) -> str:
+    return "".join(text.split())
+
+
+def _answer_lines(block: str) -> list[str]:
+    """The computing lines of the answers a solution block passes to ``check.<name>(...)``: the
+    value of each return and assignment in those functions, normalised (no white space)."""
+    import ast
+
+    tree = ast.parse(block)
+    answers = {node.args[0].id for node in ast.walk(tree)
+               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and getattr(node.func.value, "id", "") == "check" and node.args
+               and isinstance(node.args[0], ast.Name)}
+    def conversion(value) -> bool:  # np.asarray(truth, float) and the like: no answer in it
+        parts = value.elts if isinstance(value, ast.Tuple) else [value]
+        return all(isinstance(v, ast.Call) and all(isinstance(a, (ast.Name, ast.Constant))
+                                                  for a in v.args) for v in parts)
+    lines = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in answers:
+            for stmt in ast.walk(node):
+                if (isinstance(stmt, (ast.Return, ast.Assign, ast.AugAssign)) and stmt.value
+                        and not conversion(stmt.value)):
+                    lines.append(_normalised(ast.unparse(stmt.value)))
+    return [line for line in lines if len(line) >= 15]
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem[:2])
+def test_a_students_copy_does_not_show_a_checked_exercises_answer(nb):
+    """A checked exercise asks for a use of what the page teaches (the inverse, a new case, a
+    variant), so no line of its answer is on the page a student gets: not in the text, the code
+    or the outputs, except what the exercise's own stub gives to be repaired."""
+    from course.publish import _CHECKED, without_solutions
+
+    notebook = json.loads(nb.read_text(encoding="utf-8"))
+    page = []
+    for cell in without_solutions(notebook, nb.name)["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and _CHECKED.search(source):
+            continue  # the stub: a repair exercise gives the broken line
+        page.append(source)
+        for output in cell.get("outputs", []):
+            page.append("".join(output.get("text", "")))
+            page += ["".join(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
+    page = _normalised("\n".join(page))
+    shown = [line for _, _, block in (c for c in CASES if c[0] == nb)
+             for line in _answer_lines(block) if line in page]
+    assert not shown, f"{nb.name} shows the answer of a checked exercise: {shown}"
