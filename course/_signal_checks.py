@@ -86,7 +86,7 @@ class SignalChecks:
         k = int(r.integers(1, n // 2))
         cases = [(0.0, sr, n), (440.0, 22050, 2048), ((k + 0.5) * sr / n, sr, n),
                  ((k + 0.6) * sr / n, sr, n), ((k + 0.3) * sr / n, sr, n), (k * sr / n, sr, n),
-                 ((n // 2) * sr / n, sr, n)]
+                 ((n // 2) * sr / n, sr, n), ((n // 2 - 0.45) * sr / n, sr, n)]
         for _ in range(8):
             sr, n = _pick(r, rates), int(r.integers(2, 8193))
             cases.append((min(round(float(r.uniform(0, sr / 2)), 1), (n // 2) * sr / n), sr, n))

@@ -74,6 +74,9 @@ class Verdict:
 
 
 def _say(ok: bool, name: str, text: str, case=None, shown: str = "", got: str = "") -> Verdict:
+    if not ok and case is not None and ("shape" in shown or "..." in shown):
+        text += (f" (Not every value of the case is shown: v = check.{name}(your_function) "
+                 "keeps it, and v.case holds its arguments to try.)")
     message = _clean(f"✔ {name}: {text}" if ok else f"✘ {name}: {text}")
     print(message)
     return Verdict(ok, message, case, shown, got)
@@ -216,8 +219,16 @@ def _show_case(args: tuple) -> str:
 
 
 def _show_arrays(*arrays) -> str:
-    """Arguments that are arrays: small ones in full, others by their shape."""
-    return ", ".join(_show(a) if np.size(a) <= 6 else f"shape {np.shape(a)}" for a in arrays)
+    """Arguments that are arrays: small ones in full, constant ones by their value, others by
+    their shape."""
+    def one(a):
+        if np.size(a) <= 6:
+            return _show(a)
+        flat = np.ravel(a)
+        if np.all(flat == flat[0]):
+            return f"{len(flat)} values, all {_show(flat[0])}"
+        return f"shape {np.shape(a)}"
+    return ", ".join(one(a) for a in arrays)
 
 
 _COUNT = "a count or an index is a whole number: give an int (// and int() give one)"
@@ -232,7 +243,7 @@ def _as_array(got) -> tuple[np.ndarray | None, str]:
     if isinstance(got, (bool, np.bool_)):
         return None, f"{got!r}, a truth value, not a number"
     if isinstance(got, (dict, set, frozenset)) or callable(got):
-        return None, f"{_show(got)}, not a number"
+        return None, f"{_show(got)}, not a number or a list, tuple or array of numbers"
     try:
         arr = np.asarray(got)
         if arr.dtype.kind == "O":
@@ -266,10 +277,13 @@ def _judge(got, expected, *, integer: bool = False, rtol: float = 1e-9,
                 return False, f"{_show(got)}: the answer is one number"
             arr = arr.reshape(())
         elif arr.shape != exp0.shape:
-            return False, f"an array of shape {arr.shape}, not the shape the answer needs"
+            shown = _show(got) if arr.size <= 8 else "an array"
+            return False, f"{shown} of shape {arr.shape}, not the shape the answer needs"
         if integer and arr.dtype.kind not in "iu":
             kind = f"a {type(got).__name__}" if arr.ndim == 0 else "it holds floats"
             return False, f"{_show(got)}, {kind}: {_COUNT}"
+        if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:  # float32 (Keras, TensorFlow):
+            rtol, atol = max(rtol, 1e-5), max(atol, 1e-6)     # its own precision, not float64's
         for option in options:
             option = np.asarray(option, dtype=float)
             if integer:

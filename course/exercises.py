@@ -25,6 +25,7 @@ from ._references import pick as _pick
 from ._signal_checks import SignalChecks
 from .checking import (Verdict, _begin, _calls, _clean, _compare, _rng, _say, _short, _show,
                        _show_arrays)
+from .errors import CourseError, close_match
 
 __all__ = ["Checks", "check", "run_drill"]
 
@@ -48,9 +49,21 @@ def run_drill(broken: Callable[[], object]) -> None:
     print(f"This code runs without an error and returns {_short(result)}.")
 
 
+class CheckerNameError(CourseError, AttributeError):
+    """``check.<name>`` with a name no checker has."""
+
+
 class Checks(SignalChecks):
     """The checkers, one method per exercise, named after what the learner writes (those of
     notebooks 00 to 03 in :class:`course._signal_checks.SignalChecks`)."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        names = [n for n in dir(Checks) if not n.startswith("_")]
+        raise CheckerNameError(f"No checker check.{name}{close_match(name, names)}: a checker is "
+                               "named after the function its exercise asks for (see the "
+                               "exercise's cell).")
 
     # 04 · Neural network basics
     def softmax(self, answer) -> Verdict:
@@ -106,8 +119,9 @@ class Checks(SignalChecks):
         return _compare("l2_step", answer, cases, ref.l2_step,
                         "Hint: differentiate the penalty with respect to one weight first; a "
                         "gradient-descent step moves against the gradient by learning_rate "
-                        "times it.", shown=lambda w, lam, lr: f"w of shape {w.shape}, lam {lam}, "
-                                                              f"learning_rate {lr}")
+                        "times it.", rtol=1e-6,  # Keras's L2 keeps lam in float32
+                        shown=lambda w, lam, lr: f"w of shape {w.shape}, lam {lam}, "
+                                                 f"learning_rate {lr}")
 
     def dropout_rate(self, answer) -> Verdict:
         """``answer(scale)``: the dropout rate at which inverted dropout multiplies the kept
@@ -130,15 +144,14 @@ class Checks(SignalChecks):
             n = int(r.integers(1, 300))
             cases.append((n, int(r.integers(1, 12)), int(r.integers(1, 5))))
         return _compare("same_padding", answer, cases, ref.same_padding,
-                        "Hint: 'same' gives ceil(n / stride) outputs; how many cells must the "
-                        "kernel's last position reach, and how many does the input lack? The odd "
-                        "zero goes at the end; there is never a negative number of zeros.",
+                        "Hint: how many outputs does 'same' keep, and how far past the input "
+                        "does the kernel's last position reach?",
                         integer=True)
 
     def conv_stack_parameters(self, answer) -> Verdict:
-        """``answer(kh, kw, channels_in, filters)``: the parameters of Conv2D layers with
-        ``kh`` x ``kw`` kernels one after another on an input of ``channels_in`` channels,
-        layer i having ``filters[i]`` filters (a list)."""
+        """``answer(kh, kw, channels_in, filters)``: the total number of parameters of Conv2D
+        layers with ``kh`` x ``kw`` kernels one after another on an input of ``channels_in``
+        channels, layer i having ``filters[i]`` filters (a list)."""
         r = _rng()
 
         def filters(k):
@@ -169,8 +182,8 @@ class Checks(SignalChecks):
                         "coefficients, then what Conv2D wants besides.", integer=True)
 
     def channels_first(self, answer) -> Verdict:
-        """``answer(x)``: a batch of MFCC segments ``(n, frames, coefficients)`` with a channel
-        axis of length 1 added right after the batch axis (the layout of
+        """``answer(x)``: a batch of MFCC segments ``(n, frames, coefficients)``, n >= 0, with a
+        channel axis of length 1 added right after the batch axis (the layout of
         ``data_format="channels_first"``), the data unchanged."""
         r = _rng()
 
@@ -259,7 +272,7 @@ class Checks(SignalChecks):
     def vote_decision(self, answer) -> Verdict:
         """``answer(probabilities)``: the song's genre index by a vote of its segments
         ``(segments, genres)``: the genre most segments rank first; between genres with as many
-        votes, the one with the larger mean probability."""
+        votes, the one with the larger mean probability over all the segments."""
         r = _rng()
 
         def song(*rows, first=False):  # (p of genres 0, 1, 2) per segment, more genres at 0
@@ -270,6 +283,7 @@ class Checks(SignalChecks):
                  song((.6, .4, 0), (.6, .4, 0), (.1, .9, 0), (.1, .9, 0)),  # ties the mean breaks,
                  song((.4, .6, 0), (.4, .6, 0), (.9, .1, 0), (.9, .1, 0)),  # to either side
                  song((.6, .4, 0), (.1, .9, 0), (.6, .4, 0), (.1, .9, 0), first=True),
+                 song((.5, .1, .4), (.5, .1, .4), (.45, .55, 0), (.45, .55, 0)),  # voters' mean
                  song((.1, 0, .9), (.55, .45, 0), (.55, .45, 0)),  # the max rule's
                  (np.round(r.dirichlet(np.ones(int(r.integers(2, 6)))), 2)[None],)]  # one segment
         while len(cases) < 12:
@@ -279,7 +293,10 @@ class Checks(SignalChecks):
                 cases.append((probs,))
         return _compare("vote_decision", answer, cases, ref.vote_decision,
                         "Hint: count each segment's top genre, and look at the mean "
-                        "probabilities only between genres with the most votes.", integer=True)
+                        "probabilities (over all segments) only between genres with the most "
+                        "votes.", integer=True,
+                        shown=lambda p: str(np.round(p, 3).tolist()) if p.size <= 30
+                        else f"shape {p.shape}")
 
     def track_split(self, answer) -> Verdict:
         """``answer(tracks, test_share, seed)``: ``(train, test)`` rows (integer indices in any
@@ -303,12 +320,12 @@ class Checks(SignalChecks):
 
     # 11 · Music emotion
     def bias_factor(self, answer) -> Verdict:
-        """``answer(truth, predicted)``: Lin's bias correction factor C_b, the share of the
-        CCC left when Pearson's r is taken out (CCC = r C_b), with 1/n moments."""
+        """``answer(truth, predicted)``: Lin's bias correction factor C_b, the CCC's formula
+        with Pearson's r divided out (CCC = r C_b), 1/n moments; 0 for constant predictions."""
         return _compare("bias_factor", answer, ref.ratings(_rng()), ref.bias_factor,
-                        "Hint: divide the CCC's formula by Pearson's r and simplify; the "
-                        "covariance cancels, and the standard deviations remain (1/n moments, as "
-                        "np.std uses).", shown=_show_arrays)
+                        "Hint: divide the CCC's formula by Pearson's r and simplify before "
+                        "computing (r is undefined for constant predictions, C_b is not); 1/n "
+                        "moments, as np.std uses.", shown=_show_arrays)
 
     def baseline_r2(self, answer) -> Verdict:
         """``answer(truth, train_mean)``: the R^2 on test songs ``truth`` of a model that

@@ -207,7 +207,9 @@ def test_copies_without_solutions_lose_only_the_solutions(tmp_path):
         stripped = json.loads(a.read_text(encoding="utf-8"))
         text = "".join("".join(c["source"]) for c in stripped["cells"])
         assert "<details>" not in text and "## Exercises" in text and "## References" in text
-        assert [c["cell_type"] for c in stripped["cells"]] == [c["cell_type"] for c in source["cells"]]
+        kept = [c for c in source["cells"] if "solution" not in c["metadata"].get("tags", [])]
+        assert len(kept) < len(source["cells"])  # the solutions' cells went, and only they
+        assert [c["id"] for c in stripped["cells"]] == [c["id"] for c in kept]
         code = [c["source"] for c in source["cells"] if c["cell_type"] == "code"]
         assert [c["source"] for c in stripped["cells"] if c["cell_type"] == "code"] == code
 

@@ -419,6 +419,7 @@ BANK = {
          lambda n: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n),  # the Hann window of the notebook
          lambda n: _blackman(n, n)[::2]],
         [lambda n: _blackman(n, n), lambda n: np.blackman(n + 1)[:-1],
+         lambda n: _blackman(n, n).astype(np.float32),  # float32, as TensorFlow computes
          lambda n: __import__("scipy.signal", fromlist=["get_window"]).get_window("blackman", n),
          lambda n: [0.42 - 0.5 * math.cos(2 * math.pi * k / n) + 0.08 * math.cos(4 * math.pi * k / n) for k in range(n)]]),
     "mel_to_hz_htk": (
@@ -470,7 +471,8 @@ BANK = {
          lambda w, lam, lr: w - lr * 2 * lam * np.sum(w),  # a sum where each weight has its own
          lambda w, lam, lr: w * (1 - lr * lam) ** 2],
         [lambda w, lam, lr: w - lr * 2 * lam * w, lambda w, lam, lr: w * (1 - 2 * lr * lam),
-         _l2_step_by_tape]),
+         _l2_step_by_tape,
+         lambda w, lam, lr: w - lr * 2 * np.float32(lam) * w]),  # lam in float32, as Keras keeps it
     "dropout_rate": (
         [lambda s: 1 / s,  # the share kept
          lambda s: s - 1, lambda s: 1 - s, lambda s: 1 / (s - 1),
@@ -570,7 +572,10 @@ BANK = {
          lambda p: _vote(p, tie=lambda tied, p: tied[np.argmax(p[0, tied])]),  # the first segment breaks ties
          lambda p: int(np.bincount(np.argmax(p, axis=0)).argmax()),  # the wrong axis
          lambda p: _vote(p, tie=lambda tied, p: tied[-1]),
-         lambda p: float(_vote(p))],
+         lambda p: float(_vote(p)),
+         lambda p: _vote(p, tie=lambda tied, p: tied[np.argmax(  # the voters' mean only
+             [p[p.argmax(axis=1) == g, g].mean() for g in tied])]),
+         lambda p: _vote(p, tie=lambda tied, p: tied[np.argmax(p.max(axis=0)[tied])])],  # the max
         [_vote, _vote_counter,
          lambda p: max(range(p.shape[1]), key=lambda j: (int(np.sum(p.argmax(axis=1) == j)), p[:, j].mean()))]),
     "track_split": (
