@@ -19,13 +19,8 @@ imports only the modules below it. ``ARCHITECTURE.md`` in the repository lists t
 Importing ``course`` is cheap: TensorFlow is imported only when a model is built or trained.
 """
 
-import os as _os
-
-# Keras 3 runs on TensorFlow here. TensorFlow's C++ log lines (start-up chatter, and a
-# harmless tf.data "NodeDef mentions attribute use_unbounded_threadpool" line that TF 2.20-2.21
-# print on every fit) are kept out of outputs; errors still raise Python exceptions. Set
-# TF_CPP_MIN_LOG_LEVEL=0 before starting Python to see them.
-_os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-from .settings import COURSE_VERSION as __version__  # noqa: E402
+# Importing course changes nothing outside it: no environment variable, no Matplotlib setting.
+# course.models.import_keras() sets Keras's backend (TensorFlow) and quiets TensorFlow's C++ log
+# lines just before TensorFlow is first imported, and course.plots.use_course_style() applies the
+# figure style where the notebooks and the command line ask for it.
+from .settings import COURSE_VERSION as __version__  # noqa: F401 (the package version)

@@ -182,6 +182,7 @@ def sgd_steps(layers, x: np.ndarray, y: np.ndarray, learning_rate: float, batch_
     Notebook: 04_neural_network_basics.ipynb
     """
     check_positive(learning_rate=learning_rate)
+    check_positive(integer=True, batch_size=batch_size)
     rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
     layers = [(k.copy(), b.copy()) for k, b in layers]
     while True:
@@ -206,7 +207,7 @@ def train_sgd(layers, x: np.ndarray, y: np.ndarray, learning_rate: float, epochs
 
     Notebook: 04_neural_network_basics.ipynb
     """
-    check_positive(integer=True, epochs=epochs)
+    check_positive(integer=True, epochs=epochs, batch_size=batch_size)
     n_updates = epochs * len(range(0, len(x), batch_size))
     losses = []
     for _, (layers, loss) in zip(range(n_updates), sgd_steps(layers, x, y, learning_rate,

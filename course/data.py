@@ -27,7 +27,7 @@ import numpy as np
 
 from .errors import DatasetError
 from .fma import FmaLayout, find_fma, list_fma, looks_like_fma_audio, missing_metadata_message
-from .settings import AUDIO_EXTENSIONS, DATA_DIR, PROJECT_ROOT
+from .settings import AUDIO_EXTENSIONS, DATA_DIR, PROJECT_ROOT, how_found
 
 EXPECTED_LAYOUT = (
     "Expected a folder of genre folders holding audio files, for example "
@@ -70,9 +70,9 @@ class DataSource:
         """One line for printing: the folder (relative to the repository when inside it)."""
         if self.layout == "fma":
             return (f"FMA's {self.root.name} audio in {display_path(self.root)}, genres and split "
-                    f"from {display_path(self.metadata)} (found via {self.origin})")
+                    f"from {display_path(self.metadata)} ({how_found(self.origin)})")
         kind = "the synthetic sample" if self.synthetic else "audio"
-        return f"{kind} in {display_path(self.root)} (found via {self.origin})"
+        return f"{kind} in {display_path(self.root)} ({how_found(self.origin)})"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from .emotion_data import EmotionData, EmotionSong, label_standard_errors
-from .errors import ParameterError, check_choice, check_positive
+from .errors import ParameterError, check_choice, check_defined, check_positive
 from .evaluation import holm
 from .features import frame_statistics, standardisation, whole_mfcc
 from .models import BUILDERS, import_keras, regression_model
@@ -52,13 +52,13 @@ def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def r2(truth: np.ndarray, predicted: np.ndarray) -> float:
-    """Coefficient of determination: 1 - sum((y - y_hat)^2) / sum((y - mean(y))^2); 0 for
-    predicting the test mean, negative for worse.
+    """R^2 = 1 - sum((y - y_hat)^2) / sum((y - mean(y))^2): 0 for the test mean, below for worse.
 
     Notebook: 11_music_emotion.ipynb
     """
     y, p = np.asarray(truth, float), np.asarray(predicted, float)
-    return float(1 - np.sum((y - p) ** 2) / np.sum((y - y.mean()) ** 2))
+    spread = check_defined(np.sum((y - y.mean()) ** 2), "R^2 needs true values that differ")
+    return float(1 - np.sum((y - p) ** 2) / spread)
 
 
 def ccc(truth: np.ndarray, predicted: np.ndarray) -> float:
@@ -70,7 +70,9 @@ def ccc(truth: np.ndarray, predicted: np.ndarray) -> float:
     """
     x, y = np.asarray(truth, float), np.asarray(predicted, float)
     cov = np.mean((x - x.mean()) * (y - y.mean()))
-    return float(2 * cov / (x.var() + y.var() + (x.mean() - y.mean()) ** 2))
+    scale = check_defined(x.var() + y.var() + (x.mean() - y.mean()) ** 2,
+                          "The CCC needs values that vary (truth and predictions are one constant)")
+    return float(2 * cov / scale)
 
 
 def noise_floor(songs: list[EmotionSong]) -> dict[str, tuple[float, int]]:
@@ -276,7 +278,7 @@ class EmotionComparison:
         return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
 
     def table(self) -> str:
-        """Markdown: every model's RMSE, R^2 and CCC per dimension, mean +/- sd over seeds."""
+        """Markdown: every model's RMSE, R^2 and CCC per dimension, mean ± sd over seeds."""
         head = "| model | " + " | ".join(f"{d} {m}" for d in DIMENSIONS for m in METRICS) + " |"
         lines = [head, "| --- |" + " ---: |" * (len(DIMENSIONS) * len(METRICS))]
         for name in self.models:
@@ -343,9 +345,6 @@ class EmotionComparison:
     def write(self, out_dir: str | Path, command: str = "", data: str = "") -> list[Path]:
         """Write ``results.md``, ``results.csv``, ``settings.json`` and ``va_plane.png``; a
         file the course did not write is refused (:func:`course.outputs.claim_outputs`)."""
-        import matplotlib
-
-        matplotlib.use("Agg")
         from matplotlib import pyplot as plt
 
         from .learning_plots import plot_va_plane

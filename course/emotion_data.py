@@ -42,7 +42,7 @@ from .data import display_path
 from .errors import DatasetError, ParameterError
 from .progress import track
 from .sample import build_folder, check_target
-from .settings import AUDIO_EXTENSIONS, DATA_DIR, SAMPLE_RATE
+from .settings import AUDIO_EXTENSIONS, DATA_DIR, SAMPLE_RATE, how_found
 
 #: Bump when the synthesis changes, so an existing emotion sample is regenerated.
 EMOTION_SAMPLE_VERSION = 1
@@ -99,7 +99,7 @@ class EmotionData:
     def describe(self) -> str:
         """One line: what the data is and where it was found."""
         kind = "the synthetic emotion sample" if self.synthetic else "emotion data"
-        return (f"{kind} in {display_path(self.root)} (found via {self.origin}): "
+        return (f"{kind} in {display_path(self.root)} ({how_found(self.origin)}): "
                 f"{len(self.songs)} songs" + (f", {len(self.skipped)} left out" if self.skipped
                                               else ""))
 
@@ -288,7 +288,7 @@ def emotion_factors(song_id: int, seed: int = 0) -> dict:
 def _tone(midi: float, seconds: float, sr: int, partials: int = 6) -> np.ndarray:
     """A plucked tone: decaying harmonics with amplitude 1/k, a 5-ms attack."""
     t = np.arange(int(seconds * sr)) / sr
-    f0 = 440.0 * 2 ** ((midi - 69) / 12)
+    f0 = midi_to_hz(midi)
     k = np.arange(1, partials + 1)[:, None]
     k = k[(k[:, 0] * f0) < 0.45 * sr]
     wave = (np.sin(2 * np.pi * f0 * k * t) / k).sum(axis=0)

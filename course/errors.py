@@ -104,12 +104,51 @@ def check_fraction(open_low: bool = True, **values) -> None:
             raise ParameterError(f"{name} must be a fraction in {interval}, got {value!r}.")
 
 
+def close_match(value, choices: Iterable) -> str:
+    """`` (did you mean 'x'?)`` for the choice nearest a mistyped ``value``, or ''."""
+    import difflib
+
+    found = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {found[0]!r}?)" if found else ""
+
+
 def check_choice(name: str, value, choices: Iterable) -> None:
     """``value`` must be one of ``choices``."""
     choices = tuple(choices)
     if value not in choices:
-        raise ParameterError(f"Unknown {name} {value!r}; choose from "
+        raise ParameterError(f"Unknown {name} {value!r}{close_match(value, choices)}; choose from "
                              f"{', '.join(map(repr, choices))}.")
+
+
+def import_extra(module: str, extra: str, what: str):
+    """``module``, imported, or a :class:`CourseError` that says which extra installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module.split(".")[0]:
+            raise  # a broken installation of the package itself: a bug to see in full
+        raise CourseError(f"{what} needs {module}, from the course's [{extra}] extra: "
+                          f"pip install -e '.[{extra}]' (or pip install -r requirements.txt)."
+                          ) from None
+
+
+def check_defined(denominator: float, what: str) -> float:
+    """``denominator`` if it is above 0, else a ParameterError ``what`` (never a NaN or inf)."""
+    if not denominator > 0:
+        raise ParameterError(f"{what}: it divides by {denominator!r}; give values that differ.")
+    return denominator
+
+
+def check_groups(groups, n: int) -> np.ndarray:
+    """``groups`` as an array: one whole number per row of ``n``, from 0 with none left out."""
+    groups = np.asarray(groups)
+    if groups.shape != (n,) or not n or len(np.unique(groups)) != groups.max() + 1:
+        raise ParameterError(f"groups must number the groups of the {n} rows from 0 with none "
+                             f"left out, got {groups.size} numbers for "
+                             f"{len(np.unique(groups))} distinct groups.")
+    return groups
 
 
 def check_same_length(**arrays) -> None:

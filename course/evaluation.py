@@ -24,7 +24,7 @@ SONG_METHODS = ("mean", "vote")
 
 
 def mean_std(values, fmt: str = "{:.3f}") -> str:
-    """``"mean +/- standard deviation"`` of a few values (sample standard deviation, ddof 1),
+    """``"mean ± standard deviation"`` of a few values (sample standard deviation, ddof 1),
     or the value alone when there is one, for result tables.
 
     Args:
@@ -37,9 +37,11 @@ def mean_std(values, fmt: str = "{:.3f}") -> str:
     Notebook: 09_lstm_gru.ipynb, 10_genre_comparison.ipynb
     """
     values = np.asarray(values, float)
+    if values.size == 0:
+        raise ParameterError("mean_std needs at least one value (one per seed, for example).")
     if len(values) == 1:
         return fmt.format(values[0])
-    return f"{fmt.format(values.mean())} +/- {fmt.format(values.std(ddof=1))}"
+    return f"{fmt.format(values.mean())} ± {fmt.format(values.std(ddof=1))}"
 
 
 @dataclass
@@ -244,7 +246,7 @@ def paired_table(rows: list[dict]) -> str:
 def results_table(results: list[ModelResult]) -> str:
     """A Markdown table, one row per model: parameters, then test accuracy per segment and per
     song (mean of probabilities, and majority vote), and training seconds. With several seeds
-    each figure is the mean +/- the standard deviation over seeds.
+    each figure is the mean ± the standard deviation over seeds.
     """
     seeds = sorted({r.seed for r in results})
     rows = ["| model | parameters | segment accuracy | song accuracy (mean) | song accuracy (vote) "
@@ -257,7 +259,7 @@ def results_table(results: list[ModelResult]) -> str:
                     f"{mean_std([r.train_seconds for r in rs], '{:.1f}')} |")
     if len(seeds) > 1:
         rows.append("")
-        rows.append(f"Mean +/- standard deviation over {len(seeds)} seeds ({', '.join(map(str, seeds))}).")
+        rows.append(f"Mean ± standard deviation over {len(seeds)} seeds ({', '.join(map(str, seeds))}).")
     return "\n".join(rows)
 
 
@@ -329,11 +331,10 @@ def baseline_result(features: Features, split, seed: int = 0) -> ModelResult:
     test_rows = np.array([row[t] for t in features.track[split.test].tolist()])
     probabilities = track_probs[test_rows]
     truth = features.labels[split.test]
-    picked = np.clip(probabilities[np.arange(len(truth)), truth], 1e-7, 1.0)
     linear = clf[-1]
     return ModelResult("baseline", int(linear.coef_.size + linear.intercept_.size),
                        float(np.mean(probabilities.argmax(axis=1) == truth)),
-                       float(-np.mean(np.log(picked))), seconds, 0, seed, {}, probabilities,
+                       cross_entropy(probabilities, truth), seconds, 0, seed, {}, probabilities,
                        np.asarray(split.test))
 
 

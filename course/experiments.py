@@ -272,9 +272,6 @@ class Comparison:
             OutputError: the folder holds a file of one of these names that the course did not
                 write.
         """
-        import matplotlib
-
-        matplotlib.use("Agg")
         from matplotlib import pyplot as plt
 
         from .learning_plots import plot_confusion, plot_history

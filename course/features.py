@@ -20,7 +20,8 @@ import numpy as np
 
 from .audio import load_audio
 from .data import EXPECTED_LAYOUT, DataSource, Track, resolve_data, scan_source, summarise_left_out
-from .errors import AudioError, CourseError, DatasetError, PathNotFoundError, check_positive
+from .errors import AudioError, CourseError, DatasetError, PathNotFoundError, check_groups
+from .errors import check_positive
 from .outputs import atomic_path, check_replaceable_file
 from .progress import track
 from .settings import DATA_DIR, FeatureParams
@@ -222,12 +223,9 @@ def load_features(path: str | Path) -> Features:
 
 
 def computing_libraries() -> dict[str, str]:
-    """Versions of the libraries whose arithmetic the features depend on: reading (soundfile
-    and libsndfile), resampling and the mel filterbank (librosa), the FFT and DCT (scipy),
-    and the rest (numpy)."""
-    import librosa
-    import scipy
-    import soundfile
+    """Versions of the libraries the features' arithmetic depends on: reading (soundfile,
+    libsndfile), resampling and mel filters (librosa), FFT and DCT (scipy), the rest (numpy)."""
+    import librosa, scipy, soundfile  # noqa: E401
 
     return {"librosa": librosa.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
             "soundfile": soundfile.__version__, "libsndfile": soundfile.__libsndfile_version__}
@@ -374,6 +372,7 @@ def _map_tracks(paths: list[Path], params: FeatureParams, jobs: int | None):
 def frame_statistics(mfcc: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each group's (track's, song's) per-coefficient mean and standard deviation over all its
     frames: ``(n_groups, 2 * n_mfcc)``; ``groups`` numbers each segment's group from 0."""
+    groups = check_groups(groups, len(mfcc))
     frames = [mfcc[groups == i].reshape(-1, mfcc.shape[-1]) for i in range(int(groups.max()) + 1)]
     return np.asarray([np.concatenate([f.mean(axis=0), f.std(axis=0)]) for f in frames], np.float64)
 

@@ -37,9 +37,6 @@ STYLE = {
     "axes.prop_cycle": plt.cycler(color=PALETTE),
     "legend.frameon": False,
 }
-# The course's style applies to every figure once course.plots is imported, including a
-# learner's own plots, so all figures look alike.
-plt.rcParams.update(STYLE)
 
 
 def figure_png(fig) -> bytes:
@@ -70,7 +67,7 @@ def figure_png(fig) -> bytes:
 def show_figures_as_palette_png() -> bool:
     """Make the running IPython kernel display figures with :func:`figure_png`.
 
-    Called when this module is imported; does nothing outside IPython. Matplotlib's inline
+    Called by :func:`use_course_style`; does nothing outside IPython. Matplotlib's inline
     backend registers its own formatter when it starts, so it is started first.
 
     Returns:
@@ -95,7 +92,20 @@ def show_figures_as_palette_png() -> bool:
     return True
 
 
-show_figures_as_palette_png()
+
+def use_course_style() -> None:
+    """Give every figure from here on the course's style (:data:`STYLE`, a learner's own plots
+    included) and, in a notebook, show figures as the course's compact PNGs
+    (:func:`show_figures_as_palette_png`). Importing ``course.plots`` changes nothing: each
+    notebook calls this once in its first cell, and the command line before it draws.
+
+    Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
+        03_mfcc.ipynb, 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb,
+        07_cnn_on_mfcc.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb,
+        11_music_emotion.ipynb
+    """
+    plt.rcParams.update(STYLE)
+    show_figures_as_palette_png()
 
 
 def genre_colour(genre: str) -> str:

@@ -266,6 +266,10 @@ def classify_files(load, files, top: int = 3, figures_dir: str | Path | None = N
     if not files:
         raise PathNotFoundError("No audio files found; the course reads "
                                 f"{', '.join(AUDIO_EXTENSIONS)} files.")
+    missing = [f for f in files if not f.is_file()]
+    if len(missing) == len(files):  # before TensorFlow and the model are loaded
+        raise PathNotFoundError(f"No such file: {', '.join(map(str, missing[:5]))}"
+                                f"{' ...' * (len(missing) > 5)}; give audio files or folders.")
     names = {}
     for i, f in enumerate(files):
         names[f] = f"{f.stem}_genres.png" if f"{f.stem}_genres.png" not in names.values() \
@@ -273,6 +277,10 @@ def classify_files(load, files, top: int = 3, figures_dir: str | Path | None = N
     out = claim_outputs(figures_dir, names.values()) if figures_dir is not None else None
     classifier = load()
     print(model_line(classifier.info))
+    if classifier.info.get("synthetic"):
+        print("Note: this model learned the synthetic sample's made-up genres, not real music; "
+              "its answers for real recordings mean little until you train it on a real "
+              "dataset (python -m course compare --data DATASET).")
     failed = 0
     for f in files:
         try:
@@ -307,9 +315,6 @@ def model_line(info: dict) -> str:
 
 
 def _save_timeline(prediction: Prediction, path: Path, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
     from .learning_plots import plot_genre_timeline

@@ -20,7 +20,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .errors import CourseError, PathNotFoundError
+from .errors import CourseError, PathNotFoundError, import_extra
 from .outputs import atomic_path, claim_outputs, make_folder, record_outputs
 from .settings import PROJECT_ROOT
 
@@ -59,9 +59,8 @@ def notebook_title(path: str | Path) -> str:
 
 
 def _mathjax_folder() -> Path:
-    import jupyter_server_mathjax
-
-    return Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
+    mathjax = import_extra("jupyter_server_mathjax", "lab", "Offline maths in decks and the site")
+    return Path(mathjax.__file__).resolve().parent / "static"
 
 
 def _urls() -> dict[str, str]:
@@ -134,7 +133,7 @@ def export_slides(notebooks, out_dir: str | Path) -> list[Path]:
         PathNotFoundError: a notebook does not exist.
         OutputError: the folder holds a file of the same name the course did not write.
     """
-    from nbconvert import SlidesExporter
+    SlidesExporter = import_extra("nbconvert", "lab", "Writing slide decks").SlidesExporter  # noqa: N806
 
     exporter = SlidesExporter(extra_template_basedirs=[str(_TEMPLATES)],
                               template_name="course-slides",
@@ -186,7 +185,7 @@ def build_site(out_dir: str | Path, notebooks=None) -> Path:
         PathNotFoundError: a notebook does not exist.
         OutputError: the folder holds a file of the same name the course did not write.
     """
-    from nbconvert import HTMLExporter
+    HTMLExporter = import_extra("nbconvert", "lab", "Writing the site").HTMLExporter  # noqa: N806
 
     notebooks = course_notebooks() if notebooks is None else [Path(n) for n in notebooks]
     exporter = HTMLExporter(template_name="lab", **_urls())

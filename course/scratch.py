@@ -160,7 +160,8 @@ def rnn_forward(x, kernel, recurrent_kernel, bias, activation: str = "tanh",
     """
     x = check_ndim(x, 3, "x", "(batch, steps, features)")
     if activation not in _ACTIVATIONS:
-        raise ParameterError(f"Unknown activation {activation!r}; choose tanh, relu or linear.")
+        raise ParameterError(f"Unknown activation {activation!r}; choose one of: "
+                             f"{', '.join(_ACTIVATIONS)}.")
     act = _ACTIVATIONS[activation]
     h = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
     states = []

@@ -49,7 +49,20 @@ AUDIO_EXTENSIONS = (".wav", ".au", ".flac", ".ogg", ".mp3", ".aiff", ".aif")
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 #: The course's version (``course.__version__``), recorded with every saved model.
 COURSE_VERSION = "0.1.0"
-PROJECT_ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "pyproject.toml").exists() else Path.cwd()
+
+
+def project_root(environ=os.environ, package_parent: Path = _PACKAGE_PARENT) -> Path:
+    """Where ``data/``, ``results/`` and the feature cache go: ``$COURSE_HOME`` if set, else the
+    checkout the package is installed from (``pip install -e .``), else ``~/dl-audio-course``;
+    never the folder Python happens to be started in."""
+    if environ.get("COURSE_HOME", "").strip():
+        return Path(environ["COURSE_HOME"].strip()).expanduser().resolve()
+    if (package_parent / "pyproject.toml").exists():
+        return package_parent
+    return Path.home() / "dl-audio-course"
+
+
+PROJECT_ROOT = project_root()
 
 #: Where the embedded sample, GTZAN (``data/gtzan``) and the feature cache live.
 DATA_DIR = PROJECT_ROOT / "data"
@@ -186,3 +199,11 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[dist] = "missing"
     return found
+
+
+def how_found(origin: str) -> str:
+    """Where a dataset came from, in words (``origin`` is the rule that found it)."""
+    if origin.startswith("data/"):
+        return f"found in {origin}/"
+    return {"sample": "used because no dataset was given or found in data/",
+            "--data": "given with --data"}.get(origin, f"named by ${origin}")

@@ -56,7 +56,7 @@ def rms_dbfs(y: np.ndarray) -> float:
 
 def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPLE_RATE):
     """A grid of waveforms, one row per genre, one column per clip, in the genre's colour, on
-    one amplitude scale (full scale is +/-1), each labelled with its RMS level in dBFS.
+    one amplitude scale (full scale is ±1), each labelled with its RMS level in dBFS.
 
     Args:
         clips: ``{genre: [y, ...]}`` with the same number of clips per genre.

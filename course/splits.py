@@ -156,8 +156,12 @@ def read_split_lists(path: str | Path) -> dict[str, list[str]]:
                                 "valid*.txt and test*.txt, or a file of '<side> <track>' lines.")
 
     def lines(f: Path) -> list[str]:
-        return [l.split("#", 1)[0].strip() for l in f.read_text(encoding="utf-8").splitlines()
-                if l.split("#", 1)[0].strip()]
+        try:
+            text = f.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise DatasetError(f"{f} is not UTF-8 text; save the split list as UTF-8 (plain "
+                               "text, one track per line).") from None
+        return [l.split("#", 1)[0].strip() for l in text.splitlines() if l.split("#", 1)[0].strip()]
 
     lists: dict[str, list[str]] = {side: [] for side in SPLIT_SIDES}
     if path.is_dir():

@@ -299,6 +299,9 @@ def synthesize_note(midi: float = 57, timbre: str = "piano", seconds: float = 1.
     """
     if timbre not in _TIMBRES:
         raise ParameterError(f"Unknown timbre {timbre!r}; choose one of: {', '.join(sorted(_TIMBRES))}.")
+    if not seconds > 0.1:
+        raise ParameterError(f"seconds must be more than 0.1 (a note needs its attack and its "
+                             f"0.05-s release), got {seconds!r}.")
     n = int(seconds * sr)
     buf = np.zeros(n)
     _Renderer(n, sr, np.random.default_rng(seed), brightness=1.0).note(

@@ -122,7 +122,7 @@ def test_the_sample_never_replaces_a_folder_it_did_not_make(tmp_path):
 def test_the_sample_reports_nothing_left_out(sample):
     data = resolve_emotion_data(sample)  # its factors.csv and manifest are the course's own
     assert data.skipped == [] and data.ignored == [] and data.synthetic
-    assert data.describe().endswith("(found via --data): 40 songs")
+    assert data.describe().endswith("(given with --data): 40 songs")
 
 
 def test_segments_cover_each_whole_clip_and_splits_keep_songs_apart(features):

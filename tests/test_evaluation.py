@@ -76,7 +76,7 @@ def test_results_table_reports_mean_and_spread_over_seeds():
     rs = [evaluation.ModelResult("cnn", 10, acc, 1.0, 2.0, 1, seed, song_accuracy_mean=acc,
                                song_accuracy_vote=acc) for seed, acc in ((0, 0.5), (1, 0.7))]
     table = evaluation.results_table(rs)
-    assert "| cnn | 10 | 0.600 +/- 0.141 |" in table and "over 2 seeds" in table
+    assert "| cnn | 10 | 0.600 ± 0.141 |" in table and "over 2 seeds" in table
 
 
 # --- the command line ------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def test_verdicts_need_an_interval_that_excludes_zero():
                                             "no clear effect on this data"]
     noisy = rows[3]
     assert noisy["difference"] == pytest.approx(0.02) and noisy["low"] < 0 < noisy["high"]
-    # a 95 % t interval over 4 seeds is wider than +/- 2 standard errors
+    # a 95 % t interval over 4 seeds is wider than ± 2 standard errors
     se = np.std([0.10, -0.06, 0.08, -0.04], ddof=1) / 2
     assert noisy["high"] - noisy["difference"] > 2 * se
     table = verdict_table(rows)

@@ -101,3 +101,26 @@ def test_the_course_version_is_the_package_version():
     from course import __version__
 
     assert project()["version"] == __version__
+
+
+def test_every_package_the_course_imports_is_declared():
+    """A package imported by course/ (not the standard library, not the course) is a declared
+    dependency, so a fresh install never meets a ModuleNotFoundError the lists did not warn of."""
+    import ast
+    from importlib import metadata
+
+    declared = set(pyproject())
+    providers = metadata.packages_distributions()
+    missing = set()
+    for path in (ROOT / "course").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "course":
+                    continue
+                dists = {d.lower() for d in providers.get(top, [top])}
+                if not dists & declared:
+                    missing.add(f"{top} ({path.name})")
+    assert not missing, f"imported but not declared: {sorted(missing)}"

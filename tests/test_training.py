@@ -81,7 +81,7 @@ def test_the_baseline_figure_quoted_in_data_readme_is_what_the_command_gives():
     from course.features import prepare
 
     readme = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text()
-    quoted = re.search(r"cross-validation over tracks \| ([0-9.]+) \+/- ([0-9.]+) accuracy", readme)
+    quoted = re.search(r"cross-validation over tracks \| ([0-9.]+) ± ([0-9.]+) accuracy", readme)
     assert quoted, "data/README.md no longer quotes the baseline"
     from course.sample import ensure_sample
 
