@@ -43,6 +43,7 @@ from .errors import DatasetError, ParameterError
 from .progress import track
 from .sample import build_folder, check_target
 from .settings import AUDIO_EXTENSIONS, DATA_DIR, SAMPLE_RATE, how_found
+from .synth import midi_to_hz
 
 #: Bump when the synthesis changes, so an existing emotion sample is regenerated.
 EMOTION_SAMPLE_VERSION = 1

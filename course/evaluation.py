@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .backprop import cross_entropy
 from .errors import ParameterError, check_choice
 
 if TYPE_CHECKING:
