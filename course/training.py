@@ -22,6 +22,9 @@ from .settings import TrainParams, show_progress
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic.
 
+    Determinism stays on for the rest of the process: TensorFlow can turn it on
+    (``tf.config.experimental.enable_op_determinism``) but offers no way to turn it off.
+
     Notebook: 04_neural_network_basics.ipynb, 07_cnn_on_mfcc.ipynb, 08_rnn.ipynb,
         09_lstm_gru.ipynb
     """
