@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .checking import Either, _clip, _named, _rows, _show, _stopped
+from .checking import Either, clip_item, named_items, row_indices, show_value, stopped_reason
 
 
 def frequencies_heard_as(heard, sr, highest):
@@ -196,23 +196,23 @@ def labels_problem(outcome: str, got, listed: list, shown: str, first) -> tuple[
     """What is wrong with one answer of label_mapping ('' if nothing), and ``first``: the first
     listing of these folders with its labels, which every other listing must match."""
     where = f"for the folders {shown}"
-    problem = _stopped(outcome, got, where)
+    problem = stopped_reason(outcome, got, where)
     if problem:
         return problem, first
     try:
         mapping = dict(got)
     except Exception:  # noqa: BLE001 -- whatever the answer returned
-        return f"{where} it returned {_show(got)}: give a dict {{genre: label}}.", first
+        return f"{where} it returned {show_value(got)}: give a dict {{genre: label}}.", first
     if any(not isinstance(k, str) for k in mapping) or sorted(map(str, mapping)) != sorted(listed):
         if mapping and all(isinstance(v, str) for v in mapping.values()):
             return (f"{where} it gave {{label: genre}}; the exercise asks for {{genre: label}}.",
                     first)
-        return f"{where} your keys are {_show(list(mapping))}: give one key per folder name.", first
+        return f"{where} your keys are {show_value(list(mapping))}: give one key per folder name.", first
     values = list(mapping.values())
     if any(isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) for v in values):
-        return f"{where} your labels are {_show(values)}: labels are whole numbers (ints).", first
+        return f"{where} your labels are {show_value(values)}: labels are whole numbers (ints).", first
     if sorted(int(v) for v in values) != list(range(len(listed))):
-        return (f"{where} your labels are {_show(values)}: give the labels 0 to n - 1, one per "
+        return (f"{where} your labels are {show_value(values)}: give the labels 0 to n - 1, one per "
                 "genre, as Keras's sparse losses expect them.", first)
     labels = {str(k): int(v) for k, v in mapping.items()}
     if first is None:
@@ -279,25 +279,25 @@ def write_clip_round(folder, r: np.random.Generator, n_good: int, n_bad: int):
 
 def clips_problem(outcome: str, got, good: dict, bad: set) -> str:
     """What is wrong with one answer of readable_clips."""
-    problem = _stopped(outcome, got, "")
+    problem = stopped_reason(outcome, got, "")
     if outcome == "raised":
-        return (f"it stopped with {_show(got)}. Hint: catch the error of one file "
+        return (f"it stopped with {show_value(got)}. Hint: catch the error of one file "
                 "(course.errors.AudioError), note the file, and go on.")
     if problem:
         return problem
     try:
         clips, skipped = got
     except Exception:  # noqa: BLE001
-        return f"it returned {_show(got)}: give two things, (clips, skipped)."
+        return f"it returned {show_value(got)}: give two things, (clips, skipped)."
     names, unmatched = set(good) | bad, dict(good)
     try:
         items = list(clips.items()) if isinstance(clips, Mapping) else [(None, c) for c in clips]
         for key, item in items:
-            key, audio = _clip(key, item)
+            key, audio = clip_item(key, item)
             if audio is None:
-                return (f"a clip is {_show(item)}, not a file's audio: keep each readable file's "
+                return (f"a clip is {show_value(item)}, not a file's audio: keep each readable file's "
                         "samples.")
-            mentioned = _named(key, names) if key is not None else set()
+            mentioned = named_items(key, names) if key is not None else set()
             if mentioned & bad:
                 return (f"your clips hold something for {sorted(mentioned & bad)[0]}, which cannot "
                         "be read.")
@@ -314,9 +314,9 @@ def clips_problem(outcome: str, got, good: dict, bad: set) -> str:
             list(skipped.items()) if isinstance(skipped, Mapping) else list(skipped))
         named = []
         for item in listed:
-            found = _named(item, names)
+            found = named_items(item, names)
             if len(found) != 1:
-                return (f"skipped holds {_show(item)}, which names "
+                return (f"skipped holds {show_value(item)}, which names "
                         f"{'more than one' if found else 'none'} of the files: name each file "
                         "that could not be read.")
             named += found
@@ -367,17 +367,17 @@ def split_problem(outcomes: list, tracks: np.ndarray, share: float, seeds: list[
     """What is wrong with track_split's answers for one set of tracks and its seeds."""
     tests, n_tracks = [], len(np.unique(tracks))
     for (outcome, got), seed in zip(outcomes, seeds):
-        problem = _stopped(outcome, got, f"with seed {seed}")
+        problem = stopped_reason(outcome, got, f"with seed {seed}")
         if problem:
             return problem
         try:
             train, test = got
         except Exception:  # noqa: BLE001
-            return (f"with seed {seed} it returned {_show(got)}: give two things, (train_rows, "
+            return (f"with seed {seed} it returned {show_value(got)}: give two things, (train_rows, "
                     "test_rows).")
         sides = []
         for side, label in ((train, "train"), (test, "test")):
-            rows, problem = _rows(side, len(tracks))
+            rows, problem = row_indices(side, len(tracks))
             if rows is None:
                 return (f"your {label} side is {problem}: give row indices (integers) or a boolean "
                         "mask over the rows.")
@@ -391,7 +391,7 @@ def split_problem(outcomes: list, tracks: np.ndarray, share: float, seeds: list[
             return "every row must be in exactly one of train and test."
         both = np.intersect1d(tracks[train], tracks[test])
         if both.size:
-            return (f"{both.size} tracks (such as {_show(both[0])}) have rows on both sides: their "
+            return (f"{both.size} tracks (such as {show_value(both[0])}) have rows on both sides: their "
                     "segments leak. Hint: choose test tracks, then take all of their rows.")
         k = len(np.unique(tracks[test]))
         if abs(k - share * n_tracks) > 1:

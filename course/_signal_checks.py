@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _references as ref
 from ._references import pick as _pick
-from .checking import Verdict, _begin, _call, _compare, _rng, _say, _show
+from .checking import Verdict, begin_check, run_answer, compare_cases, fresh_rng, say_verdict, show_value
 
 
 class SignalChecks:
@@ -18,18 +18,18 @@ class SignalChecks:
         """``answer(folders)``: ``{genre: label}`` for the genre folder names as a directory
         listing gives them, in any order; labels 0 to n - 1 that do not depend on that order."""
         name = "label_mapping"
-        stop = _begin(name, answer)
+        stop = begin_check(name, answer)
         if stop is not None:
             return stop
-        for listings in ref.label_rounds(_rng()):
+        for listings in ref.label_rounds(fresh_rng()):
             first = None
             for listed in listings:
                 shown = "[" + ", ".join(listed) + "]"
-                outcome, got = _call(answer, (list(listed),))
+                outcome, got = run_answer(answer, (list(listed),))
                 problem, first = ref.labels_problem(outcome, got, listed, shown, first)
                 if problem:
-                    return _say(False, name, problem, (list(map(str, listed)),), shown, _show(got))
-        return _say(True, name, "labels 0 to n - 1, the same whatever order the folders are "
+                    return say_verdict(False, name, problem, (list(map(str, listed)),), shown, show_value(got))
+        return say_verdict(True, name, "labels 0 to n - 1, the same whatever order the folders are "
                                 "listed in (new listings on every run).")
 
     def readable_clips(self, answer) -> Verdict:
@@ -40,20 +40,20 @@ class SignalChecks:
         from pathlib import Path
 
         name = "readable_clips"
-        stop = _begin(name, answer)
+        stop = begin_check(name, answer)
         if stop is not None:
             return stop
-        r = _rng()
+        r = fresh_rng()
         for n_good, n_bad in ref.clip_rounds(r):
             with tempfile.TemporaryDirectory() as tmp:
                 paths, good, bad = ref.write_clip_round(Path(tmp), r, n_good, n_bad)
                 shown = "[" + ", ".join(p.name for p in paths) + "]"
-                outcome, got = _call(answer, (list(paths),))
+                outcome, got = run_answer(answer, (list(paths),))
                 problem = ref.clips_problem(outcome, got, good, bad)
             if problem:
-                return _say(False, name, f"for the files {shown}: {problem}", (shown,), shown,
-                            _show(got))
-        return _say(True, name, "every readable file's audio kept, each unreadable one named "
+                return say_verdict(False, name, f"for the files {shown}: {problem}", (shown,), shown,
+                            show_value(got))
+        return say_verdict(True, name, "every readable file's audio kept, each unreadable one named "
                                 "(new files on every run).")
 
     # 01 · Waveform and Fourier
@@ -61,7 +61,7 @@ class SignalChecks:
         """``answer(heard, sr, highest)``: every frequency from 0 to ``highest`` Hz (included)
         that sampling at ``sr`` Hz makes sound as ``heard`` Hz (0 to sr / 2), in increasing
         order, each once: an array or a list."""
-        r = _rng()
+        r = fresh_rng()
         rates = [8000, 16000, 22050, 44100, 48000, int(r.integers(4000, 50000))]
 
         def heard(sr):
@@ -73,14 +73,14 @@ class SignalChecks:
         for _ in range(6):
             sr = _pick(r, rates)
             cases.append((heard(sr), sr, round(float(r.uniform(0, 5 * sr)), 1)))
-        return _compare("frequencies_heard_as", answer, cases, ref.frequencies_heard_as,
+        return compare_cases("frequencies_heard_as", answer, cases, ref.frequencies_heard_as,
                         "Hint: the samples cannot tell f from f + sr, nor f from -f; which "
                         "frequencies up to highest land on heard? Keep each once, smallest first.")
 
     def nearest_bin(self, answer) -> Verdict:
         """``answer(f, sr, n)``: the index of the DFT bin (``n`` samples at ``sr`` Hz) nearest
         to ``f`` Hz, for 0 <= f <= sr / 2 (half-way between two bins, either is right)."""
-        r = _rng()
+        r = fresh_rng()
         rates = [8000, 16000, 22050, 44100, 48000, int(r.integers(4000, 50000))]
         sr, n = _pick(r, rates), int(r.integers(8, 8193))
         k = int(r.integers(1, n // 2))
@@ -90,7 +90,7 @@ class SignalChecks:
         for _ in range(8):
             sr, n = _pick(r, rates), int(r.integers(2, 8193))
             cases.append((min(round(float(r.uniform(0, sr / 2)), 1), (n // 2) * sr / n), sr, n))
-        return _compare("nearest_bin", answer, cases, ref.nearest_bin,
+        return compare_cases("nearest_bin", answer, cases, ref.nearest_bin,
                         "Hint: turn f into a bin number (how many bin spacings is it from 0 Hz?), "
                         "then take the nearest whole one; int() always rounds down.", integer=True)
 
@@ -98,11 +98,11 @@ class SignalChecks:
     def sample_range(self, answer) -> Verdict:
         """``answer(frames, hop)``: ``(fewest, most)`` samples a signal can have for a centred
         STFT with hop ``hop`` to give ``frames`` frames (frames >= 2)."""
-        r = _rng()
+        r = fresh_rng()
         hops = [64, 128, 256, 441, 512, 1024, int(r.integers(50, 1000))]
         cases = [(2, _pick(r, hops)), (int(r.integers(2, 200)), 1), (130, 512), (2, 1)]
         cases += [(int(r.integers(2, 3000)), _pick(r, hops)) for _ in range(8)]
-        return _compare("sample_range", answer, cases, ref.sample_range,
+        return compare_cases("sample_range", answer, cases, ref.sample_range,
                         "Hint: write the frame count as a function of the number of samples, "
                         "then find the first and the last sample count that give this many.",
                         integer=True)
@@ -110,10 +110,10 @@ class SignalChecks:
     def blackman_window(self, answer) -> Verdict:
         """``answer(n)``: the periodic Blackman window of ``n`` >= 2 samples,
         0.42 - 0.5 cos(2 pi k / N) + 0.08 cos(4 pi k / N) with N the period."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(2,), (3,), (2 * int(r.integers(2, 5)),), (2 * int(r.integers(2, 4)) + 1,),
                  (int(r.integers(9, 2049)),), (2 * int(r.integers(5, 1025)),)]
-        return _compare("blackman_window", answer, cases, ref.blackman_window,
+        return compare_cases("blackman_window", answer, cases, ref.blackman_window,
                         "Hint: what is the period N of a periodic window of n samples? (numpy's "
                         "np.blackman is the symmetric one.)")
 
@@ -122,18 +122,18 @@ class SignalChecks:
         """``answer(m)``: frequencies in Hz from mels on HTK's scale, for scalars and arrays.
         The inverse of HTK's own form (natural log, 1127) and of the base-10 form (2595) are
         both right: they differ by the rounding of their constants, about 1e-5 of the value."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(0.0,), (1000.0,), (int(r.integers(20, 3500)),),
                  (round(float(r.uniform(20, 3900)), 1),),
                  (np.round(r.uniform(0, 3900, int(r.integers(2, 6))), 1),),
                  (np.array([round(float(r.uniform(0, 2800)), 1)]),), (r.uniform(0, 3900, 50),)]
-        return _compare("mel_to_hz_htk", answer, cases, ref.mel_to_hz_htk,
+        return compare_cases("mel_to_hz_htk", answer, cases, ref.mel_to_hz_htk,
                         "Hint: undo HTK's formula one operation at a time, the last one first; "
                         "numpy's functions also take arrays.", rtol=2e-5)
 
     def mfcc_frames(self, answer) -> Verdict:
         """``answer(seconds, sr, hop)``: MFCC frames of a segment, as librosa centres them."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(3.0, 22050, 512), (0.0625, 8000, 512)]
         for _ in range(3):  # sample counts that the hop divides
             sr, hop, step = _pick(r, [(16384, 512, 1 / 16), (16384, 1024, 1 / 16),
@@ -144,6 +144,6 @@ class SignalChecks:
             seconds, sr = int(r.integers(1, 161)) / 16, _pick(r, [8000, 11025, 16000, 22050, 44100])
             if seconds * sr == int(seconds * sr):
                 cases.append((seconds, sr, _pick(r, [128, 256, 441, 512, 1024])))
-        return _compare("mfcc_frames", answer, cases, ref.mfcc_frames,
+        return compare_cases("mfcc_frames", answer, cases, ref.mfcc_frames,
                         "Hint: count the segment's samples first; with centred framing only the "
                         "hop matters.", integer=True)

@@ -4,12 +4,12 @@ in :mod:`course.exercises`; the reference answers are in :mod:`course._reference
 
 What a pass promises, and how this module keeps it:
 
-- **Fresh cases.** A checker draws its cases from :func:`_rng`, a generator seeded by the
+- **Fresh cases.** A checker draws its cases from :func:`fresh_rng`, a generator seeded by the
   operating system, on every call, together with the edge cases of its exercise, so no table of
   answers copied from earlier messages passes.
 - **Nothing but the learner's own output.** A failure names the case and what the answer gave,
   with a hint that nudges; it never prints the expected value.
-- **Every answer gets a verdict.** Each call runs in a daemon thread (:func:`_call`) with a
+- **Every answer gets a verdict.** Each call runs in a daemon thread (:func:`run_answer`) with a
   time limit of :data:`TIME_LIMIT` seconds per case; whatever it returns or raises is read inside
   ``try`` (:func:`_judge`), so the checker itself never raises. Python cannot kill a thread: on
   a time-out the checker asks the thread to stop by raising an exception in it (CPython's
@@ -41,12 +41,12 @@ import numpy as np
 TIME_LIMIT = 5.0
 
 
-def _rng() -> np.random.Generator:
+def fresh_rng() -> np.random.Generator:
     """A generator seeded by the operating system: different cases on every call."""
     return np.random.default_rng()
 
 
-def _clean(text: str) -> str:
+def clean_paths(text: str) -> str:
     """Messages name temporary files by their folder's name only, not the machine's path."""
     import tempfile
 
@@ -73,11 +73,11 @@ class Verdict:
         pass
 
 
-def _say(ok: bool, name: str, text: str, case=None, shown: str = "", got: str = "") -> Verdict:
+def say_verdict(ok: bool, name: str, text: str, case=None, shown: str = "", got: str = "") -> Verdict:
     if not ok and case is not None and ("shape" in shown or "..." in shown):
         text += (f" (Not every value of the case is shown: v = check.{name}(your_function) "
                  "keeps it, and v.case holds its arguments to try.)")
-    message = _clean(f"✔ {name}: {text}" if ok else f"✘ {name}: {text}")
+    message = clean_paths(f"✔ {name}: {text}" if ok else f"✘ {name}: {text}")
     print(message)
     return Verdict(ok, message, case, shown, got)
 
@@ -100,7 +100,7 @@ def _stop(thread: threading.Thread) -> None:
         pass
 
 
-def _call(answer: Callable, args: tuple, limit: float | None = None) -> tuple[str, object]:
+def run_answer(answer: Callable, args: tuple, limit: float | None = None) -> tuple[str, object]:
     """Run ``answer(*args)`` in a daemon thread for at most ``limit`` seconds (default
     :data:`TIME_LIMIT`). Returns ``("value", result)``, ``("raised", exception)`` or
     ``("timeout", None)``; never raises, except for the user's own Ctrl-C."""
@@ -131,11 +131,11 @@ def _call(answer: Callable, args: tuple, limit: float | None = None) -> tuple[st
     return "value", box.get("value")
 
 
-def _calls(answer: Callable, arg_list: list[tuple]) -> list[tuple[str, object]]:
-    """:func:`_call` for each set of arguments in turn, up to the first that returns nothing."""
+def run_answers(answer: Callable, arg_list: list[tuple]) -> list[tuple[str, object]]:
+    """:func:`run_answer` for each set of arguments in turn, up to the first that returns nothing."""
     outcomes = []
     for args in arg_list:
-        outcomes.append(_call(answer, args))
+        outcomes.append(run_answer(answer, args))
         if outcomes[-1][0] != "value":
             break
     return outcomes
@@ -157,18 +157,18 @@ def _does_nothing(answer) -> bool:
     return ops in _RETURNS_NONE
 
 
-def _begin(name: str, answer) -> Verdict | None:
+def begin_check(name: str, answer) -> Verdict | None:
     """The verdict for something that cannot be an answer yet, or None to go on."""
     if not callable(answer):
-        return _say(False, name, f"give a function (the name of the one you wrote, without "
+        return say_verdict(False, name, f"give a function (the name of the one you wrote, without "
                                  f"calling it), not {type(answer).__name__}.")
     if _does_nothing(answer):
-        return _say(False, name, "not answered yet: write your answer in the function above "
+        return say_verdict(False, name, "not answered yet: write your answer in the function above "
                                  "and run the cell again.")
     return None
 
 
-def _show(value, limit: int = 8) -> str:
+def show_value(value, limit: int = 8) -> str:
     """A short text of a value as a learner would read it: small things in full, big ones by
     their shape."""
     try:
@@ -188,7 +188,7 @@ def _show(value, limit: int = 8) -> str:
         if isinstance(value, (list, tuple)):
             if len(value) <= limit and all(isinstance(v, (numbers.Number, str, np.generic))
                                            or v is None for v in value):
-                inner = ", ".join(_show(v) for v in value)
+                inner = ", ".join(show_value(v) for v in value)
                 if isinstance(value, list):
                     return f"[{inner}]"
                 return f"({inner}{',' * (len(value) == 1)})"
@@ -203,7 +203,7 @@ def _show(value, limit: int = 8) -> str:
         return "something that cannot be shown"
 
 
-def _short(value) -> str:
+def short_value(value) -> str:
     """A drill's result as :func:`course.exercises.run_drill` prints it."""
     if isinstance(value, np.ndarray):
         if value.size <= 6:
@@ -215,18 +215,18 @@ def _short(value) -> str:
 
 
 def _show_case(args: tuple) -> str:
-    return ", ".join(_show(a) for a in args)
+    return ", ".join(show_value(a) for a in args)
 
 
-def _show_arrays(*arrays) -> str:
+def show_arrays(*arrays) -> str:
     """Arguments that are arrays: small ones in full, constant ones by their value, others by
     their shape."""
     def one(a):
         if np.size(a) <= 6:
-            return _show(a)
+            return show_value(a)
         flat = np.ravel(a)
         if np.all(flat == flat[0]):
-            return f"{len(flat)} values, all {_show(flat[0])}"
+            return f"{len(flat)} values, all {show_value(flat[0])}"
         return f"shape {np.shape(a)}"
     return ", ".join(one(a) for a in arrays)
 
@@ -239,25 +239,25 @@ def _as_array(got) -> tuple[np.ndarray | None, str]:
     if got is None:
         return None, "None"
     if isinstance(got, (str, bytes)):
-        return None, f"text ({_show(got)}), not a number"
+        return None, f"text ({show_value(got)}), not a number"
     if isinstance(got, (bool, np.bool_)):
         return None, f"{got!r}, a truth value, not a number"
     if isinstance(got, (dict, set, frozenset)) or callable(got):
-        return None, f"{_show(got)}, not a number or a list, tuple or array of numbers"
+        return None, f"{show_value(got)}, not a number or a list, tuple or array of numbers"
     try:
         arr = np.asarray(got)
         if arr.dtype.kind == "O":
             arr = arr.astype(float)
     except Exception:  # noqa: BLE001 -- ragged lists, generators, objects
-        return None, f"{_show(got)}, which is not a number or an array of numbers"
+        return None, f"{show_value(got)}, which is not a number or an array of numbers"
     if arr.dtype.kind == "b":
-        return None, f"{_show(got)}: truth values, not numbers"
+        return None, f"{show_value(got)}: truth values, not numbers"
     if arr.dtype.kind in "USa":
-        return None, f"{_show(got)}: text, not numbers"
+        return None, f"{show_value(got)}: text, not numbers"
     if arr.dtype.kind == "c":
-        return None, f"{_show(got)}: complex numbers"
+        return None, f"{show_value(got)}: complex numbers"
     if arr.dtype.kind not in "iuf":
-        return None, f"{_show(got)}, which is not a number or an array of numbers"
+        return None, f"{show_value(got)}, which is not a number or an array of numbers"
     return arr, ""
 
 
@@ -274,14 +274,14 @@ def _judge(got, expected, *, integer: bool = False, rtol: float = 1e-9,
         exp0 = np.asarray(options[0])
         if exp0.ndim == 0:
             if arr.size != 1:
-                return False, f"{_show(got)}: the answer is one number"
+                return False, f"{show_value(got)}: the answer is one number"
             arr = arr.reshape(())
         elif arr.shape != exp0.shape:
-            shown = _show(got) if arr.size <= 8 else "an array"
+            shown = show_value(got) if arr.size <= 8 else "an array"
             return False, f"{shown} of shape {arr.shape}, not the shape the answer needs"
         if integer and arr.dtype.kind not in "iu":
             kind = f"a {type(got).__name__}" if arr.ndim == 0 else "it holds floats"
-            return False, f"{_show(got)}, {kind}: {_COUNT}"
+            return False, f"{show_value(got)}, {kind}: {_COUNT}"
         if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:  # float32 (Keras, TensorFlow):
             rtol, atol = max(rtol, 1e-5), max(atol, 1e-6)     # its own precision, not float64's
         for option in options:
@@ -296,58 +296,58 @@ def _judge(got, expected, *, integer: bool = False, rtol: float = 1e-9,
                     return True, ""
         return False, ""
     except Exception:  # noqa: BLE001 -- whatever the answer returned
-        return False, f"{_show(got)}, which the checker cannot read as a number"
+        return False, f"{show_value(got)}, which the checker cannot read as a number"
 
 
-def _compare(name: str, answer, cases: Iterable, reference: Callable, hint: str, *,
+def compare_cases(name: str, answer, cases: Iterable, reference: Callable, hint: str, *,
              integer: bool = False, rtol: float = 1e-9, atol: float = 1e-9,
              shown: Callable | None = None) -> Verdict:
     """Run ``answer`` on every case (a tuple of arguments), each against ``reference`` on the
     same arguments; report the first case that goes wrong, with what the answer gave."""
-    stop = _begin(name, answer)
+    stop = begin_check(name, answer)
     if stop is not None:
         return stop
     cases = list(cases)
     for args in cases:
         expected = reference(*copy.deepcopy(args))
         text = shown(*args) if shown else _show_case(args)
-        outcome, got = _call(answer, copy.deepcopy(args))
+        outcome, got = run_answer(answer, copy.deepcopy(args))
         if outcome == "timeout":
-            return _say(False, name, f"took longer than {TIME_LIMIT:g} s on ({text}): an "
+            return say_verdict(False, name, f"took longer than {TIME_LIMIT:g} s on ({text}): an "
                                      "endless loop?", args, text)
         if outcome == "raised":
-            return _say(False, name, f"({text}) raised {_show(got)}. {hint}", args, text)
+            return say_verdict(False, name, f"({text}) raised {show_value(got)}. {hint}", args, text)
         if got is None:
-            return _say(False, name, f"returned None for ({text}): did you forget a return? "
+            return say_verdict(False, name, f"returned None for ({text}): did you forget a return? "
                                      "(print only shows a value)", args, text, "None")
         ok, problem = _judge(got, expected, integer=integer, rtol=rtol, atol=atol)
         if not ok:
-            what = _show(got)
+            what = show_value(got)
             if problem:  # a type or a shape; a shape gets the hint too
                 more = f" {hint}" if "shape" in problem or "one number" in problem else ""
-                return _say(False, name, f"for ({text}) your answer gives {problem}.{more}", args,
+                return say_verdict(False, name, f"for ({text}) your answer gives {problem}.{more}", args,
                             text, what)
-            return _say(False, name, f"for ({text}) your answer gives {what}, which is not "
+            return say_verdict(False, name, f"for ({text}) your answer gives {what}, which is not "
                                      f"right. {hint}", args, text, what)
-    return _say(True, name, f"right on all {len(cases)} cases, edge cases included (new ones on "
+    return say_verdict(True, name, f"right on all {len(cases)} cases, edge cases included (new ones on "
                             "every run).")
 
 
 # Readers of answers that take many forms (used by the judges in course._references).
 
-def _stopped(outcome: str, got, where: str) -> str:
+def stopped_reason(outcome: str, got, where: str) -> str:
     """What to say about a call that did not return a value ('' if it did)."""
     if outcome == "timeout":
         return f"took longer than {TIME_LIMIT:g} s{' ' + where if where else ''}: an endless loop?"
     if outcome == "raised":
-        return f"{where + ' ' if where else ''}it raised {_show(got)}."
+        return f"{where + ' ' if where else ''}it raised {show_value(got)}."
     if got is None:
         return (f"returned None{' ' + where if where else ''}: did you forget a return? (print "
                 "only shows a value)")
     return ""
 
 
-def _named(item, names) -> set[str]:
+def named_items(item, names) -> set[str]:
     """The file names an item (a path, a name, a pair, an error, ...) mentions."""
     text = str(item) + " " + " ".join(str(getattr(item, a, "")) for a in ("filename", "path"))
     return {n for n in names if n in text}
@@ -363,34 +363,34 @@ def _samples(x):
     return None
 
 
-def _clip(key, item):
+def clip_item(key, item):
     """``(key, samples)`` of one clip: an array, ``(path, audio)`` or ``(audio, rate)``."""
     if isinstance(item, (tuple, list)) and len(item) == 2:
         a, b = item
         if isinstance(a, (str, os.PathLike)):
-            return _clip(a, b)
+            return clip_item(a, b)
         if isinstance(b, numbers.Number) and not isinstance(b, bool) and np.ndim(a) == 1:
             return key, _samples(a)
     return key, _samples(item)
 
 
-def _rows(side, n_rows: int) -> tuple[np.ndarray | None, str]:
+def row_indices(side, n_rows: int) -> tuple[np.ndarray | None, str]:
     if isinstance(side, tuple) and len(side) == 1:  # np.where's and np.nonzero's answer
         side = side[0]
     try:
         arr = np.asarray(side)
     except Exception:  # noqa: BLE001
-        return None, _show(side)
+        return None, show_value(side)
     if arr.ndim == 1 and arr.size == 0:
         return np.zeros(0, np.int64), ""
     if arr.ndim != 1:
-        return None, f"{_show(side)}, not one row of values"
+        return None, f"{show_value(side)}, not one row of values"
     if arr.dtype.kind == "b":
         if len(arr) != n_rows:
             return None, f"a mask of {len(arr)} values for {n_rows} rows"
         return np.flatnonzero(arr), ""
     if arr.dtype.kind not in "iu":
-        return None, _show(side)
+        return None, show_value(side)
     if arr.min() < 0 or arr.max() >= n_rows:
-        return None, f"{_show(side)}, with indices outside 0 to {n_rows - 1}"
+        return None, f"{show_value(side)}, with indices outside 0 to {n_rows - 1}"
     return arr.astype(np.int64), ""

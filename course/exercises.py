@@ -23,8 +23,8 @@ import numpy as np
 from . import _references as ref
 from ._references import pick as _pick
 from ._signal_checks import SignalChecks
-from .checking import (Verdict, _begin, _calls, _clean, _compare, _rng, _say, _short, _show,
-                       _show_arrays)
+from .checking import (Verdict, begin_check, run_answers, clean_paths, compare_cases, fresh_rng, say_verdict, short_value, show_value,
+                       show_arrays)
 from .errors import CourseError, close_match
 
 __all__ = ["Checks", "check", "run_drill"]
@@ -43,10 +43,10 @@ def run_drill(broken: Callable[[], object]) -> None:
     except Exception as exc:  # noqa: BLE001 -- a drill shows the learner the real error
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
         lines = last.splitlines()
-        print(_clean("This code raises an error. Python's last line says:\n  "
+        print(clean_paths("This code raises an error. Python's last line says:\n  "
                      + "\n  ".join(lines[:6]) + ("\n  ..." if len(lines) > 6 else "")))
         return
-    print(f"This code runs without an error and returns {_short(result)}.")
+    print(f"This code runs without an error and returns {short_value(result)}.")
 
 
 class CheckerNameError(CourseError, AttributeError):
@@ -68,7 +68,7 @@ class Checks(SignalChecks):
     # 04 · Neural network basics
     def softmax(self, answer) -> Verdict:
         """``answer(z)``: softmax along the last axis, stable for large scores."""
-        r = _rng()
+        r = fresh_rng()
 
         def scores(*shape):
             return np.round(r.normal(0, 3, shape), 1)
@@ -79,14 +79,14 @@ class Checks(SignalChecks):
                  (scores(2, 3) + np.array([[big], [-big]]),), (scores(1),),
                  (scores(int(r.integers(2, 5)), 1),), (np.full(int(r.integers(2, 6)), big),),
                  (scores(int(r.integers(5, 9)), int(r.integers(5, 12))),)]
-        return _compare("softmax", answer, cases, ref.softmax,
+        return compare_cases("softmax", answer, cases, ref.softmax,
                         "Hint: exp overflows for large scores, and softmax does not change when "
                         "the same number is subtracted from every score of a row.")
 
     def cross_entropy(self, answer) -> Verdict:
         """``answer(probs, labels)``: the mean of -log p[label], finite even when a
         probability is 0 (Keras's clip to [1e-7, 1 - 1e-7] and 1e-7 added are also right)."""
-        r = _rng()
+        r = fresh_rng()
 
         def batch(n, c, at_label=None):
             probs = r.multinomial(100, r.dirichlet(np.ones(c)), size=n) / 100
@@ -99,15 +99,15 @@ class Checks(SignalChecks):
                  batch(int(r.integers(2, 4)), 3, at_label=1.0),
                  batch(int(r.integers(2, 9)), int(r.integers(2, 11))),
                  batch(int(r.integers(10, 40)), int(r.integers(2, 11)), at_label=0.0)]
-        return _compare("cross_entropy", answer, cases, ref.cross_entropy,
+        return compare_cases("cross_entropy", answer, cases, ref.cross_entropy,
                         "Hint: log(0) is minus infinity; keep each probability of the label within "
-                        "[1e-7, 1] first, as Keras does with its epsilon.", shown=_show_arrays)
+                        "[1e-7, 1] first, as Keras does with its epsilon.", shown=show_arrays)
 
     # 05 · Overfitting
     def l2_step(self, answer) -> Verdict:
         """``answer(w, lam, learning_rate)``: the weights after one plain gradient-descent step
         on the L2 penalty ``lam * sum(w ** 2)`` alone (as Keras's ``L2(lam)`` adds it)."""
-        r = _rng()
+        r = fresh_rng()
         shapes = [(3,), (2, 2), (4, 3), (1,), (3, 3, 1, 2), (5,)]
 
         def weights():
@@ -116,7 +116,7 @@ class Checks(SignalChecks):
         cases = [(weights(), _pick(r, lams), _pick(r, rates)) for _ in range(5)]
         cases += [(weights(), 0.0, 0.1), (np.zeros((3, 3)), _pick(r, lams), 0.1),
                   (-np.abs(weights()) - 0.5, 0.1, 1.0), (weights(), 0.25, 2.0)]
-        return _compare("l2_step", answer, cases, ref.l2_step,
+        return compare_cases("l2_step", answer, cases, ref.l2_step,
                         "Hint: differentiate the penalty with respect to one weight first; a "
                         "gradient-descent step moves against the gradient by learning_rate "
                         "times it.", rtol=1e-6,  # Keras's L2 keeps lam in float32
@@ -126,10 +126,10 @@ class Checks(SignalChecks):
     def dropout_rate(self, answer) -> Verdict:
         """``answer(scale)``: the dropout rate at which inverted dropout multiplies the kept
         units by ``scale`` (>= 1) during training."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(1.0,), (2.0,), (4.0,), (1 / 0.7,), (1.25,)]
         cases += [(round(float(r.uniform(1, 20)), 3),) for _ in range(6)]
-        return _compare("dropout_rate", answer, cases, ref.dropout_rate,
+        return compare_cases("dropout_rate", answer, cases, ref.dropout_rate,
                         "Hint: write the scale as a function of the rate first, then solve it "
                         "for the rate.")
 
@@ -137,13 +137,13 @@ class Checks(SignalChecks):
     def same_padding(self, answer) -> Verdict:
         """``answer(n, kernel, stride)``: ``(before, after)``, the zeros Keras's 'same'
         padding adds at the two ends of an axis of ``n`` cells, any stride."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(5, 3, 1), (5, 2, 1), (int(r.integers(4, 300)), 1, 1), (6, 3, 2), (7, 3, 2),
                  (130, 3, 2), (4 * int(r.integers(2, 40)), 2, 4), (int(r.integers(3, 9)), 9, 1)]
         for _ in range(6):
             n = int(r.integers(1, 300))
             cases.append((n, int(r.integers(1, 12)), int(r.integers(1, 5))))
-        return _compare("same_padding", answer, cases, ref.same_padding,
+        return compare_cases("same_padding", answer, cases, ref.same_padding,
                         "Hint: how many outputs does 'same' keep, and how far past the input "
                         "does the kernel's last position reach?",
                         integer=True)
@@ -152,7 +152,7 @@ class Checks(SignalChecks):
         """``answer(kh, kw, channels_in, filters)``: the total number of parameters of Conv2D
         layers with ``kh`` x ``kw`` kernels one after another on an input of ``channels_in``
         channels, layer i having ``filters[i]`` filters (a list)."""
-        r = _rng()
+        r = fresh_rng()
 
         def filters(k):
             return [int(f) for f in r.integers(1, 129, k)]
@@ -160,7 +160,7 @@ class Checks(SignalChecks):
                  (int(r.integers(1, 4)), int(r.integers(4, 8)), 1, filters(3)), (3, 3, 3, [])]
         cases += [(int(r.integers(1, 8)), int(r.integers(1, 8)), int(r.integers(1, 4)),
                    filters(int(r.integers(1, 5)))) for _ in range(6)]
-        return _compare("conv_stack_parameters", answer, cases, ref.conv_stack_parameters,
+        return compare_cases("conv_stack_parameters", answer, cases, ref.conv_stack_parameters,
                         "Hint: count one layer as in the section, then ask how many channels "
                         "the next layer's input has.", integer=True)
 
@@ -169,7 +169,7 @@ class Checks(SignalChecks):
         """``answer(seconds, sr, hop, n_mfcc)``: the input shape (without the batch) Conv2D
         needs for segments of ``seconds`` s at ``sr`` Hz, MFCCs with hop ``hop``: a tuple of
         ints."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(3.0, 22050, 512, 13), (1.0, 16384, 512, 20), (0.5, 16000, 128, 13),
                  (1.5, 44100, 441, int(r.integers(10, 41)))]
         while len(cases) < 12:
@@ -177,7 +177,7 @@ class Checks(SignalChecks):
             if seconds * sr == int(seconds * sr):
                 cases.append((seconds, sr, _pick(r, [128, 256, 441, 512, 1024]),
                               int(r.integers(10, 41))))
-        return _compare("cnn_input_shape", answer, cases, ref.cnn_input_shape,
+        return compare_cases("cnn_input_shape", answer, cases, ref.cnn_input_shape,
                         "Hint: frames come first (as librosa centres them), then the "
                         "coefficients, then what Conv2D wants besides.", integer=True)
 
@@ -185,7 +185,7 @@ class Checks(SignalChecks):
         """``answer(x)``: a batch of MFCC segments ``(n, frames, coefficients)``, n >= 0, with a
         channel axis of length 1 added right after the batch axis (the layout of
         ``data_format="channels_first"``), the data unchanged."""
-        r = _rng()
+        r = fresh_rng()
 
         def batch(n, frames, coefficients):
             return np.round(r.normal(0, 10, (n, frames, coefficients)), 2).astype(np.float32)
@@ -193,7 +193,7 @@ class Checks(SignalChecks):
         cases = [(batch(int(r.integers(2, 6)), f, c),), (batch(1, int(r.integers(2, 6)), 3),),
                  (batch(0, f, 13),), (batch(int(r.integers(2, 5)), 1, int(r.integers(2, 9))),),
                  (batch(int(r.integers(2, 5)), 130, 13),), (batch(2, c, f),)]
-        return _compare("channels_first", answer, cases, ref.channels_first,
+        return compare_cases("channels_first", answer, cases, ref.channels_first,
                         "Hint: numpy can add an axis of length 1 anywhere without moving any "
                         "value; do not reshape the frames and coefficients.",
                         shown=lambda x: f"x of shape {x.shape}")
@@ -203,13 +203,13 @@ class Checks(SignalChecks):
         """``answer(x_t, h, weight_ih, weight_hh, bias_ih, bias_hh)``: one tanh RNN step with
         rows as examples, the weights stored as PyTorch stores them: ``weight_ih`` (units,
         features), ``weight_hh`` (units, units) and two biases (units,)."""
-        r = _rng()
+        r = fresh_rng()
         cases = []
         for n, d, u in ((1, 3, 2), (2, 1, 1), (int(r.integers(1, 4)), 3, 4),
                         (3, 2, int(r.integers(3, 6))), tuple(r.integers([2, 4, 2], [5, 14, 9]))):
             shapes = ((n, d), (n, u), (u, d), (u, u), (u,), (u,))
             cases.append(tuple(np.round(r.normal(0, 1, shape), 2) for shape in shapes))
-        return _compare("rnn_step_pytorch", answer, cases, ref.rnn_step_pytorch,
+        return compare_cases("rnn_step_pytorch", answer, cases, ref.rnn_step_pytorch,
                         "Hint: compare these shapes with Keras's kernel (features, units); "
                         "both biases are added, and the square weight_hh needs the same care "
                         "as weight_ih even though any orientation fits.",
@@ -218,16 +218,16 @@ class Checks(SignalChecks):
 
     def rnn_parameters(self, answer) -> Verdict:
         """``answer(features, units)``: parameters of a SimpleRNN layer."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(1, 1), (13, 13)] + [tuple(map(int, r.integers(1, [129, 257]))) for _ in range(6)]
-        return _compare("rnn_parameters", answer, cases, ref.rnn_parameters,
+        return compare_cases("rnn_parameters", answer, cases, ref.rnn_parameters,
                         "Hint: count the kernel, the recurrent kernel and the bias.", integer=True)
 
     # 09 · LSTM and GRU
     def cell_after(self, answer) -> Verdict:
         """``answer(c, forget, input_gate, candidate, steps)``: the LSTM's cell state after
         ``steps`` steps (0 or more) in which the gates and the candidate stay the same."""
-        r = _rng()
+        r = fresh_rng()
 
         def state(shape, steps, f=None, i=None):
             gates = [np.round(r.uniform(0, 1, shape), 2) if g is None else np.full(shape, g)
@@ -238,23 +238,23 @@ class Checks(SignalChecks):
                  state((3,), 0), state((4,), int(r.integers(2, 30)), 0.0, 1.0),
                  state((3,), int(r.integers(2, 30)), 1.0), state((2, 3, 2), int(r.integers(2, 9))),
                  state((int(r.integers(2, 9)),), int(r.integers(30, 200)))]
-        return _compare("cell_after", answer, cases, ref.cell_after,
+        return compare_cases("cell_after", answer, cases, ref.cell_after,
                         "Hint: the same update, applied step after step to the state it made; "
                         "0 steps leave the state as it was.",
-                        shown=lambda c, f, i, g, n: f"c {_show(c)}, forget {_show(f)}, ..., "
+                        shown=lambda c, f, i, g, n: f"c {show_value(c)}, forget {show_value(f)}, ..., "
                                                     f"steps {n}")
 
     def lstm_parameters(self, answer) -> Verdict:
         """``answer(features, units)``: parameters of an LSTM layer."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(1, 1), (13, 13)] + [tuple(map(int, r.integers(1, [129, 257]))) for _ in range(6)]
-        return _compare("lstm_parameters", answer, cases, ref.lstm_parameters,
+        return compare_cases("lstm_parameters", answer, cases, ref.lstm_parameters,
                         "Hint: how many blocks like a SimpleRNN's does an LSTM hold?", integer=True)
 
     # 10 · Genre comparison
     def holm(self, answer) -> Verdict:
         """``answer(p_values)``: Holm-corrected p-values, in the input's order."""
-        r = _rng()
+        r = fresh_rng()
 
         def ps(m, high=0.3):
             return [round(float(p), 3) for p in r.uniform(0.0005, high, m)]
@@ -265,7 +265,7 @@ class Checks(SignalChecks):
                  (np.array(ps(int(r.integers(5, 9)))),)]
         head = ps(1)[0] / 10
         cases.append(([head * 3.5, head * 1.1, head * 2.5][:: _pick(r, [1, -1])],))  # running max
-        return _compare("holm", answer, cases, ref.holm,
+        return compare_cases("holm", answer, cases, ref.holm,
                         "Hint: check the order of your output, the cap at 1, and that a larger "
                         "raw p-value never gets a smaller corrected one.")
 
@@ -273,7 +273,7 @@ class Checks(SignalChecks):
         """``answer(probabilities)``: the song's genre index by a vote of its segments
         ``(segments, genres)``: the genre most segments rank first; between genres with as many
         votes, the one with the larger mean probability over all the segments."""
-        r = _rng()
+        r = fresh_rng()
 
         def song(*rows, first=False):  # (p of genres 0, 1, 2) per segment, more genres at 0
             probs = np.zeros((len(rows), int(r.integers(3, 6))))
@@ -291,7 +291,7 @@ class Checks(SignalChecks):
             probs = np.round(r.dirichlet(np.full(g, 0.5), s), 3)
             if all(np.sum(row == row.max()) == 1 for row in probs):  # no segment undecided
                 cases.append((probs,))
-        return _compare("vote_decision", answer, cases, ref.vote_decision,
+        return compare_cases("vote_decision", answer, cases, ref.vote_decision,
                         "Hint: count each segment's top genre, and look at the mean "
                         "probabilities (over all segments) only between genres with the most "
                         "votes.", integer=True,
@@ -303,18 +303,18 @@ class Checks(SignalChecks):
         order, or boolean masks) with every track's rows on one side only, within one track of
         ``test_share`` of the tracks in test, repeatable for a seed and different across seeds."""
         name = "track_split"
-        stop = _begin(name, answer)
+        stop = begin_check(name, answer)
         if stop is not None:
             return stop
-        for tracks, share, seeds in ref.split_rounds(_rng()):
+        for tracks, share, seeds in ref.split_rounds(fresh_rng()):
             shown = (f"tracks: {len(np.unique(tracks))} tracks in {len(tracks)} rows, "
                      f"test_share {share}, seeds {', '.join(map(str, seeds))}")
-            outcomes = _calls(answer, [(tracks.copy(), share, seed) for seed in seeds])
+            outcomes = run_answers(answer, [(tracks.copy(), share, seed) for seed in seeds])
             problem = ref.split_problem(outcomes, tracks, share, seeds)
             if problem:
-                return _say(False, name, f"for ({shown}): {problem}", (tracks, share, seeds),
-                            shown, _show(outcomes[-1][1]))
-        return _say(True, name, "no track on two sides, every row used once, about the asked "
+                return say_verdict(False, name, f"for ({shown}): {problem}", (tracks, share, seeds),
+                            shown, show_value(outcomes[-1][1]))
+        return say_verdict(True, name, "no track on two sides, every row used once, about the asked "
                                 "share of the tracks in test, repeatable (new tracks on every "
                                 "run).")
 
@@ -322,23 +322,23 @@ class Checks(SignalChecks):
     def bias_factor(self, answer) -> Verdict:
         """``answer(truth, predicted)``: Lin's bias correction factor C_b, the CCC's formula
         with Pearson's r divided out (CCC = r C_b), 1/n moments; 0 for constant predictions."""
-        return _compare("bias_factor", answer, ref.ratings(_rng()), ref.bias_factor,
+        return compare_cases("bias_factor", answer, ref.ratings(fresh_rng()), ref.bias_factor,
                         "Hint: divide the CCC's formula by Pearson's r and simplify before "
                         "computing (r is undefined for constant predictions, C_b is not); 1/n "
-                        "moments, as np.std uses.", shown=_show_arrays)
+                        "moments, as np.std uses.", shown=show_arrays)
 
     def baseline_r2(self, answer) -> Verdict:
         """``answer(truth, train_mean)``: the R^2 on test songs ``truth`` of a model that
         predicts the training songs' mean ``train_mean`` for every song."""
-        r = _rng()
+        r = fresh_rng()
         cases = [(y, m) for y, m in ((y, float(np.round(y.mean() + r.normal(0, 1), 2)))
                                      for y, _ in ref.ratings(r))]
         y = cases[0][0]
         cases += [(y, float(y.mean())), (np.array([4.0, 6.0]), 3.0)]
-        return _compare("baseline_r2", answer, cases, ref.baseline_r2,
+        return compare_cases("baseline_r2", answer, cases, ref.baseline_r2,
                         "Hint: the prediction is the same number for every song; compare its "
                         "squared errors with those of the test songs' own mean. It is never "
-                        "above 0.", shown=lambda y, m: f"{_show_arrays(y)}, train_mean {m}")
+                        "above 0.", shown=lambda y, m: f"{show_arrays(y)}, train_mean {m}")
 
 
 #: The checkers: ``check.<exercise>(answer)``.

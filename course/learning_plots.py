@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .errors import ParameterError
-from .plots import GENRE_COLOURS, PALETTE, _axes, plot_series
+from .plots import GENRE_COLOURS, PALETTE, prepare_axes, plot_series
 
 
 def plot_history(history: dict[str, list[float]], title: str = ""):
@@ -138,7 +138,7 @@ def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]
     counts = confusion_matrix(y_true, y_pred, labels=np.arange(n))
     rows = counts.sum(axis=1, keepdims=True)
     percent = np.divide(100 * counts, rows, out=np.zeros(counts.shape), where=rows > 0)
-    fig, ax = _axes(ax, figsize=(7, 6))
+    fig, ax = prepare_axes(ax, figsize=(7, 6))
     img = ax.imshow(percent, cmap="Blues", vmin=0, vmax=100)
     for i in range(n):
         for j in range(n):
@@ -294,7 +294,7 @@ def plot_genre_timeline(probabilities: np.ndarray, genres: list[str], segment_se
     edges = np.arange(len(p) + 1) * segment_seconds
     # Each segment's probabilities hold for its whole span: a step drawn from edge to edge.
     t = np.repeat(edges, 2)[1:-1]
-    fig, ax = _axes(None, figsize=(10, 3.6))
+    fig, ax = prepare_axes(None, figsize=(10, 3.6))
     ax.stackplot(t, [np.repeat(b, 2) for b in bands], labels=labels, colors=colours,
                  edgecolor="white", linewidth=0.3)
     ax.set_xlim(0, edges[-1])

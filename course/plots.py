@@ -116,7 +116,7 @@ def genre_colour(genre: str) -> str:
     return GENRE_COLOURS.get(genre, "#777777")
 
 
-def _axes(ax, figsize=(10, 3.2)):
+def prepare_axes(ax, figsize=(10, 3.2)):
     if ax is not None:
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -233,7 +233,7 @@ def plot_series(series: dict[str, np.ndarray], xlabel: str, ylabel: str, title: 
 
     Notebook: 08_rnn.ipynb
     """
-    fig, ax = _axes(None, figsize=(10, 4))
+    fig, ax = prepare_axes(None, figsize=(10, 4))
     for label, values in series.items():
         ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, marker=marker, label=label)
     if logy:

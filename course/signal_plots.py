@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .plots import CMAP, PALETTE, _axes, genre_colour
+from .plots import CMAP, PALETTE, prepare_axes, genre_colour
 from .settings import SAMPLE_RATE
 
 
@@ -33,7 +33,7 @@ def plot_waveform(y: np.ndarray, sr: int = SAMPLE_RATE, ax=None, title: str = ""
 
     Notebook: 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb
     """
-    fig, ax = _axes(ax)
+    fig, ax = prepare_axes(ax)
     t = start + np.arange(len(y)) / sr
     ax.plot(t, y, lw=0.6, color=colour or PALETTE[0])
     ax.set_xlabel("time (s)")
@@ -103,7 +103,7 @@ def plot_spectrum(freqs: np.ndarray, magnitudes: np.ndarray, ax=None, title: str
 
     Notebook: 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb
     """
-    fig, ax = _axes(ax)
+    fig, ax = prepare_axes(ax)
     values = magnitudes
     if db:
         values = 20 * np.log10(np.maximum(magnitudes, 1e-10) / max(magnitudes.max(), 1e-10))
@@ -141,7 +141,7 @@ def plot_spectrogram(S_db: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 
     """
     import librosa.display
 
-    fig, ax = _axes(ax, figsize=(10, 4))
+    fig, ax = prepare_axes(ax, figsize=(10, 4))
     img = librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="time",
                                    y_axis=y_axis, ax=ax, cmap=CMAP, n_fft=n_fft)
     ax.set_xlabel("time (s)")
@@ -176,7 +176,7 @@ def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax
 
     Notebook: 03_mfcc.ipynb, 07_cnn_on_mfcc.ipynb
     """
-    fig, ax = _axes(ax, figsize=(10, 3.5))
+    fig, ax = prepare_axes(ax, figsize=(10, 3.5))
     n_mfcc, n_frames = mfcc.shape
     extent = (0, n_frames * hop_length / sr, first - 0.5, first + n_mfcc - 0.5)
     img = ax.imshow(mfcc, origin="lower", aspect="auto", cmap=CMAP, extent=extent,
@@ -208,7 +208,7 @@ def plot_filterbank(filterbank: np.ndarray, sr: int = SAMPLE_RATE, ax=None, titl
 
     Notebook: 03_mfcc.ipynb
     """
-    fig, ax = _axes(ax, figsize=(10, 3.5))
+    fig, ax = prepare_axes(ax, figsize=(10, 3.5))
     freqs = np.linspace(0, sr / 2, filterbank.shape[1])
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, filterbank.shape[0]))
     for i in range(0, filterbank.shape[0], every):

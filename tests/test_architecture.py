@@ -75,3 +75,19 @@ def test_the_import_scanner_sees_function_level_imports_and_skips_type_checking(
               "if TYPE_CHECKING:\n    from .training import Experiment\n"
               "def f():\n    from .features import prepare\n    from . import dsp\n")
     assert course_imports(source, "evaluation") == {"errors", "features", "dsp"}
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_private_name_crosses_modules(module):
+    """A module uses another module's public names only (a private module, such as
+    ``_references``, may be imported whole by its package's modules)."""
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level == 1 or (node.module or "").startswith("course")):
+            private = [a.name for a in node.names if a.name.startswith("_")
+                       and not (node.module is None and (PACKAGE / f"{a.name}.py").exists())]
+            assert not private, f"course.{module} imports {private} from {node.module or 'course'}"
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            base = node.value
+            if isinstance(base, ast.Name) and base.id in MODULES and base.id != module:
+                raise AssertionError(f"course.{module} uses {base.id}.{node.attr}")

@@ -18,7 +18,7 @@ import pytest
 
 from course import _references, checking
 from course.audio import load_audio
-from course.checking import Either, _call, _does_nothing, _judge
+from course.checking import Either, run_answer, _does_nothing, _judge
 from course.errors import AudioError, OutputError
 from course.exercises import Checks, check, run_drill
 from course.publish import course_notebooks, exercise_copies
@@ -69,10 +69,10 @@ def test_an_answer_runs_with_a_time_limit(monkeypatch):
     def forever():
         while True:
             pass
-    assert _call(forever, (), limit=0.1) == ("timeout", None)
-    outcome, error = _call(lambda: 1 / 0, ())
+    assert run_answer(forever, (), limit=0.1) == ("timeout", None)
+    outcome, error = run_answer(lambda: 1 / 0, ())
     assert outcome == "raised" and isinstance(error, ZeroDivisionError)
-    assert _call(lambda x: x + 1, (1,)) == ("value", 2)
+    assert run_answer(lambda x: x + 1, (1,)) == ("value", 2)
 
 
 @pytest.mark.parametrize("got, expected, integer, ok", [

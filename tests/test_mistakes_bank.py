@@ -21,7 +21,7 @@ import soundfile as sf
 
 from course import _references, checking
 from course.audio import load_audio
-from course.checking import Either, _show
+from course.checking import Either, show_value
 from course.errors import AudioError
 from course.exercises import Checks, check
 
@@ -747,7 +747,7 @@ def _texts(value) -> set[str]:
     options = list(value) if isinstance(value, Either) else [value]
     texts = set()
     for v in options:
-        texts.add(_show(v))
+        texts.add(show_value(v))
         if np.ndim(v) == 0:
             x = float(v)
             texts |= {f"{x:g}", f"{x:.4g}", f"{x:.6g}", repr(round(x, 2)), repr(round(x, 4))}
