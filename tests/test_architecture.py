@@ -15,11 +15,17 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "course"
 
 
-def floors() -> list[str]:
-    """The modules in ARCHITECTURE.md's table, bottom floor first."""
+def _table() -> list[tuple[str, str, set[str]]]:
+    """ARCHITECTURE.md's table: (floor, module, modules it may import on its own floor)."""
     text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
     table = text.split("<!-- floors:start -->")[1].split("<!-- floors:end -->")[0]
-    return re.findall(r"^\|[^|]*\| `([\w_]+)` \|", table, flags=re.M)
+    rows = re.findall(r"^\| ([^|]*?) \| `([\w_]+)` \|[^|]*\|([^|]*)\|", table, flags=re.M)
+    return [(floor, module, set(re.findall(r"`([\w_]+)`", same))) for floor, module, same in rows]
+
+
+def floors() -> list[str]:
+    """The modules in ARCHITECTURE.md's table, bottom floor first."""
+    return [module for _, module, _ in _table()]
 
 
 def course_imports(source: str, module: str) -> set[str]:
@@ -91,3 +97,15 @@ def test_no_private_name_crosses_modules(module):
             base = node.value
             if isinstance(base, ast.Name) and base.id in MODULES and base.id != module:
                 raise AssertionError(f"course.{module} uses {base.id}.{node.attr}")
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_a_module_imports_on_its_own_floor_only_what_the_table_names(module):
+    table = {m: (floor, same) for floor, m, same in _table()}
+    floor, allowed = table[module]
+    source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+    for name in course_imports(source, module):
+        if table[name][0] == floor:
+            assert name in allowed, (f"course.{module} imports course.{name} on its own floor "
+                                     f"({floor}); name it in ARCHITECTURE.md's last column or "
+                                     "move one of them")
