@@ -7,7 +7,15 @@ import numpy as np
 
 from . import _references as ref
 from ._references import pick as _pick
-from .checking import Verdict, begin_check, run_answer, compare_cases, fresh_rng, say_verdict, show_value
+from .checking import (
+    Verdict,
+    begin_check,
+    compare_cases,
+    fresh_rng,
+    run_answer,
+    say_verdict,
+    show_value,
+)
 
 
 class SignalChecks:

@@ -11,6 +11,7 @@ Notebook: 04_neural_network_basics.ipynb
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import numpy as np
@@ -209,11 +210,12 @@ def train_sgd(layers, x: np.ndarray, y: np.ndarray, learning_rate: float, epochs
     """
     check_positive(integer=True, epochs=epochs, batch_size=batch_size)
     n_updates = epochs * len(range(0, len(x), batch_size))
-    losses = []
-    for _, (layers, loss) in zip(range(n_updates), sgd_steps(layers, x, y, learning_rate,
-                                                               batch_size, activation)):
+    trained, losses = layers, []
+    for step in itertools.islice(sgd_steps(layers, x, y, learning_rate, batch_size, activation),
+                                 n_updates):
+        trained, loss = step  # only the latest weights are kept
         losses.append(loss)
-    return layers, np.array(losses)
+    return trained, np.array(losses)
 
 
 def accuracy(layers, x: np.ndarray, y: np.ndarray, activation: str = "relu") -> float:

@@ -23,8 +23,18 @@ import numpy as np
 from . import _references as ref
 from ._references import pick as _pick
 from ._signal_checks import SignalChecks
-from .checking import (Verdict, begin_check, run_answers, clean_paths, compare_cases, fresh_rng, say_verdict, short_value, show_value,
-                       show_arrays)
+from .checking import (
+    Verdict,
+    begin_check,
+    clean_paths,
+    compare_cases,
+    fresh_rng,
+    run_answers,
+    say_verdict,
+    short_value,
+    show_arrays,
+    show_value,
+)
 from .errors import CourseError, close_match
 
 __all__ = ["Checks", "check", "run_drill"]

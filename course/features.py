@@ -20,8 +20,14 @@ import numpy as np
 
 from .audio import load_audio
 from .data import EXPECTED_LAYOUT, DataSource, Track, resolve_data, scan_source, summarise_left_out
-from .errors import AudioError, CourseError, DatasetError, PathNotFoundError, check_groups
-from .errors import check_positive
+from .errors import (
+    AudioError,
+    CourseError,
+    DatasetError,
+    PathNotFoundError,
+    check_groups,
+    check_positive,
+)
 from .outputs import atomic_path, check_replaceable_file
 from .progress import track
 from .settings import DATA_DIR, FeatureParams
@@ -225,7 +231,9 @@ def load_features(path: str | Path) -> Features:
 def computing_libraries() -> dict[str, str]:
     """Versions of the libraries the features' arithmetic depends on: reading (soundfile,
     libsndfile), resampling and mel filters (librosa), FFT and DCT (scipy), the rest (numpy)."""
-    import librosa, scipy, soundfile  # noqa: E401
+    import librosa  # noqa: E401
+    import scipy
+    import soundfile
 
     return {"librosa": librosa.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
             "soundfile": soundfile.__version__, "libsndfile": soundfile.__libsndfile_version__}

@@ -33,8 +33,15 @@ from pathlib import Path
 
 from .errors import CourseError
 from .outputs import atomic_path, check_output_folder, make_folder, record_outputs
-from .publish import (claim_class_folder, course_notebooks, exercise_copies, hidden_solutions,
-                      notebook_json, read_notebook, without_solutions)
+from .publish import (
+    claim_class_folder,
+    course_notebooks,
+    exercise_copies,
+    hidden_solutions,
+    notebook_json,
+    read_notebook,
+    without_solutions,
+)
 
 #: The kind of file an nbgrader course folder's record lists (:mod:`course.outputs`).
 NBGRADER = "nbgrader source with solutions"

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .errors import ParameterError
-from .plots import GENRE_COLOURS, PALETTE, prepare_axes, plot_series
+from .plots import GENRE_COLOURS, PALETTE, plot_series, prepare_axes
 
 
 def plot_history(history: dict[str, list[float]], title: str = ""):

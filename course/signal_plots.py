@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .plots import CMAP, PALETTE, prepare_axes, genre_colour
+from .plots import CMAP, PALETTE, genre_colour, prepare_axes
 from .settings import SAMPLE_RATE
 
 

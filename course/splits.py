@@ -161,7 +161,8 @@ def read_split_lists(path: str | Path) -> dict[str, list[str]]:
         except UnicodeDecodeError:
             raise DatasetError(f"{f} is not UTF-8 text; save the split list as UTF-8 (plain "
                                "text, one track per line).") from None
-        return [l.split("#", 1)[0].strip() for l in text.splitlines() if l.split("#", 1)[0].strip()]
+        kept = (line.split("#", 1)[0].strip() for line in text.splitlines())
+        return [line for line in kept if line]
 
     lists: dict[str, list[str]] = {side: [] for side in SPLIT_SIDES}
     if path.is_dir():

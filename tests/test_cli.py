@@ -113,5 +113,5 @@ def test_the_same_seed_gives_the_same_results_in_two_fresh_processes(tiny_sample
                          for r in csv.DictReader(f)])
         # Logs that read well: one line per model, no carriage-return redraws.
         assert "\r" not in proc.stderr
-        assert sum(l.startswith(("mlp (seed 0):", "cnn (seed 0):")) for l in proc.stderr.splitlines()) == 2
+        assert sum(line.startswith(("mlp (seed 0):", "cnn (seed 0):")) for line in proc.stderr.splitlines()) == 2
     assert rows[0] == rows[1] and [r["model"] for r in rows[0]] == ["mlp", "cnn", "baseline"]

@@ -18,10 +18,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from course.emotion import (MAX_SEGMENTS, emotion_features, noise_floor, rmse,
-                            spread_segments)
-from course.emotion_data import (AUDIO_DIR, label_standard_errors, read_annotations,
-                                 resolve_emotion_data)
+from course.emotion import MAX_SEGMENTS, emotion_features, noise_floor, rmse, spread_segments
+from course.emotion_data import (
+    AUDIO_DIR,
+    label_standard_errors,
+    read_annotations,
+    resolve_emotion_data,
+)
 from course.errors import DatasetError, ParameterError
 
 ANN = os.path.join("DEAM_Annotations", "annotations")
@@ -200,7 +203,7 @@ def test_the_noise_floor_is_the_rms_of_std_over_root_raters(data):
     by_id = {s.song_id: s for s in data.songs}
     assert np.isnan(se[[s.song_id for s in data.songs].index(2003)]).all()  # no raters known
     floor = noise_floor(data.songs)
-    for d, dim in enumerate(("valence", "arousal")):
+    for dim in ("valence", "arousal"):
         terms = [getattr(by_id[i], f"{dim}_std") ** 2 / RATER_COUNTS[i] for i in by_id
                  if i != 2003]
         assert floor[dim] == (pytest.approx(math.sqrt(sum(terms) / len(terms))), 15)

@@ -248,5 +248,5 @@ def test_progress_in_a_log_file_is_one_line_per_stage_not_redraws(messy, tmp_pat
                            "--no-cache"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "\r" not in proc.stderr and "\r" not in proc.stdout
-    lines = [l for l in proc.stderr.splitlines() if l.startswith("MFCC features:")]
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("MFCC features:")]
     assert len(lines) == 1 and " files in " in lines[0], proc.stderr

@@ -29,7 +29,7 @@ def _code(nb: Path) -> str:
     for c in cells:
         if c["cell_type"] == "code":
             # IPython magics and shell lines are not Python.
-            lines += [l for l in "".join(c["source"]).splitlines() if not l.lstrip().startswith(("%", "!"))]
+            lines += [line for line in "".join(c["source"]).splitlines() if not line.lstrip().startswith(("%", "!"))]
             lines.append("")
     return "\n".join(lines)
 
@@ -81,7 +81,7 @@ def named_notebooks(obj) -> set[str]:
     lines = doc.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("Notebook:") or line.startswith("Notebooks:"):
-            text = " ".join([line] + [l for l in lines[i + 1:] if l.strip()][:2])
+            text = " ".join([line] + [nxt for nxt in lines[i + 1:] if nxt.strip()][:2])
             return set(NAMED.findall(text))
     return set()
 
@@ -112,7 +112,7 @@ def test_notebooks_import_only_names_that_exist():
 def test_the_scanner_sees_every_way_a_notebook_names_the_package(tmp_path):
     tree_code = ("from course.features import prepare\nfrom course import dsp\n"
                  "import course.splits as sp\nimport course\n"
-                 "dsp.stft(y)\nsp.split_tracks(t, l)\ncourse.plots.plot_waveform(y)\n")
+                 "dsp.stft(y)\nsp.split_tracks(t, line)\ncourse.plots.plot_waveform(y)\n")
     nb = {"cells": [{"cell_type": "code", "source": tree_code, "metadata": {}, "outputs": []}]}
     path = tmp_path / "probe.ipynb"
     path.write_text(json.dumps(nb))

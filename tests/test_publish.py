@@ -14,9 +14,19 @@ import pytest
 from course import outputs
 from course.__main__ import main
 from course.errors import CourseError, OutputError, PathNotFoundError
-from course.publish import (ANSWER_KEY, STUDENTS, build_site, course_notebooks, exercise_copies,
-                            export_slides, hidden_solutions, mark_solution_cells, notebook_json,
-                            notebook_title, without_solutions)
+from course.publish import (
+    ANSWER_KEY,
+    STUDENTS,
+    build_site,
+    course_notebooks,
+    exercise_copies,
+    export_slides,
+    hidden_solutions,
+    mark_solution_cells,
+    notebook_json,
+    notebook_title,
+    without_solutions,
+)
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 SMALL = [NOTEBOOKS / "08_rnn.ipynb", NOTEBOOKS / "09_lstm_gru.ipynb"]

@@ -31,8 +31,8 @@ def requirements():
 
 def environment():
     lines = (ROOT / "environment.yml").read_text().splitlines()
-    start = next(i for i, l in enumerate(lines) if l.strip() == "- pip:")
-    return _parse(l.strip()[2:] for l in lines[start + 1:] if l.strip().startswith("- "))
+    start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
+    return _parse(line.strip()[2:] for line in lines[start + 1:] if line.strip().startswith("- "))
 
 
 def project():
@@ -60,7 +60,7 @@ def test_every_package_the_course_names_is_listed_with_a_range():
 
 
 def test_requirements_installs_the_course_package_with_its_extras_too():
-    lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()]
+    lines = [line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
     assert "-e .[lab,test]" in lines
     env = (ROOT / "environment.yml").read_text()
     assert "- -e .[lab,test]" in env
@@ -69,7 +69,7 @@ def test_requirements_installs_the_course_package_with_its_extras_too():
 def test_running_the_package_needs_no_notebook_or_test_tools():
     run_time = _parse(project()["dependencies"])
     lab = {"jupyterlab", "ipywidgets", "jupyterlab-rise", "nbconvert", "jupyter-server-mathjax"}
-    test = {"pytest", "nbval", "playwright"}
+    test = {"pytest", "nbval", "playwright", "ruff"}
     assert not (lab | test) & set(run_time)
     extras = project()["optional-dependencies"]
     assert set(_parse(extras["lab"])) == lab

@@ -107,9 +107,9 @@ def test_a_mistyped_checker_name_says_the_nearest_one():
     from course.exercises import CheckerNameError, check
 
     with pytest.raises(CheckerNameError, match=r"did you mean 'same_padding'\?"):
-        check.same_paddin
+        _ = check.same_paddin
     with pytest.raises(AttributeError):  # still an AttributeError, so hasattr works
-        check.nothing_like_it
+        _ = check.nothing_like_it
     assert not hasattr(check, "nothing_like_it") and hasattr(check, "holm")
 
 
