@@ -12,7 +12,29 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import soundfile as sf  # noqa: E402
 
+from course.plots import use_course_style  # noqa: E402
 from course.settings import GENRES, SAMPLE_RATE  # noqa: E402
+
+use_course_style()  # figures in the tests look as in the notebooks, which call it first
+
+
+@pytest.fixture
+def cli_error(capsys):
+    """Run the command line in-process on a user's mistake; returns its stderr line. Fails
+    unless the exit status is 2 and that line is all it printed there: no usage block, no
+    traceback."""
+    from course.__main__ import main
+
+    def run(*argv):
+        try:
+            status = main([str(a) for a in argv])
+        except SystemExit as exc:  # argparse's own errors exit
+            status = exc.code
+        err = capsys.readouterr().err.strip()
+        assert status == 2, (argv, err)
+        assert len(err.splitlines()) == 1 and "Traceback" not in err and "usage:" not in err, err
+        return err
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -6,21 +6,7 @@ takes no abbreviated option and says a mistake in one line with a close match an
 import numpy as np
 import pytest
 
-from course.__main__ import main
 from course.errors import CourseError, ParameterError
-
-
-def _fails(argv, capsys) -> str:
-    """Run the command line; it must fail with status 2 and one line on stderr, which is
-    returned."""
-    try:
-        status = main(argv)
-    except SystemExit as exc:  # argparse's own errors exit
-        status = exc.code
-    err = capsys.readouterr().err.strip()
-    assert status == 2, err
-    assert len(err.splitlines()) == 1 and "usage:" not in err and "Traceback" not in err, err
-    return err
 
 
 # ------------------------------------------------------------------ the package's functions
@@ -90,7 +76,7 @@ def test_frame_statistics_with_a_group_left_out_is_refused():
     assert frame_statistics(mfcc, np.array([0, 1, 1])).shape == (2, 4)
 
 
-def test_a_missing_extra_names_the_extra_to_install(monkeypatch, tmp_path, capsys):
+def test_a_missing_extra_names_the_extra_to_install(monkeypatch, tmp_path, cli_error):
     import sys
 
     from course.errors import import_extra
@@ -98,7 +84,7 @@ def test_a_missing_extra_names_the_extra_to_install(monkeypatch, tmp_path, capsy
     with pytest.raises(CourseError, match=r"\[lab\] extra: pip install -e '\.\[lab\]'"):
         import_extra("no_such_package_here", "lab", "This")
     monkeypatch.setitem(sys.modules, "nbconvert", None)  # as if [lab] were not installed
-    err = _fails(["site", "--out-dir", str(tmp_path / "site")], capsys)
+    err = cli_error("site", "--out-dir", str(tmp_path / "site"))
     assert "Writing the site needs nbconvert" in err and "[lab]" in err
     assert not (tmp_path / "site").exists() or not any((tmp_path / "site").iterdir())
 
@@ -122,8 +108,8 @@ def test_where_the_data_came_from_is_said_in_words(tmp_path):
 
 
 # ------------------------------------------------------------------ the command line
-def test_an_abbreviated_option_is_refused_with_the_full_name(capsys):
-    err = _fails(["compare", "--epoch", "5"], capsys)
+def test_an_abbreviated_option_is_refused_with_the_full_name(cli_error):
+    err = cli_error("compare", "--epoch", "5")
     assert "unrecognized arguments: --epoch 5" in err and "did you mean '--epochs'?" in err
     assert "--help" in err
 
@@ -135,12 +121,12 @@ def test_an_abbreviated_option_is_refused_with_the_full_name(capsys):
     (["compare", "--task", "emotio"], "did you mean 'emotion'?"),
     (["predict", "--modle", "m.keras", "x.mp3"], "did you mean '--model'?"),
 ])
-def test_a_bad_value_or_a_typo_is_one_line_with_a_pointer_to_help(argv, said, capsys):
-    err = _fails(argv, capsys)
+def test_a_bad_value_or_a_typo_is_one_line_with_a_pointer_to_help(argv, said, cli_error):
+    err = cli_error(*argv)
     assert said in err and "--help)" in err
 
 
-def test_an_unknown_model_fails_before_any_features_are_computed(monkeypatch, capsys):
+def test_an_unknown_model_fails_before_any_features_are_computed(monkeypatch, cli_error):
     import course.emotion
     import course.features
 
@@ -149,18 +135,18 @@ def test_an_unknown_model_fails_before_any_features_are_computed(monkeypatch, ca
     monkeypatch.setattr(course.emotion, "emotion_features", no)
     monkeypatch.setattr(course.features, "prepare", no)
     for task in ("emotion", "genre"):
-        err = _fails(["compare", "--task", task, "--models", "mlp,xgboost"], capsys)
+        err = cli_error("compare", "--task", task, "--models", "mlp,xgboost")
         assert "Unknown model 'xgboost'" in err
-    assert "did you mean 'mlp'?" in _fails(["compare", "--models", "mpl"], capsys)
+    assert "did you mean 'mlp'?" in cli_error("compare", "--models", "mpl")
 
 
-def test_predict_on_missing_files_says_so_before_loading_a_model(monkeypatch, capsys):
+def test_predict_on_missing_files_says_so_before_loading_a_model(monkeypatch, cli_error):
     import course.predict
 
     def no(*args, **kwargs):
         raise AssertionError("the model was loaded for files that do not exist")
     monkeypatch.setattr(course.predict, "load_classifier", no)
-    err = _fails(["predict", "nosuch.mp3", "other.wav"], capsys)
+    err = cli_error("predict", "nosuch.mp3", "other.wav")
     assert "No such file: nosuch.mp3, other.wav" in err
 
 
