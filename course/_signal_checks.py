@@ -38,7 +38,7 @@ class SignalChecks:
                 if problem:
                     return say_verdict(False, name, problem, (list(map(str, listed)),), shown, show_value(got))
         return say_verdict(True, name, "labels 0 to n - 1, the same whatever order the folders are "
-                                "listed in (new listings on every run).")
+                                       "listed in (new listings on every run).")
 
     def readable_clips(self, answer) -> Verdict:
         """``answer(paths)``: ``(clips, skipped)``: every readable file's audio (a list, tuple,
@@ -60,9 +60,9 @@ class SignalChecks:
                 problem = ref.clips_problem(outcome, got, good, bad)
             if problem:
                 return say_verdict(False, name, f"for the files {shown}: {problem}", (shown,), shown,
-                            show_value(got))
+                                   show_value(got))
         return say_verdict(True, name, "every readable file's audio kept, each unreadable one named "
-                                "(new files on every run).")
+                                       "(new files on every run).")
 
     # 01 · Waveform and Fourier
     def frequencies_heard_as(self, answer) -> Verdict:
@@ -82,8 +82,8 @@ class SignalChecks:
             sr = _pick(r, rates)
             cases.append((heard(sr), sr, round(float(r.uniform(0, 5 * sr)), 1)))
         return compare_cases("frequencies_heard_as", answer, cases, ref.frequencies_heard_as,
-                        "Hint: the samples cannot tell f from f + sr, nor f from -f; which "
-                        "frequencies up to highest land on heard? Keep each once, smallest first.")
+                             "Hint: the samples cannot tell f from f + sr, nor f from -f; which "
+                             "frequencies up to highest land on heard? Keep each once, smallest first.")
 
     def nearest_bin(self, answer) -> Verdict:
         """``answer(f, sr, n)``: the index of the DFT bin (``n`` samples at ``sr`` Hz) nearest
@@ -99,8 +99,8 @@ class SignalChecks:
             sr, n = _pick(r, rates), int(r.integers(2, 8193))
             cases.append((min(round(float(r.uniform(0, sr / 2)), 1), (n // 2) * sr / n), sr, n))
         return compare_cases("nearest_bin", answer, cases, ref.nearest_bin,
-                        "Hint: turn f into a bin number (how many bin spacings is it from 0 Hz?), "
-                        "then take the nearest whole one; int() always rounds down.", integer=True)
+                             "Hint: turn f into a bin number (how many bin spacings is it from 0 Hz?), "
+                             "then take the nearest whole one; int() always rounds down.", integer=True)
 
     # 02 · STFT and spectrogram
     def sample_range(self, answer) -> Verdict:
@@ -111,9 +111,9 @@ class SignalChecks:
         cases = [(2, _pick(r, hops)), (int(r.integers(2, 200)), 1), (130, 512), (2, 1)]
         cases += [(int(r.integers(2, 3000)), _pick(r, hops)) for _ in range(8)]
         return compare_cases("sample_range", answer, cases, ref.sample_range,
-                        "Hint: write the frame count as a function of the number of samples, "
-                        "then find the first and the last sample count that give this many.",
-                        integer=True)
+                             "Hint: write the frame count as a function of the number of samples, "
+                             "then find the first and the last sample count that give this many.",
+                             integer=True)
 
     def blackman_window(self, answer) -> Verdict:
         """``answer(n)``: the periodic Blackman window of ``n`` >= 2 samples,
@@ -122,8 +122,8 @@ class SignalChecks:
         cases = [(2,), (3,), (2 * int(r.integers(2, 5)),), (2 * int(r.integers(2, 4)) + 1,),
                  (int(r.integers(9, 2049)),), (2 * int(r.integers(5, 1025)),)]
         return compare_cases("blackman_window", answer, cases, ref.blackman_window,
-                        "Hint: what is the period N of a periodic window of n samples? (numpy's "
-                        "np.blackman is the symmetric one.)")
+                             "Hint: what is the period N of a periodic window of n samples? (numpy's "
+                             "np.blackman is the symmetric one.)")
 
     # 03 · MFCC
     def mel_to_hz_htk(self, answer) -> Verdict:
@@ -136,8 +136,8 @@ class SignalChecks:
                  (np.round(r.uniform(0, 3900, int(r.integers(2, 6))), 1),),
                  (np.array([round(float(r.uniform(0, 2800)), 1)]),), (r.uniform(0, 3900, 50),)]
         return compare_cases("mel_to_hz_htk", answer, cases, ref.mel_to_hz_htk,
-                        "Hint: undo HTK's formula one operation at a time, the last one first; "
-                        "numpy's functions also take arrays.", rtol=2e-5)
+                             "Hint: undo HTK's formula one operation at a time, the last one first; "
+                             "numpy's functions also take arrays.", rtol=2e-5)
 
     def mfcc_frames(self, answer) -> Verdict:
         """``answer(seconds, sr, hop)``: MFCC frames of a segment, as librosa centres them."""
@@ -153,5 +153,5 @@ class SignalChecks:
             if seconds * sr == int(seconds * sr):
                 cases.append((seconds, sr, _pick(r, [128, 256, 441, 512, 1024])))
         return compare_cases("mfcc_frames", answer, cases, ref.mfcc_frames,
-                        "Hint: count the segment's samples first; with centred framing only the "
-                        "hop matters.", integer=True)
+                             "Hint: count the segment's samples first; with centred framing only the "
+                             "hop matters.", integer=True)

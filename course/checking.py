@@ -39,6 +39,9 @@ import numpy as np
 
 #: Seconds one call of a learner's function may take before the checker gives up on it.
 TIME_LIMIT = 5.0
+#: The first call of an answer may take this many times as long: it may import a library
+#: (Keras alone takes several seconds the first time).
+FIRST_CALL_FACTOR = 6
 
 
 def fresh_rng() -> np.random.Generator:
@@ -161,10 +164,10 @@ def begin_check(name: str, answer) -> Verdict | None:
     """The verdict for something that cannot be an answer yet, or None to go on."""
     if not callable(answer):
         return say_verdict(False, name, f"give a function (the name of the one you wrote, without "
-                                 f"calling it), not {type(answer).__name__}.")
+                                        f"calling it), not {type(answer).__name__}.")
     if _does_nothing(answer):
         return say_verdict(False, name, "not answered yet: write your answer in the function above "
-                                 "and run the cell again.")
+                                        "and run the cell again.")
     return None
 
 
@@ -300,37 +303,38 @@ def _judge(got, expected, *, integer: bool = False, rtol: float = 1e-9,
 
 
 def compare_cases(name: str, answer, cases: Iterable, reference: Callable, hint: str, *,
-             integer: bool = False, rtol: float = 1e-9, atol: float = 1e-9,
-             shown: Callable | None = None) -> Verdict:
+                  integer: bool = False, rtol: float = 1e-9, atol: float = 1e-9,
+                  shown: Callable | None = None) -> Verdict:
     """Run ``answer`` on every case (a tuple of arguments), each against ``reference`` on the
     same arguments; report the first case that goes wrong, with what the answer gave."""
     stop = begin_check(name, answer)
     if stop is not None:
         return stop
     cases = list(cases)
-    for args in cases:
+    for i, args in enumerate(cases):
         expected = reference(*copy.deepcopy(args))
         text = shown(*args) if shown else _show_case(args)
-        outcome, got = run_answer(answer, copy.deepcopy(args))
+        limit = TIME_LIMIT * (FIRST_CALL_FACTOR if i == 0 else 1)
+        outcome, got = run_answer(answer, copy.deepcopy(args), limit=limit)
         if outcome == "timeout":
-            return say_verdict(False, name, f"took longer than {TIME_LIMIT:g} s on ({text}): an "
-                                     "endless loop?", args, text)
+            return say_verdict(False, name, f"took longer than {limit:g} s on ({text}): an "
+                                            "endless loop?", args, text)
         if outcome == "raised":
             return say_verdict(False, name, f"({text}) raised {show_value(got)}. {hint}", args, text)
         if got is None:
             return say_verdict(False, name, f"returned None for ({text}): did you forget a return? "
-                                     "(print only shows a value)", args, text, "None")
+                                            "(print only shows a value)", args, text, "None")
         ok, problem = _judge(got, expected, integer=integer, rtol=rtol, atol=atol)
         if not ok:
             what = show_value(got)
             if problem:  # a type or a shape; a shape gets the hint too
                 more = f" {hint}" if "shape" in problem or "one number" in problem else ""
                 return say_verdict(False, name, f"for ({text}) your answer gives {problem}.{more}", args,
-                            text, what)
+                                   text, what)
             return say_verdict(False, name, f"for ({text}) your answer gives {what}, which is not "
-                                     f"right. {hint}", args, text, what)
+                                            f"right. {hint}", args, text, what)
     return say_verdict(True, name, f"right on all {len(cases)} cases, edge cases included (new ones on "
-                            "every run).")
+                                   "every run).")
 
 
 # Readers of answers that take many forms (used by the judges in course._references).

@@ -54,7 +54,7 @@ def run_drill(broken: Callable[[], object]) -> None:
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
         lines = last.splitlines()
         print(clean_paths("This code raises an error. Python's last line says:\n  "
-                     + "\n  ".join(lines[:6]) + ("\n  ..." if len(lines) > 6 else "")))
+                          + "\n  ".join(lines[:6]) + ("\n  ..." if len(lines) > 6 else "")))
         return
     print(f"This code runs without an error and returns {short_value(result)}.")
 
@@ -90,8 +90,8 @@ class Checks(SignalChecks):
                  (scores(int(r.integers(2, 5)), 1),), (np.full(int(r.integers(2, 6)), big),),
                  (scores(int(r.integers(5, 9)), int(r.integers(5, 12))),)]
         return compare_cases("softmax", answer, cases, ref.softmax,
-                        "Hint: exp overflows for large scores, and softmax does not change when "
-                        "the same number is subtracted from every score of a row.")
+                             "Hint: exp overflows for large scores, and softmax does not change when "
+                             "the same number is subtracted from every score of a row.")
 
     def cross_entropy(self, answer) -> Verdict:
         """``answer(probs, labels)``: the mean of -log p[label], finite even when a
@@ -110,8 +110,8 @@ class Checks(SignalChecks):
                  batch(int(r.integers(2, 9)), int(r.integers(2, 11))),
                  batch(int(r.integers(10, 40)), int(r.integers(2, 11)), at_label=0.0)]
         return compare_cases("cross_entropy", answer, cases, ref.cross_entropy,
-                        "Hint: log(0) is minus infinity; keep each probability of the label within "
-                        "[1e-7, 1] first, as Keras does with its epsilon.", shown=show_arrays)
+                             "Hint: log(0) is minus infinity; keep each probability of the label within "
+                             "[1e-7, 1] first, as Keras does with its epsilon.", shown=show_arrays)
 
     # 05 · Overfitting
     def l2_step(self, answer) -> Verdict:
@@ -127,11 +127,11 @@ class Checks(SignalChecks):
         cases += [(weights(), 0.0, 0.1), (np.zeros((3, 3)), _pick(r, lams), 0.1),
                   (-np.abs(weights()) - 0.5, 0.1, 1.0), (weights(), 0.25, 2.0)]
         return compare_cases("l2_step", answer, cases, ref.l2_step,
-                        "Hint: differentiate the penalty with respect to one weight first; a "
-                        "gradient-descent step moves against the gradient by learning_rate "
-                        "times it.", rtol=1e-6,  # Keras's L2 keeps lam in float32
-                        shown=lambda w, lam, lr: f"w of shape {w.shape}, lam {lam}, "
-                                                 f"learning_rate {lr}")
+                             "Hint: differentiate the penalty with respect to one weight first; a "
+                             "gradient-descent step moves against the gradient by learning_rate "
+                             "times it.", rtol=1e-6,  # Keras's L2 keeps lam in float32
+                             shown=lambda w, lam, lr: f"w of shape {w.shape}, lam {lam}, "
+                                                      f"learning_rate {lr}")
 
     def dropout_rate(self, answer) -> Verdict:
         """``answer(scale)``: the dropout rate at which inverted dropout multiplies the kept
@@ -140,8 +140,8 @@ class Checks(SignalChecks):
         cases = [(1.0,), (2.0,), (4.0,), (1 / 0.7,), (1.25,)]
         cases += [(round(float(r.uniform(1, 20)), 3),) for _ in range(6)]
         return compare_cases("dropout_rate", answer, cases, ref.dropout_rate,
-                        "Hint: write the scale as a function of the rate first, then solve it "
-                        "for the rate.")
+                             "Hint: write the scale as a function of the rate first, then solve it "
+                             "for the rate.")
 
     # 06 · CNN
     def same_padding(self, answer) -> Verdict:
@@ -154,9 +154,9 @@ class Checks(SignalChecks):
             n = int(r.integers(1, 300))
             cases.append((n, int(r.integers(1, 12)), int(r.integers(1, 5))))
         return compare_cases("same_padding", answer, cases, ref.same_padding,
-                        "Hint: how many outputs does 'same' keep, and how far past the input "
-                        "does the kernel's last position reach?",
-                        integer=True)
+                             "Hint: how many outputs does 'same' keep, and how far past the input "
+                             "does the kernel's last position reach?",
+                             integer=True)
 
     def conv_stack_parameters(self, answer) -> Verdict:
         """``answer(kh, kw, channels_in, filters)``: the total number of parameters of Conv2D
@@ -171,8 +171,8 @@ class Checks(SignalChecks):
         cases += [(int(r.integers(1, 8)), int(r.integers(1, 8)), int(r.integers(1, 4)),
                    filters(int(r.integers(1, 5)))) for _ in range(6)]
         return compare_cases("conv_stack_parameters", answer, cases, ref.conv_stack_parameters,
-                        "Hint: count one layer as in the section, then ask how many channels "
-                        "the next layer's input has.", integer=True)
+                             "Hint: count one layer as in the section, then ask how many channels "
+                             "the next layer's input has.", integer=True)
 
     # 07 · CNN on MFCC
     def cnn_input_shape(self, answer) -> Verdict:
@@ -188,8 +188,8 @@ class Checks(SignalChecks):
                 cases.append((seconds, sr, _pick(r, [128, 256, 441, 512, 1024]),
                               int(r.integers(10, 41))))
         return compare_cases("cnn_input_shape", answer, cases, ref.cnn_input_shape,
-                        "Hint: frames come first (as librosa centres them), then the "
-                        "coefficients, then what Conv2D wants besides.", integer=True)
+                             "Hint: frames come first (as librosa centres them), then the "
+                             "coefficients, then what Conv2D wants besides.", integer=True)
 
     def channels_first(self, answer) -> Verdict:
         """``answer(x)``: a batch of MFCC segments ``(n, frames, coefficients)``, n >= 0, with a
@@ -204,9 +204,9 @@ class Checks(SignalChecks):
                  (batch(0, f, 13),), (batch(int(r.integers(2, 5)), 1, int(r.integers(2, 9))),),
                  (batch(int(r.integers(2, 5)), 130, 13),), (batch(2, c, f),)]
         return compare_cases("channels_first", answer, cases, ref.channels_first,
-                        "Hint: numpy can add an axis of length 1 anywhere without moving any "
-                        "value; do not reshape the frames and coefficients.",
-                        shown=lambda x: f"x of shape {x.shape}")
+                             "Hint: numpy can add an axis of length 1 anywhere without moving any "
+                             "value; do not reshape the frames and coefficients.",
+                             shown=lambda x: f"x of shape {x.shape}")
 
     # 08 · RNN
     def rnn_step_pytorch(self, answer) -> Verdict:
@@ -220,18 +220,18 @@ class Checks(SignalChecks):
             shapes = ((n, d), (n, u), (u, d), (u, u), (u,), (u,))
             cases.append(tuple(np.round(r.normal(0, 1, shape), 2) for shape in shapes))
         return compare_cases("rnn_step_pytorch", answer, cases, ref.rnn_step_pytorch,
-                        "Hint: compare these shapes with Keras's kernel (features, units); "
-                        "both biases are added, and the square weight_hh needs the same care "
-                        "as weight_ih even though any orientation fits.",
-                        shown=lambda x, h, wi, wh, bi, bh: f"x_t {x.shape}, h {h.shape}, "
-                                                            f"weight_ih {wi.shape}")
+                             "Hint: compare these shapes with Keras's kernel (features, units); "
+                             "both biases are added, and the square weight_hh needs the same care "
+                             "as weight_ih even though any orientation fits.",
+                             shown=lambda x, h, wi, wh, bi, bh: f"x_t {x.shape}, h {h.shape}, "
+                                                                 f"weight_ih {wi.shape}")
 
     def rnn_parameters(self, answer) -> Verdict:
         """``answer(features, units)``: parameters of a SimpleRNN layer."""
         r = fresh_rng()
         cases = [(1, 1), (13, 13)] + [tuple(map(int, r.integers(1, [129, 257]))) for _ in range(6)]
         return compare_cases("rnn_parameters", answer, cases, ref.rnn_parameters,
-                        "Hint: count the kernel, the recurrent kernel and the bias.", integer=True)
+                             "Hint: count the kernel, the recurrent kernel and the bias.", integer=True)
 
     # 09 · LSTM and GRU
     def cell_after(self, answer) -> Verdict:
@@ -249,17 +249,17 @@ class Checks(SignalChecks):
                  state((3,), int(r.integers(2, 30)), 1.0), state((2, 3, 2), int(r.integers(2, 9))),
                  state((int(r.integers(2, 9)),), int(r.integers(30, 200)))]
         return compare_cases("cell_after", answer, cases, ref.cell_after,
-                        "Hint: the same update, applied step after step to the state it made; "
-                        "0 steps leave the state as it was.",
-                        shown=lambda c, f, i, g, n: f"c {show_value(c)}, forget {show_value(f)}, ..., "
-                                                    f"steps {n}")
+                             "Hint: the same update, applied step after step to the state it made; "
+                             "0 steps leave the state as it was.",
+                             shown=lambda c, f, i, g, n: f"c {show_value(c)}, forget {show_value(f)}, ..., "
+                                                         f"steps {n}")
 
     def lstm_parameters(self, answer) -> Verdict:
         """``answer(features, units)``: parameters of an LSTM layer."""
         r = fresh_rng()
         cases = [(1, 1), (13, 13)] + [tuple(map(int, r.integers(1, [129, 257]))) for _ in range(6)]
         return compare_cases("lstm_parameters", answer, cases, ref.lstm_parameters,
-                        "Hint: how many blocks like a SimpleRNN's does an LSTM hold?", integer=True)
+                             "Hint: how many blocks like a SimpleRNN's does an LSTM hold?", integer=True)
 
     # 10 · Genre comparison
     def holm(self, answer) -> Verdict:
@@ -276,8 +276,8 @@ class Checks(SignalChecks):
         head = ps(1)[0] / 10
         cases.append(([head * 3.5, head * 1.1, head * 2.5][:: _pick(r, [1, -1])],))  # running max
         return compare_cases("holm", answer, cases, ref.holm,
-                        "Hint: check the order of your output, the cap at 1, and that a larger "
-                        "raw p-value never gets a smaller corrected one.")
+                             "Hint: check the order of your output, the cap at 1, and that a larger "
+                             "raw p-value never gets a smaller corrected one.")
 
     def vote_decision(self, answer) -> Verdict:
         """``answer(probabilities)``: the song's genre index by a vote of its segments
@@ -302,11 +302,11 @@ class Checks(SignalChecks):
             if all(np.sum(row == row.max()) == 1 for row in probs):  # no segment undecided
                 cases.append((probs,))
         return compare_cases("vote_decision", answer, cases, ref.vote_decision,
-                        "Hint: count each segment's top genre, and look at the mean "
-                        "probabilities (over all segments) only between genres with the most "
-                        "votes.", integer=True,
-                        shown=lambda p: str(np.round(p, 3).tolist()) if p.size <= 30
-                        else f"shape {p.shape}")
+                             "Hint: count each segment's top genre, and look at the mean "
+                             "probabilities (over all segments) only between genres with the most "
+                             "votes.", integer=True,
+                             shown=lambda p: str(np.round(p, 3).tolist()) if p.size <= 30
+                             else f"shape {p.shape}")
 
     def track_split(self, answer) -> Verdict:
         """``answer(tracks, test_share, seed)``: ``(train, test)`` rows (integer indices in any
@@ -323,19 +323,19 @@ class Checks(SignalChecks):
             problem = ref.split_problem(outcomes, tracks, share, seeds)
             if problem:
                 return say_verdict(False, name, f"for ({shown}): {problem}", (tracks, share, seeds),
-                            shown, show_value(outcomes[-1][1]))
+                                   shown, show_value(outcomes[-1][1]))
         return say_verdict(True, name, "no track on two sides, every row used once, about the asked "
-                                "share of the tracks in test, repeatable (new tracks on every "
-                                "run).")
+                                       "share of the tracks in test, repeatable (new tracks on every "
+                                       "run).")
 
     # 11 · Music emotion
     def bias_factor(self, answer) -> Verdict:
         """``answer(truth, predicted)``: Lin's bias correction factor C_b, the CCC's formula
         with Pearson's r divided out (CCC = r C_b), 1/n moments; 0 for constant predictions."""
         return compare_cases("bias_factor", answer, ref.ratings(fresh_rng()), ref.bias_factor,
-                        "Hint: divide the CCC's formula by Pearson's r and simplify before "
-                        "computing (r is undefined for constant predictions, C_b is not); 1/n "
-                        "moments, as np.std uses.", shown=show_arrays)
+                             "Hint: divide the CCC's formula by Pearson's r and simplify before "
+                             "computing (r is undefined for constant predictions, C_b is not); 1/n "
+                             "moments, as np.std uses.", shown=show_arrays)
 
     def baseline_r2(self, answer) -> Verdict:
         """``answer(truth, train_mean)``: the R^2 on test songs ``truth`` of a model that
@@ -346,9 +346,9 @@ class Checks(SignalChecks):
         y = cases[0][0]
         cases += [(y, float(y.mean())), (np.array([4.0, 6.0]), 3.0)]
         return compare_cases("baseline_r2", answer, cases, ref.baseline_r2,
-                        "Hint: the prediction is the same number for every song; compare its "
-                        "squared errors with those of the test songs' own mean. It is never "
-                        "above 0.", shown=lambda y, m: f"{show_arrays(y)}, train_mean {m}")
+                             "Hint: the prediction is the same number for every song; compare its "
+                             "squared errors with those of the test songs' own mean. It is never "
+                             "above 0.", shown=lambda y, m: f"{show_arrays(y)}, train_mean {m}")
 
 
 #: The checkers: ``check.<exercise>(answer)``.

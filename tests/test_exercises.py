@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course import _references, checking
+from course import checking
 from course.audio import load_audio
 from course.checking import Either, _does_nothing, _judge, run_answer
 from course.errors import AudioError, OutputError
@@ -110,13 +110,32 @@ def _cases_of(name, right):
     return seen
 
 
+def _vote_by_hand(probabilities):
+    """The vote decision from its definition, in plain Python (not the checker's reference):
+    each segment votes for its first-ranked genre; among the genres with the most votes, those
+    with the largest mean probability over all the segments."""
+    rows = [[float(v) for v in row] for row in probabilities]
+    genres = range(len(rows[0]))
+    votes = {g: sum(1 for row in rows if row.index(max(row)) == g) for g in genres}
+    most = [g for g in genres if votes[g] == max(votes.values())]
+    means = {g: sum(row[g] for row in rows) / len(rows) for g in most}
+    return {g for g in most if means[g] >= max(means.values()) - 1e-12}
+
+
+def test_the_vote_by_hand_on_worked_songs():
+    # two votes for 0 against one for 2, though genre 2 has the larger mean
+    assert _vote_by_hand([[.4, .3, .3], [.4, .3, .3], [0, .1, .9]]) == {0}
+    # two votes each: the mean (0.35 against 0.65) picks 1
+    assert _vote_by_hand([[.6, .4, 0], [.6, .4, 0], [.1, .9, 0], [.1, .9, 0]]) == {1}
+
+
 def test_the_traps_that_used_to_pass_are_in_every_call():
-    vote = _references.vote_decision
     for _ in range(5):
         frames = _cases_of("mfcc_frames", lambda s, sr, hop: 1 + int(sr * s) // hop)
         assert sum(int(s * sr) % hop == 0 for s, sr, hop in frames) >= 2
-        songs = [p for (p,) in _cases_of("vote_decision", lambda p: next(iter(vote(p))))]
-        right = [set(vote(p)) for p in songs]
+        # the checker accepts the vote worked from its definition on every one of its cases
+        songs = [p for (p,) in _cases_of("vote_decision", lambda p: min(_vote_by_hand(p)))]
+        right = [_vote_by_hand(p) for p in songs]
         for wrong in (lambda p: np.argmax(p.mean(0)), lambda p: np.argmax(p) % p.shape[1],
                       lambda p: np.bincount(np.argmax(p, 1)).argmax(),  # ties to the lowest
                       lambda p: np.flatnonzero(np.bincount(np.argmax(p, 1)) == np.bincount(

@@ -688,7 +688,7 @@ def test_an_endless_loop_times_out_within_the_limit_and_is_stopped(monkeypatch, 
         assert not getattr(check, name)(_loops)
         assert time.perf_counter() - start < 2.0, name
         out = capsys.readouterr().out
-        assert "took longer than 0.2 s" in out and "endless loop" in out, out
+        assert re.search(r"took longer than (0\.2|1\.2) s", out) and "endless loop" in out, out
     deadline = time.perf_counter() + 5
     while any(t.name == "course-check" for t in threading.enumerate()):
         assert time.perf_counter() < deadline, "the looping answers were not stopped"
@@ -774,3 +774,18 @@ def test_the_checker_code_does_not_show_the_reference(name):
     for line in inspect.getsource(_references.REFERENCES[name]).splitlines():
         if line.strip().startswith("return") and len(line.strip()) > 12:
             assert line.strip() not in shown
+
+
+def test_the_first_call_may_import_a_library(monkeypatch, capsys):
+    """An answer that imports a slow library inside the function (Keras takes seconds the first
+    time) gets a longer first call; later calls keep the usual limit."""
+    monkeypatch.setattr(checking, "TIME_LIMIT", 0.2)
+    calls = []
+
+    def slow_first(n):
+        calls.append(n)
+        if len(calls) == 1:
+            time.sleep(0.6)  # over the limit, under the first call's allowance
+        k = np.arange(n)
+        return 0.42 - 0.5 * np.cos(2 * np.pi * k / n) + 0.08 * np.cos(4 * np.pi * k / n)
+    assert check.blackman_window(slow_first), capsys.readouterr().out
