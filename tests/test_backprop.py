@@ -35,7 +35,23 @@ def test_softmax_and_cross_entropy_match_keras():
     p = backprop.softmax(z)
     np.testing.assert_allclose(p, keras.activations.softmax(z).numpy(), rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
-    assert np.all(np.isfinite(backprop.softmax(np.array([[1000.0, 0.0]]))))
+    # Large scores, where exp overflows unless the row's maximum is taken off first, against
+    # scipy's softmax and against values worked by hand: a gap of 1 between the two top scores
+    # gives 1 / (1 + e^-1) = 0.731 and 0.269; a gap of 1000 leaves e^-1000, which is 0.
+    from scipy.special import softmax as scipy_softmax
+
+    big = np.array([[1000.0, 0.0, -5.0], [1000.0, 999.0, -1000.0], [-1000.0, -1001.0, -1000.0],
+                    [710.0, 710.0, 710.0]])
+    q = backprop.softmax(big)
+    assert np.all(np.isfinite(q))
+    np.testing.assert_allclose(q, scipy_softmax(big, axis=-1), rtol=1e-12, atol=1e-15)
+    e = np.exp(-1.0)
+    np.testing.assert_allclose(q, [[1.0, 0.0, 0.0], [1 / (1 + e), e / (1 + e), 0.0],
+                                   [1 / (2 + e), e / (2 + e), 1 / (2 + e)], [1 / 3, 1 / 3, 1 / 3]],
+                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(backprop.softmax(big.astype(np.float32)),
+                               keras.activations.softmax(big.astype(np.float32)).numpy(),
+                               rtol=1e-5, atol=1e-7)
     expected = keras.losses.sparse_categorical_crossentropy(labels, p).numpy().mean()
     assert abs(backprop.cross_entropy(p, labels) - expected) < 1e-5
     # uniform probabilities over C classes cost log C

@@ -8,7 +8,15 @@ import sys
 import numpy as np
 import pytest
 
-from course.emotion import ccc, compare_emotion, emotion_features, r2, rmse, song_split
+from course.emotion import (
+    EmotionComparison,
+    ccc,
+    compare_emotion,
+    emotion_features,
+    r2,
+    rmse,
+    song_split,
+)
 from course.emotion_data import (
     ANNOTATIONS,
     AUDIO_DIR,
@@ -148,7 +156,12 @@ def test_the_comparison_scores_every_model_and_states_a_computed_verdict(feature
     assert result.mean_score("ridge", "arousal", "r2")[0] > 0.3
     assert result.mean_score("mean", "valence", "ccc")[0] == pytest.approx(0.0, abs=1e-9)
     tests = result.tests()
-    assert len(tests) == 4 and all(0 <= t["p_holm"] <= 1 for t in tests)
+    assert len(tests) == 4  # per dimension, the best of three models against the other two
+    songs = len(set(np.concatenate([result.test_songs[s] for s in result.seeds]).tolist()))
+    for t in tests:
+        rmses = {m: result.mean_score(m, t["dimension"], "rmse")[0] for m in result.models}
+        assert t["best"] == min(rmses, key=rmses.get) and t["other"] != t["best"]
+        assert t["songs"] == songs and t["p_holm"] >= t["p_value"]  # each song once; Holm
     assert "not DEAM results" in result.conclusion()
     written = result.write(tmp_path / "out")
     assert {p.name for p in written} == {"results.md", "results.csv", "settings.json",
@@ -156,6 +169,42 @@ def test_the_comparison_scores_every_model_and_states_a_computed_verdict(feature
     assert result.settings["max_segments"] == 15 and result.settings["longer_songs"] == 0
     assert "No song is 48 s or longer; each song is represented by at most 15 segments" in (
         tmp_path / "out" / "results.md").read_text()
+
+
+def test_the_paired_tests_are_wilcoxon_on_each_song_once_worked_by_hand():
+    from scipy.stats import wilcoxon
+
+    # Six test songs. Valence: a is exact, b is off by 1..6, so the differences of squared
+    # errors (b minus a) are 1, 4, ..., 36, all positive. Arousal: a is off on songs 0-1 and b
+    # on songs 2-5, giving differences -1, -2, 3, 4, 5, 6.
+    truth = np.column_stack([np.linspace(2, 8, 6), np.linspace(7, 3, 6)])
+    a_err = np.zeros((6, 2))
+    a_err[:2, 1] = np.sqrt([1.0, 2.0])
+    b_err = np.zeros((6, 2))
+    b_err[:, 0] = np.arange(1, 7)
+    b_err[2:, 1] = np.sqrt([3.0, 4.0, 5.0, 6.0])
+    a, b = truth + a_err, truth + b_err
+    # A second seed tests songs 2 and 3 again with the same predictions: each song still counts
+    # once (pooling the 8 song tests would give other p-values).
+    result = EmotionComparison(
+        models=["a", "b"], seeds=[0, 1], truth={0: truth, 1: truth[2:4]},
+        predictions={("a", 0): a, ("b", 0): b, ("a", 1): a[2:4], ("b", 1): b[2:4]},
+        test_songs={0: np.arange(6), 1: np.array([2, 3])}, histories={}, synthetic=True)
+    valence, arousal = result.tests()
+    assert (valence["best"], valence["other"], valence["songs"]) == ("a", "b", 6)
+    assert (arousal["best"], arousal["other"], arousal["songs"]) == ("a", "b", 6)
+    assert valence["mean_diff"] == pytest.approx(91 / 6)
+    assert arousal["mean_diff"] == pytest.approx(15 / 6)
+    # Exact signed-rank test, n = 6, 2^6 = 64 equally likely sign patterns under H0.
+    # Valence: no negative rank, W- = 0; only the empty set sums to 0: p = 2 * 1/64.
+    # Arousal: the negative ranks are 1 and 2, W- = 3; subsets of 1..6 summing to <= 3 are
+    # {}, {1}, {2}, {3}, {1, 2}: p = 2 * 5/64.
+    assert valence["p_value"] == pytest.approx(2 / 64)
+    assert arousal["p_value"] == pytest.approx(10 / 64)
+    assert wilcoxon([1, 4, 9, 16, 25, 36]).pvalue == pytest.approx(2 / 64)
+    assert wilcoxon([-1, -2, 3, 4, 5, 6]).pvalue == pytest.approx(10 / 64)
+    # Holm over the two: 2/64 x 2 = 0.0625, then 10/64 x 1 = 0.15625 (already larger).
+    assert [valence["p_holm"], arousal["p_holm"]] == pytest.approx([0.0625, 0.15625])
 
 
 def test_compare_task_emotion_runs_headless_and_refuses_genre_options(sample, tmp_path):

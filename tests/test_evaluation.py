@@ -207,8 +207,14 @@ def test_pooled_tests_count_each_song_once_and_correct_with_holm():
     ac = rows[1]
     assert (ac["songs"], ac["only_a"], ac["only_b"]) == (4, 4, 0)
     assert ac["p_value"] == pytest.approx(2 * 0.5 ** 4)
-    raw = [r["p_value"] for r in rows]
-    assert [r["p_holm"] for r in rows] == pytest.approx(evaluation.holm(raw).tolist())
+    # b is right on s3 and s4 only, c on none: 2 against 0.
+    bc = rows[2]
+    assert (bc["a"], bc["b"], bc["only_a"], bc["only_b"]) == ("b", "c", 2, 0)
+    # Exact McNemar p-values: 2 against 0 gives 2 * 0.5^2 = 0.5 (a-b and b-c), 4 against 0
+    # gives 2 * 0.5^4 = 0.125 (a-c). Holm over the three: 0.125 x 3 = 0.375, then 0.5 x 2 = 1,
+    # then 0.5 x 1 = 0.5, raised to 1 to keep the order.
+    assert [r["p_value"] for r in rows] == pytest.approx([0.5, 0.125, 0.5])
+    assert [r["p_holm"] for r in rows] == pytest.approx([1.0, 0.375, 1.0])
 
 
 def test_repeating_the_same_split_over_seeds_adds_no_evidence():

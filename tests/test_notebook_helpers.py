@@ -19,24 +19,63 @@ def test_show_source_is_the_running_code_as_a_python_block():
     assert "def stft(" in code.data and "np.fft.rfft" in code.data
 
 
-TAUGHT = [(dsp.magnitude_spectrum, (np.sin(np.arange(400) / 3.0), 8000)),
-          (dsp.frame, (np.arange(50.0), 8, 3)),
-          (dsp.stft, (np.sin(np.arange(3000) / 5.0).astype(np.float32),)),
-          (dsp.power_to_db, (np.linspace(0.0, 4.0, 30),)),
-          (dsp.mel_filterbank, (22050, 512, 20)),
-          (dsp.mfcc, (np.sin(np.arange(6000) / 7.0).astype(np.float32), 22050))]
+def _dft_amplitudes(y, sr):
+    """The one-sided amplitude spectrum from the DFT's definition, sum_n y[n] e^(-2 pi i k n / N),
+    with no FFT: 2|X_k| / N, and |X_k| / N for the 0-Hz and (even N) Nyquist bins."""
+    n = len(y)
+    k = np.arange(n // 2 + 1)
+    amplitudes = np.abs(np.exp(-2j * np.pi * np.outer(k, np.arange(n)) / n) @ y) * 2 / n
+    amplitudes[0] /= 2
+    if n % 2 == 0:
+        amplitudes[-1] /= 2
+    return k * sr / n, amplitudes
 
 
-@pytest.mark.parametrize("func, args", TAUGHT, ids=lambda f: getattr(f, "__name__", ""))
-def test_the_teaching_lines_alone_compute_the_same_numbers(func, args):
+def _librosa(name):
+    """librosa's function of that name, with the course's defaults."""
+    def reference(*args):
+        import librosa
+
+        if name == "frame":
+            return librosa.util.frame(args[0], frame_length=args[1], hop_length=args[2])
+        if name == "stft":
+            return librosa.stft(args[0])
+        if name == "power_to_db":
+            return librosa.power_to_db(args[0])
+        if name == "mel_filterbank":
+            return librosa.filters.mel(sr=args[0], n_fft=args[1], n_mels=args[2])
+        return librosa.feature.mfcc(y=args[0], sr=args[1], n_mfcc=13)  # dsp.mfcc's default
+    return reference
+
+
+# (function, arguments, an independent reference, absolute tolerance against it)
+TAUGHT = [(dsp.magnitude_spectrum, (np.sin(np.arange(400) / 3.0), 8000), _dft_amplitudes, 1e-9),
+          (dsp.frame, (np.arange(50.0), 8, 3), _librosa("frame"), 0.0),
+          (dsp.stft, (np.sin(np.arange(3000) / 5.0).astype(np.float32),), _librosa("stft"), 1e-4),
+          (dsp.power_to_db, (np.linspace(0.0, 4.0, 30),), _librosa("power_to_db"), 1e-9),
+          (dsp.mel_filterbank, (22050, 512, 20), _librosa("mel_filterbank"), 1e-7),
+          (dsp.mfcc, (np.sin(np.arange(6000) / 7.0).astype(np.float32), 22050), _librosa("mfcc"),
+           5e-4)]
+
+
+@pytest.mark.parametrize("func, args, reference, atol", TAUGHT,
+                         ids=[f.__name__ for f, *_ in TAUGHT])
+def test_the_teaching_lines_alone_compute_the_same_numbers(func, args, reference, atol):
     shown = notebook.teaching_source(func)
     assert '"""' not in shown and "check_" not in shown and "raise " not in shown
     assert "# (input checks omitted)" in shown or "check_" not in notebook.teaching_source(
         func, full=True)
     namespace = dict(vars(dsp))
     exec(shown, namespace)  # the shown lines, without docstring or checks, still work
-    np.testing.assert_array_equal(np.asarray(namespace[func.__name__](*args)[0]),
-                                  np.asarray(func(*args)[0]))
+    ours, theirs = namespace[func.__name__](*args), func(*args)
+    expected = reference(*args)
+    # every output whole (magnitude_spectrum's frequencies and magnitudes both), not a first row
+    ours, theirs, expected = ((x if isinstance(x, tuple) else (x,)) for x in (ours, theirs, expected))
+    assert len(ours) == len(theirs) == len(expected)
+    for shown_out, func_out, ref_out in zip(ours, theirs, expected):
+        np.testing.assert_array_equal(np.asarray(shown_out), np.asarray(func_out))
+        assert np.shape(func_out) == np.shape(ref_out)
+        np.testing.assert_allclose(func_out, ref_out, rtol=0, atol=atol)
 
 
 def test_full_source_keeps_docstring_and_checks():

@@ -10,7 +10,6 @@ import pytest
 import soundfile as sf
 
 from course.errors import AudioError, ModelError, PathNotFoundError
-from course.features import segment_mfcc
 from course.predict import GenreClassifier, Prediction, audio_files, load_classifier
 from course.settings import GENRES, FeatureParams
 
@@ -152,11 +151,25 @@ def test_missing_models_say_how_to_make_one(tmp_path):
 
 
 def test_segments_are_the_training_features_and_short_audio_is_refused(untrained, tmp_path):
+    import librosa
+
+    def notes_mfcc(audio, segment):
+        """The notes' features: one librosa call per 3-s segment (66150 samples at 22050 Hz)."""
+        return librosa.feature.mfcc(y=audio[segment * 66150:(segment + 1) * 66150], sr=22050,
+                                    n_mfcc=13, n_fft=2048, hop_length=512).T
+
     classifier = load_classifier(untrained[0])
     y = np.random.default_rng(0).standard_normal(22050 * 31).astype(np.float32) * 0.1
     x = classifier.features(y)
-    np.testing.assert_array_equal(x, segment_mfcc(y, FeatureParams())[0])  # 30 s: 10 segments
-    assert classifier.features(np.tile(y, 3)).shape == (31, 130, 13)  # 93 s: 31 whole segments
+    # 31 s: 10 whole segments; the last second is left out
+    assert x.shape == (10, 130, 13)
+    np.testing.assert_allclose(x, np.stack([notes_mfcc(y, s) for s in range(10)]), rtol=0,
+                               atol=1e-3)
+    longer = np.tile(y, 3)
+    x3 = classifier.features(longer)
+    assert x3.shape == (31, 130, 13)  # 93 s: 31 whole segments, start to end
+    for s in (9, 10, 30):  # across the 30-s blocks, and the last one
+        np.testing.assert_allclose(x3[s], notes_mfcc(longer, s), rtol=0, atol=1e-3)
     classifier.mean, classifier.std = x.mean(axis=(0, 1)), x.std(axis=(0, 1))
     np.testing.assert_allclose(classifier.features(y).mean(axis=(0, 1)), 0, atol=1e-4)
     sf.write(tmp_path / "short.wav", y[:22050 * 2], 22050)

@@ -18,16 +18,32 @@ def fake_runs(differences: dict[str, list[float]]):
 
 
 def test_verdicts_need_an_interval_that_excludes_zero():
-    rows = verdicts(fake_runs({"steady gain": [0.05, 0.06, 0.05, 0.07],
-                               "steady loss": [-0.04, -0.05, -0.06, -0.05],
-                               "noisy gain": [0.10, -0.06, 0.08, -0.04]}))
+    from scipy import stats
+
+    differences = {"steady gain": [0.05, 0.06, 0.05, 0.07],
+                   "steady loss": [-0.04, -0.05, -0.06, -0.05],
+                   "noisy gain": [0.10, -0.06, 0.08, -0.04]}
+    rows = verdicts(fake_runs(differences))
     assert [r["verdict"] for r in rows] == ["reference", "helped", "hurt",
                                             "no clear effect on this data"]
     noisy = rows[3]
     assert noisy["difference"] == pytest.approx(0.02) and noisy["low"] < 0 < noisy["high"]
-    # a 95 % t interval over 4 seeds is wider than ± 2 standard errors
-    se = np.std([0.10, -0.06, 0.08, -0.04], ddof=1) / 2
-    assert noisy["high"] - noisy["difference"] > 2 * se
+    # Worked by hand: deviations from 0.02 are 0.08, -0.08, 0.06, -0.06, so s^2 = 0.02 / 3,
+    # se = s / 2 = 0.040825; t(0.975, 3 df) = 3.1824 (tables); half-width 0.12992.
+    assert (noisy["low"], noisy["high"]) == pytest.approx((0.02 - 0.12992, 0.02 + 0.12992),
+                                                          abs=1e-5)
+    # Every interval is scipy's one-sample t interval of the paired differences.
+    for row in rows[1:]:
+        diffs = differences[row["name"]]
+        ci = stats.ttest_1samp(diffs, 0.0).confidence_interval(0.95)
+        assert (row["low"], row["high"]) == pytest.approx((ci.low, ci.high), abs=1e-9)
+        assert (row["low"], row["high"]) == pytest.approx(
+            stats.t.interval(0.95, len(diffs) - 1, loc=np.mean(diffs), scale=stats.sem(diffs)),
+            abs=1e-9)
+    # and another confidence level moves it as scipy's does
+    wide = verdicts(fake_runs(differences), confidence=0.99)[3]
+    ci = stats.ttest_1samp(differences["noisy gain"], 0.0).confidence_interval(0.99)
+    assert (wide["low"], wide["high"]) == pytest.approx((ci.low, ci.high), abs=1e-9)
     table = verdict_table(rows)
     assert table.count("\n") == 5 and "no clear effect on this data" in table
 

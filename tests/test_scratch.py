@@ -112,8 +112,29 @@ def test_lstm_step_gates_are_in_range_and_combine_as_the_equations_say():
     h, c, g = scratch.lstm_step(x[:, 0], h0, c0, kernel, recurrent, bias)
     for name in ("input", "forget", "output"):
         assert np.all((g[name] > 0) & (g[name] < 1))
-    np.testing.assert_allclose(c, g["forget"] * c0 + g["input"] * g["candidate"])
-    np.testing.assert_allclose(h, g["output"] * np.tanh(c))
+    assert np.all((g["candidate"] > -1) & (g["candidate"] < 1))
+
+    # The reference is Keras's own LSTM step from the state (h0, c0), not these equations.
+    stepper = keras.layers.LSTM(4, return_state=True)
+    stepper(x)
+    stepper.set_weights([kernel, recurrent, bias])
+
+    def keras_step(c_start):
+        _, h_k, c_k = stepper(x, initial_state=[h0.astype(np.float32), c_start.astype(np.float32)])
+        return np.asarray(h_k, float), np.asarray(c_k, float)
+
+    h_k, c_k = keras_step(c0)
+    np.testing.assert_allclose(h, h_k, **TOL)
+    np.testing.assert_allclose(c, c_k, **TOL)
+    # The gates, read off Keras's behaviour: c is linear in c0 with slope the forget gate, so
+    # two starting cell states give it; what is left of c is input * candidate; and the
+    # output gate is h / tanh(c) (where tanh(c) is not near 0).
+    _, c_shifted = keras_step(c0 + 1.0)
+    np.testing.assert_allclose(g["forget"], c_shifted - c_k, **TOL)
+    np.testing.assert_allclose(g["input"] * g["candidate"], c_k - (c_shifted - c_k) * c0, **TOL)
+    clear = np.abs(np.tanh(c_k)) > 0.1
+    assert clear.sum() >= 2
+    np.testing.assert_allclose(g["output"][clear], (h_k / np.tanh(c_k))[clear], rtol=1e-4)
 
 
 def test_errors_name_the_problem():
