@@ -36,10 +36,9 @@ def sample_range(frames, hop):
     return np.array([(frames - 1) * hop, frames * hop - 1])
 
 
-def blackman_window(n):
-    from scipy.signal import get_window
-
-    return get_window("blackman", n, fftbins=True)
+def periodic_window(symmetric, n):
+    """One period of the window: the symmetric window one sample longer, its last cut off."""
+    return np.asarray(symmetric(n + 1), float)[:n]
 
 
 def mel_to_hz_htk(m):
@@ -68,8 +67,13 @@ def cross_entropy(probs, labels):
                    float(-np.mean(np.log(picked + 1e-7)))))
 
 
-def l2_step(w, lam, learning_rate):
-    return w - learning_rate * (2 * lam * w)
+def steps_to_halve(lam, learning_rate):
+    """Plain steps on lam * w^2 alone until w is at most half its start: counted, and from the
+    closed form (they can differ by one where rounding meets the boundary)."""
+    factor, left, steps = 1 - 2 * learning_rate * lam, 1.0, 0
+    while left > 0.5:
+        left, steps = left * factor, steps + 1
+    return Either({steps, int(np.ceil(np.log(0.5) / np.log(factor)))})
 
 
 def dropout_rate(scale):
@@ -148,8 +152,8 @@ def baseline_r2(truth, train_mean):
 
 #: The references of the checkers that compare with one, by checker name (for the tests).
 REFERENCES = {f.__name__: f for f in (
-    frequencies_heard_as, nearest_bin, sample_range, blackman_window, mel_to_hz_htk, mfcc_frames,
-    softmax, cross_entropy, l2_step, dropout_rate, same_padding, conv_stack_parameters,
+    frequencies_heard_as, nearest_bin, sample_range, periodic_window, mel_to_hz_htk, mfcc_frames,
+    softmax, cross_entropy, steps_to_halve, dropout_rate, same_padding, conv_stack_parameters,
     cnn_input_shape, channels_first, rnn_step_pytorch, rnn_parameters, cell_after,
     lstm_parameters, holm, vote_decision, bias_factor, baseline_r2)}
 

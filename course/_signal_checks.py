@@ -115,15 +115,20 @@ class SignalChecks:
                              "then find the first and the last sample count that give this many.",
                              integer=True)
 
-    def blackman_window(self, answer) -> Verdict:
-        """``answer(n)``: the periodic Blackman window of ``n`` >= 2 samples,
-        0.42 - 0.5 cos(2 pi k / N) + 0.08 cos(4 pi k / N) with N the period."""
+    def periodic_window(self, answer) -> Verdict:
+        """``answer(symmetric, n)``: the periodic window of ``n`` >= 2 samples, made with
+        ``symmetric(m)``, a function giving the symmetric window of m samples (as np.hanning,
+        np.hamming, np.blackman and np.bartlett do)."""
         r = fresh_rng()
-        cases = [(2,), (3,), (2 * int(r.integers(2, 5)),), (2 * int(r.integers(2, 4)) + 1,),
-                 (int(r.integers(9, 2049)),), (2 * int(r.integers(5, 1025)),)]
-        return compare_cases("blackman_window", answer, cases, ref.blackman_window,
-                             "Hint: what is the period N of a periodic window of n samples? (numpy's "
-                             "np.blackman is the symmetric one.)")
+        windows = [np.hanning, np.hamming, np.blackman, np.bartlett]
+        cases = [(w, n) for w in windows for n in (2, int(r.integers(3, 10)),
+                                                   int(r.integers(10, 2049)))]
+        cases = [cases[i] for i in r.permutation(len(cases))]
+        return compare_cases("periodic_window", answer, cases, ref.periodic_window,
+                             "Hint: a symmetric window of m samples ends where it starts; a periodic "
+                             "one stops one sample before it would start again. Which symmetric "
+                             "window holds the periodic one of n samples?",
+                             shown=lambda w, n: f"symmetric=np.{w.__name__}, n={n}")
 
     # 03 · MFCC
     def mel_to_hz_htk(self, answer) -> Verdict:

@@ -114,24 +114,19 @@ class Checks(SignalChecks):
                              "[1e-7, 1] first, as Keras does with its epsilon.", shown=show_arrays)
 
     # 05 · Overfitting
-    def l2_step(self, answer) -> Verdict:
-        """``answer(w, lam, learning_rate)``: the weights after one plain gradient-descent step
-        on the L2 penalty ``lam * sum(w ** 2)`` alone (as Keras's ``L2(lam)`` adds it)."""
+    def steps_to_halve(self, answer) -> Verdict:
+        """``answer(lam, learning_rate)``: how many plain gradient-descent steps on the L2
+        penalty ``lam * sum(w ** 2)`` alone (no data) bring every weight to half of its start
+        or less; 0 < 2 * learning_rate * lam < 1. An int."""
         r = fresh_rng()
-        shapes = [(3,), (2, 2), (4, 3), (1,), (3, 3, 1, 2), (5,)]
-
-        def weights():
-            return np.round(r.normal(0, 1, _pick(r, shapes)), 2)
-        lams, rates = [1e-4, 1e-3, 0.01, 0.1, round(float(r.uniform(0.01, 1)), 3)], [0.01, 0.1, 0.5]
-        cases = [(weights(), _pick(r, lams), _pick(r, rates)) for _ in range(5)]
-        cases += [(weights(), 0.0, 0.1), (np.zeros((3, 3)), _pick(r, lams), 0.1),
-                  (-np.abs(weights()) - 0.5, 0.1, 1.0), (weights(), 0.25, 2.0)]
-        return compare_cases("l2_step", answer, cases, ref.l2_step,
-                             "Hint: differentiate the penalty with respect to one weight first; a "
-                             "gradient-descent step moves against the gradient by learning_rate "
-                             "times it.", rtol=1e-6,  # Keras's L2 keeps lam in float32
-                             shown=lambda w, lam, lr: f"w of shape {w.shape}, lam {lam}, "
-                                                      f"learning_rate {lr}")
+        cases = [(0.25, 1.0), (0.15, 1.0), (0.1, 0.1), (0.01, 0.01), (0.45, 1.0), (0.05, 3.0)]
+        while len(cases) < 12:
+            lam, lr = _pick(r, [1e-3, 0.01, 0.05, 0.1, 0.3]), _pick(r, [0.01, 0.05, 0.1, 0.5, 1.0])
+            if 1e-4 <= 2 * lr * lam < 1:
+                cases.append((lam, round(float(lr * r.uniform(0.5, 1.5)), 4)))
+        return compare_cases("steps_to_halve", answer, cases, ref.steps_to_halve,
+                             "Hint: what does one step do to a weight: subtract, or multiply? "
+                             "Count whole steps.", integer=True)
 
     def dropout_rate(self, answer) -> Verdict:
         """``answer(scale)``: the dropout rate at which inverted dropout multiplies the kept

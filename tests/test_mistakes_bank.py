@@ -249,20 +249,13 @@ def _samples_for(frames, hop):
     return [n for n in range(max(1, (frames - 2) * hop), (frames + 1) * hop) if 1 + n // hop == frames]
 
 
-def _blackman(n, period):
-    k = np.arange(n)
-    return 0.42 - 0.5 * np.cos(2 * np.pi * k / period) + 0.08 * np.cos(4 * np.pi * k / period)
-
-
 # ---------------------------------------------------------------- 05-09 · networks
-def _l2_step_by_tape(w, lam, lr):  # the gradient by central differences, as a check would
-    penalty = lambda v: lam * np.sum(v ** 2)  # noqa: E731
-    grad = np.zeros_like(w, dtype=float)
-    for index in np.ndindex(w.shape):
-        step = np.zeros_like(w, dtype=float)
-        step[index] = 1e-3
-        grad[index] = (penalty(w + step) - penalty(w - step)) / 2e-3
-    return w - lr * grad
+def _halving_loop(lam, lr):  # one step at a time on a weight of 1
+    w, steps = 1.0, 0
+    while w > 0.5:
+        w -= lr * 2 * lam * w
+        steps += 1
+    return steps
 
 
 def _same(n, k, s, floor_zero=True, out=lambda n, s: -(-n // s)):
@@ -412,16 +405,18 @@ BANK = {
          lambda fr, hop: (65_024, 65_535)],  # the example's numbers, hard-coded
         [lambda fr, hop: ((fr - 1) * hop, fr * hop - 1), lambda fr, hop: [hop * (fr - 1), hop * fr - 1],
          lambda fr, hop: np.array([min(_samples_for(fr, hop)), max(_samples_for(fr, hop))])]),
-    "blackman_window": (
-        [np.blackman, lambda n: _blackman(n, n - 1), lambda n: np.blackman(n + 1),
-         lambda n: 0.42 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n) + 0.08 * np.cos(2 * np.pi * np.arange(n) / n),
-         lambda n: 0.42 + 0.5 * np.cos(2 * np.pi * np.arange(n) / n) + 0.08 * np.cos(4 * np.pi * np.arange(n) / n),
-         lambda n: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n),  # the Hann window of the notebook
-         lambda n: _blackman(n, n)[::2]],
-        [lambda n: _blackman(n, n), lambda n: np.blackman(n + 1)[:-1],
-         lambda n: _blackman(n, n).astype(np.float32),  # float32, as TensorFlow computes
-         lambda n: __import__("scipy.signal", fromlist=["get_window"]).get_window("blackman", n),
-         lambda n: [0.42 - 0.5 * math.cos(2 * math.pi * k / n) + 0.08 * math.cos(4 * math.pi * k / n) for k in range(n)]]),
+    "periodic_window": (
+        [lambda sym, n: sym(n),  # the symmetric window itself
+         lambda sym, n: sym(n + 1)[1:],  # the wrong end cut off
+         lambda sym, n: sym(n - 1),  # one sample short
+         lambda sym, n: np.append(sym(n - 1), 0.0),
+         lambda sym, n: 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n),  # Hann, whatever asked
+         lambda sym, n: np.hanning(n + 1)[:-1],  # ignores the function given
+         lambda sym, n: sym(2 * n)[::2],
+         lambda sym, n: sym(n + 1)[: n - 1]],
+        [lambda sym, n: sym(n + 1)[:-1], lambda sym, n: np.delete(sym(n + 1), -1),
+         lambda sym, n: list(sym(n + 1))[:n],
+         lambda sym, n: sym(n + 1)[:n].astype(np.float32)]),
     "mel_to_hz_htk": (
         [lambda m: 700 * (np.exp(np.asarray(m) / 2595) - 1),  # the base mixed up
          lambda m: 700 * 10 ** (np.asarray(m) / 2595),  # forgot the - 1
@@ -461,18 +456,16 @@ BANK = {
         [lambda p, y: -np.mean(np.log(np.clip(_picked(p, y), 1e-7, 1))), _cross_entropy_loop,
          _cross_entropy_one_hot, lambda p, y: -np.mean(np.log(_picked(p, y) + 1e-7)),
          lambda p, y: -np.mean(np.log(np.maximum(np.take_along_axis(p, y[:, None], 1), 1e-7)))]),
-    "l2_step": (
-        [lambda w, lam, lr: w - lr * lam * w,  # tf.nn.l2_loss's half
-         lambda w, lam, lr: w - lr * 2 * lam,  # the gradient without the weight
-         lambda w, lam, lr: w - 2 * lam * w,  # no learning rate
-         lambda w, lam, lr: w + lr * 2 * lam * w,  # up the gradient
-         lambda w, lam, lr: w - lr * lam * np.sign(w),  # L1's gradient
-         lambda w, lam, lr: lam * np.sum(w ** 2),  # the penalty, not the step
-         lambda w, lam, lr: w - lr * 2 * lam * np.sum(w),  # a sum where each weight has its own
-         lambda w, lam, lr: w * (1 - lr * lam) ** 2],
-        [lambda w, lam, lr: w - lr * 2 * lam * w, lambda w, lam, lr: w * (1 - 2 * lr * lam),
-         _l2_step_by_tape,
-         lambda w, lam, lr: w - lr * 2 * np.float32(lam) * w]),  # lam in float32, as Keras keeps it
+    "steps_to_halve": (
+        [lambda lam, lr: math.floor(math.log(0.5) / math.log(1 - 2 * lr * lam)),  # floor for ceil
+         lambda lam, lr: math.ceil(math.log(0.5) / math.log(1 - lr * lam)),  # forgot the 2
+         lambda lam, lr: math.ceil(math.log(2) / (2 * lr * lam)),  # the continuous approximation
+         lambda lam, lr: math.ceil(0.5 / (2 * lr * lam)),  # subtracting, as if the step were fixed
+         lambda lam, lr: math.log(0.5) / math.log(1 - 2 * lr * lam),  # a float
+         lambda lam, lr: round(math.log(0.5) / math.log(1 - 2 * lr * lam)),
+         lambda lam, lr: math.ceil(math.log10(0.5) / math.log(1 - 2 * lr * lam))],  # mixed bases
+        [lambda lam, lr: math.ceil(math.log(0.5) / math.log(1 - 2 * lr * lam)), _halving_loop,
+         lambda lam, lr: int(np.ceil(np.log(2) / -np.log1p(-2 * lr * lam)))]),
     "dropout_rate": (
         [lambda s: 1 / s,  # the share kept
          lambda s: s - 1, lambda s: 1 - s, lambda s: 1 / (s - 1),
@@ -782,10 +775,10 @@ def test_the_first_call_may_import_a_library(monkeypatch, capsys):
     monkeypatch.setattr(checking, "TIME_LIMIT", 0.2)
     calls = []
 
-    def slow_first(n):
+    def slow_first(symmetric, n):
         calls.append(n)
         if len(calls) == 1:
             time.sleep(0.6)  # over the limit, under the first call's allowance
-        k = np.arange(n)
-        return 0.42 - 0.5 * np.cos(2 * np.pi * k / n) + 0.08 * np.cos(4 * np.pi * k / n)
-    assert check.blackman_window(slow_first), capsys.readouterr().out
+        return symmetric(n + 1)[:-1]
+    assert check.periodic_window(slow_first), capsys.readouterr().out
+    assert len(calls) > 1

@@ -116,10 +116,10 @@ def test_the_export_is_an_nbgrader_course_folder(tmp_path):
     tests = [c for c in cells if c["metadata"]["nbgrader"]["grade"]]
     assert [c["metadata"]["nbgrader"] for c in answers] == [
         {"grade": False, "grade_id": name, "locked": False, "schema_version": 3, "solution": True}
-        for name in ("sample_range", "blackman_window")]
+        for name in ("sample_range", "periodic_window")]
     assert [c["metadata"]["nbgrader"] for c in tests] == [
         {"grade": True, "grade_id": f"test_{name}", "locked": True, "points": POINTS,
-         "schema_version": 3, "solution": False} for name in ("sample_range", "blackman_window")]
+         "schema_version": 3, "solution": False} for name in ("sample_range", "periodic_window")]
     assert "### BEGIN SOLUTION\n    return (frames - 1) * hop, frames * hop - 1\n    ### END SOLUTION" in (
         _source(answers[0]))
     assert all("### BEGIN HIDDEN TESTS" in _source(c) for c in tests)
@@ -166,7 +166,7 @@ def test_grading_02_with_nbgraders_own_commands(tmp_path):
             grades = {g.name: (g.score, g.max_score) for n in submission.notebooks
                       for g in n.grades}
             scores[student] = (submission.score, submission.max_score, grades)
-    checks = ("test_sample_range", "test_blackman_window")
+    checks = ("test_sample_range", "test_periodic_window")
     assert scores["key"] == (2 * POINTS, 2 * POINTS, {c: (POINTS, POINTS) for c in checks})
     assert scores["blank"] == (0, 2 * POINTS, {c: (0, POINTS) for c in checks})
     graded = _load(course / "autograded" / "key" / assignment / STFT.name)
