@@ -115,3 +115,21 @@ def test_genres_are_learnable_but_no_single_feature_separates_them(tmp_path):
     assert all_features > 0.45
     assert max(single) < 0.6
     assert max(single) < all_features
+
+
+def test_each_tracks_peak_is_drawn_between_the_bounds_notebook_00_states():
+    import json
+    import re
+    from pathlib import Path
+
+    from course.synth import synthesize_track
+
+    peaks = [float(np.max(np.abs(synthesize_track(g, i, duration=3.0))))
+             for g in ("blues", "classical", "rock") for i in range(3)]
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "00_start_here.ipynb")
+                    .read_text(encoding="utf-8"))
+    text = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    low, high = map(float, re.search(r"set at random between ([0-9.]+) and ([0-9.]+)",
+                                     " ".join(text.split())).groups())
+    assert all(low - 1e-6 <= p <= high + 1e-6 for p in peaks), peaks
+    assert max(peaks) - min(peaks) > 0.05  # drawn, not one fixed peak

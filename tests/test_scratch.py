@@ -153,3 +153,31 @@ def test_errors_name_the_problem():
         scratch.lstm_forward(np.zeros((4, 3)), np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8))
     with pytest.raises(ParameterError, match="strides"):
         scratch.conv2d(x, np.zeros((3, 3, 3, 1)), strides=0)
+
+
+def test_the_bptt_jacobian_in_notebook_08_matches_finite_differences():
+    """dh_t/dh_k = diag(phi'(z_t)) W^T ... diag(phi'(z_{k+1})) W^T with rows as vectors
+    (h_j = tanh(x_j U + h_{j-1} W + b)), checked entry by entry by central differences."""
+    rng = np.random.default_rng(3)
+    d, u, steps, k = 2, 3, 5, 1
+    x, kernel = rng.normal(size=(steps, d)), rng.normal(size=(d, u))
+    recurrent, bias = rng.normal(size=(u, u)) * 0.8, rng.normal(size=u)
+
+    def run(h_k):  # h_t from h_k, through steps k+1 .. t
+        h, zs = h_k, []
+        for j in range(k + 1, steps):
+            zs.append(x[j] @ kernel + h @ recurrent + bias)
+            h = np.tanh(zs[-1])
+        return h, zs
+    h_k = np.tanh(rng.normal(size=u))
+    _, zs = run(h_k)
+    jacobian = np.eye(u)
+    for z in zs:  # step j's factor multiplies from the left
+        jacobian = np.diag(1 - np.tanh(z) ** 2) @ recurrent.T @ jacobian
+    eps, numeric = 1e-6, np.zeros((u, u))
+    for b in range(u):
+        step = np.zeros(u)
+        step[b] = eps
+        numeric[:, b] = (run(h_k + step)[0] - run(h_k - step)[0]) / (2 * eps)
+    np.testing.assert_allclose(jacobian, numeric, atol=1e-8)
+    assert not np.allclose(jacobian, numeric.T, atol=1e-3)  # the transposed order is wrong
