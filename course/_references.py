@@ -23,8 +23,7 @@ def frequencies_heard_as(heard, sr, highest):
     return np.array(sorted(f for f in found if f <= highest), dtype=float)
 
 
-def nearest_bin(f, sr, n):
-    """The bin k whose k sr / n is nearest ``f``; half-way between two, either of them."""
+def nearest_bin(f, sr, n):  # half-way between two bins, either is right
     x = f * n / sr
     low = int(np.floor(x))
     if abs(x - low - 0.5) < 1e-9:
@@ -36,8 +35,7 @@ def sample_range(frames, hop):
     return np.array([(frames - 1) * hop, frames * hop - 1])
 
 
-def periodic_window(symmetric, n):
-    """One period of the window: the symmetric window one sample longer, its last cut off."""
+def periodic_window(symmetric, n):  # the symmetric window one sample longer, its last cut off
     return np.asarray(symmetric(n + 1), float)[:n]
 
 
@@ -68,8 +66,7 @@ def cross_entropy(probs, labels):
 
 
 def steps_to_halve(lam, learning_rate):
-    """Plain steps on lam * w^2 alone until w is at most half its start: counted, and from the
-    closed form (they can differ by one where rounding meets the boundary)."""
+    """Counted, and by the closed form (rounding at the boundary can part them by one)."""
     factor, left, steps = 1 - 2 * learning_rate * lam, 1.0, 0
     while left > 0.5:
         left, steps = left * factor, steps + 1
@@ -413,12 +410,11 @@ def split_problem(outcomes: list, tracks: np.ndarray, share: float, seeds: list[
 
 
 def ratings(r) -> list:
-    """Truths and predictions on the 1-9 scale: perfect, shifted, shrunk, reversed, the mean,
-    unrelated, noisy, and two songs."""
+    """1-9 ratings: perfect, shifted, shrunk, reversed, constant, unrelated, noisy, two songs."""
     y = np.round(r.uniform(1, 9, int(r.integers(5, 30))), 1)
     noisy = np.round(y + r.normal(0, 1, len(y)), 1)
     cases = [(y, y.copy()), (y, y + round(float(r.uniform(0.5, 2)), 1)), (y, 5 + (y - 5) / 3),
-             (y, y[::-1].copy()), (y, np.full_like(y, round(float(y.mean()), 1) + 0.1)),
+             (y, y[::-1].copy()), (y, np.full_like(y, float(round(y.mean())) + 1.0)),
              (y, np.round(r.uniform(1, 9, len(y)), 1)), (y, noisy)]
     two = np.round(r.uniform(1, 9, 2), 1)
     return cases + [(two, np.round(r.uniform(1, 9, 2), 1))] if two[0] != two[1] else cases

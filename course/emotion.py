@@ -57,7 +57,8 @@ def r2(truth: np.ndarray, predicted: np.ndarray) -> float:
     Notebook: 11_music_emotion.ipynb
     """
     y, p = np.asarray(truth, float), np.asarray(predicted, float)
-    spread = check_defined(np.sum((y - y.mean()) ** 2), "R^2 needs true values that differ")
+    spread = np.sum((y - y.mean()) ** 2)
+    check_defined(spread, "R^2 needs true values that differ")
     return float(1 - np.sum((y - p) ** 2) / spread)
 
 
@@ -70,8 +71,8 @@ def ccc(truth: np.ndarray, predicted: np.ndarray) -> float:
     """
     x, y = np.asarray(truth, float), np.asarray(predicted, float)
     cov = np.mean((x - x.mean()) * (y - y.mean()))
-    scale = check_defined(x.var() + y.var() + (x.mean() - y.mean()) ** 2,
-                          "The CCC needs values that vary (truth and predictions are one constant)")
+    scale = x.var() + y.var() + (x.mean() - y.mean()) ** 2
+    check_defined(scale, "The CCC needs values that vary (truth and predictions are one constant)")
     return float(2 * cov / scale)
 
 

@@ -20,14 +20,7 @@ import numpy as np
 
 from .audio import load_audio
 from .data import EXPECTED_LAYOUT, DataSource, Track, resolve_data, scan_source, summarise_left_out
-from .errors import (
-    AudioError,
-    CourseError,
-    DatasetError,
-    PathNotFoundError,
-    check_groups,
-    check_positive,
-)
+from .errors import AudioError, CourseError, DatasetError, PathNotFoundError, check_positive
 from .outputs import atomic_path, check_replaceable_file
 from .progress import track
 from .settings import DATA_DIR, FeatureParams
@@ -231,7 +224,7 @@ def load_features(path: str | Path) -> Features:
 def computing_libraries() -> dict[str, str]:
     """Versions of the libraries the features' arithmetic depends on: reading (soundfile,
     libsndfile), resampling and mel filters (librosa), FFT and DCT (scipy), the rest (numpy)."""
-    import librosa  # noqa: E401
+    import librosa
     import scipy
     import soundfile
 
@@ -240,10 +233,9 @@ def computing_libraries() -> dict[str, str]:
 
 
 def cache_key(tracks: list[Track], params: FeatureParams) -> str:
-    """A hash of everything that shapes the features and what they are labelled with: the
-    course's feature version, every feature parameter, the versions of the computing
-    libraries, and each file's name, genre, label, shipped split side, group, size and
-    modification time. Change any of them and the cache is not used."""
+    """A hash of all that shapes the features and their labels: the feature version, every
+    parameter, the computing libraries' versions, and each file's name, genre, label, split
+    side, group, size and modification time. Change any and the cache is not used."""
     files = [(t.relpath, t.genre, t.label, t.split, t.group, st.st_size, st.st_mtime_ns)
              for t, st in ((t, t.path.stat()) for t in tracks)]
     blob = json.dumps({"version": FEATURE_VERSION, "params": asdict(params), "files": files,
@@ -380,6 +372,7 @@ def _map_tracks(paths: list[Path], params: FeatureParams, jobs: int | None):
 def frame_statistics(mfcc: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each group's (track's, song's) per-coefficient mean and standard deviation over all its
     frames: ``(n_groups, 2 * n_mfcc)``; ``groups`` numbers each segment's group from 0."""
+    from .errors import check_groups
     groups = check_groups(groups, len(mfcc))
     frames = [mfcc[groups == i].reshape(-1, mfcc.shape[-1]) for i in range(int(groups.max()) + 1)]
     return np.asarray([np.concatenate([f.mean(axis=0), f.std(axis=0)]) for f in frames], np.float64)
@@ -416,8 +409,8 @@ def standardise(train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...
 
 
 def standardisation(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The per-coefficient mean and standard deviation :func:`standardise` scales with (a
-    coefficient that never varies gets a standard deviation of 1).
+    """The per-coefficient mean and standard deviation :func:`standardise` scales with (1 for a
+    coefficient that never varies).
 
     Returns:
         ``(mean, std)``, each ``(n_coefficients,)``.
