@@ -99,10 +99,9 @@ def use_course_style() -> None:
     (:func:`show_figures_as_palette_png`). Importing ``course.plots`` changes nothing: each
     notebook calls this once in its first cell, and the command line before it draws.
 
-    Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
-        03_mfcc.ipynb, 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb,
-        07_cnn_on_mfcc.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb,
-        11_music_emotion.ipynb
+    Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb, 03_mfcc.ipynb,
+        04_neural_network_basics.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb,
+        08_rnn.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb, 11_music_emotion.ipynb
     """
     plt.rcParams.update(STYLE)
     show_figures_as_palette_png()

@@ -53,7 +53,10 @@ def test_every_cell_has_slide_metadata_and_the_course_opening_and_closing(nb):
     first = "".join(cells[0]["source"])
     last = "".join(cells[-1]["source"])
     assert first.startswith("# ") and "You will be able to" in first and "Run time" in first
-    assert "<details>" in last and "Exercises" in last
+    # It closes with three cells: the exercises, their solutions (one cell, marked), references.
+    exercises, solutions = ("".join(c["source"]) for c in cells[-3:-1])
+    assert exercises.startswith("## Exercises") and last.startswith("## References")
+    assert solutions.startswith("<details>") and "solution" in cells[-2]["metadata"]["tags"]
     if nb != NOTEBOOKS[-1]:
         assert "**Next:**" in last
 
