@@ -11,10 +11,9 @@ One rule finds the data for notebooks and the command line alike (:func:`resolve
 
 A folder that is neither is refused with one line saying what was found and what to do: FMA's
 numbered folders without ``tracks.csv``, folders named only by numbers, a single genre, or an
-emotion dataset (DEAM). Labels are indices into the sorted genre names, never the order folders
-are listed in. :func:`scan_source` lists any source's tracks and reports what it left out
-(files that are not audio, hidden files, empty folders, FMA tracks without a label or audio),
-never silently dropped.
+emotion dataset (DEAM). Labels index the sorted genre names, never the listing order.
+:func:`scan_source` lists any source's tracks and reports what it left out (non-audio or hidden
+files, empty folders, FMA tracks without a label or audio), never silently dropped.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ EXPECTED_LAYOUT = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DataSource:
     """Where the data came from.
 
@@ -75,7 +74,7 @@ class DataSource:
         return f"{kind} in {display_path(self.root)} ({how_found(self.origin)})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Track:
     """One audio file of a dataset: its path, its path relative to the root, genre and label.
 
@@ -244,9 +243,10 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
     def found(path, origin):
         fma = find_fma(path)
         if fma is not None:
-            return DataSource(fma.audio, origin, False, "fma", fma.tracks_csv, fma.subset)
+            return DataSource(root=fma.audio, origin=origin, synthetic=False, layout="fma",
+                              metadata=fma.tracks_csv, subset=fma.subset)
         root = find_genre_root(path)
-        return DataSource(root, origin, synthetic=(root / MANIFEST).is_file())
+        return DataSource(root=root, origin=origin, synthetic=(root / MANIFEST).is_file())
 
     if data is not None and str(data) != "":
         return found(data, "--data")
@@ -259,7 +259,7 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
     from .sample import SAMPLE_DIR, ensure_sample
 
     root = ensure_sample(progress=progress) if make_sample else SAMPLE_DIR
-    return DataSource(root, "sample", synthetic=True)
+    return DataSource(root=root, origin="sample", synthetic=True)
 
 
 def scan_source(source: DataSource, tracks_per_genre: int | None = None
@@ -289,8 +289,8 @@ def scan_source(source: DataSource, tracks_per_genre: int | None = None
 
 def _fma_tracks(layout: FmaLayout, tracks_per_genre: int | None):
     found, genres, left_out = list_fma(layout, tracks_per_genre)
-    return ([Track(layout.audio / t.relpath, t.relpath, t.genre, t.label, t.split, t.artist)
-             for t in found], genres, left_out)
+    return ([Track(path=layout.audio / t.relpath, relpath=t.relpath, genre=t.genre,
+                   label=t.label, split=t.split, group=t.artist) for t in found], genres, left_out)
 
 
 def scan_dataset(root: str | Path, tracks_per_genre: int | None = None
@@ -357,7 +357,8 @@ def list_tracks(root: str | Path, tracks_per_genre: int | None = None) -> tuple[
     tracks = []
     for label, genre in enumerate(genres):
         files = genre_files[genre][:tracks_per_genre] if tracks_per_genre else genre_files[genre]
-        tracks.extend(Track(f, f.relative_to(root).as_posix(), genre, label) for f in files)
+        tracks.extend(Track(path=f, relpath=f.relative_to(root).as_posix(), genre=genre,
+                            label=label) for f in files)
     return tracks, genres
 
 

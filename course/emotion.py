@@ -99,7 +99,7 @@ def spread_segments(available: int, max_segments: int = MAX_SEGMENTS) -> np.ndar
             else np.round(np.linspace(0, available - 1, max_segments)).astype(int))
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class EmotionFeatures:
     """3-s MFCC segments of every song, and each song's valence and arousal.
 
@@ -182,9 +182,10 @@ def emotion_features(data: EmotionData, params: FeatureParams = FeatureParams(),
     if len(targets) < 8:
         raise ParameterError(f"Only {len(targets)} songs gave a whole segment; the models need "
                              "at least 8.")
-    return EmotionFeatures(np.concatenate(mfcc), np.asarray(song), np.asarray(targets, float),
-                           np.asarray(ids), data.synthetic, params, skipped, np.asarray(start),
-                           max_segments, int(longer))
+    return EmotionFeatures(mfcc=np.concatenate(mfcc), song=np.asarray(song),
+                           targets=np.asarray(targets, float), song_ids=np.asarray(ids),
+                           synthetic=data.synthetic, params=params, skipped=skipped,
+                           start=np.asarray(start), max_segments=max_segments, longer=int(longer))
 
 
 def song_split(features: EmotionFeatures, seed: int = 0):
@@ -237,7 +238,7 @@ def _predict(name, features, train, validation, test, seed, **train_args):
     return _network(name, features, train, validation, test, seed, **train_args)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class EmotionComparison:
     """The outcome of :func:`compare_emotion`.
 
@@ -414,5 +415,6 @@ def compare_emotion(features: EmotionFeatures, models=("mlp", "cnn", "lstm"), *,
                 "max_segments": features.max_segments, "longer_songs": features.longer,
                 "segment_weighting": features.weighting(),
                 "seconds": round(time.perf_counter() - start, 1)}
-    return EmotionComparison(names, seeds, truth, predictions, tests, histories,
-                             features.synthetic, settings)
+    return EmotionComparison(models=names, seeds=seeds, truth=truth, predictions=predictions,
+                             test_songs=tests, histories=histories,
+                             synthetic=features.synthetic, settings=settings)

@@ -70,7 +70,7 @@ _NOT_USED = {"per-second annotation": "this task predicts static, per-song value
                                  "per-rater (a rater, SongId, Valence, Arousal) columns"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EmotionSong:
     """One annotated recording: its id, audio file, mean valence and arousal (1 to 9), their
     standard deviations over the raters (NaN when not given) and the number of per-rater
@@ -85,7 +85,7 @@ class EmotionSong:
     raters: int = 0
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class EmotionData:
     """An emotion dataset as found: where, by which rule, its songs, the songs left out
     (``skipped``: ``[(song or file, why), ...]``) and the files not read (``ignored``)."""
@@ -210,7 +210,9 @@ def find_emotion_songs(root: str | Path) -> tuple[list[EmotionSong], list, list]
             audio.setdefault(int(path.stem), path)
         elif path.suffix.lower() != ".csv" and path.name != EMOTION_MANIFEST:
             other[(path.parent.relative_to(root).as_posix(), "other")] += 1
-    songs = [EmotionSong(i, audio[i], *labels[i][::2], *labels[i][1::2], len(ratings.get(i, ())))
+    songs = [EmotionSong(song_id=i, path=audio[i], valence=labels[i][0], arousal=labels[i][2],
+                         valence_std=labels[i][1], arousal_std=labels[i][3],
+                         raters=len(ratings.get(i, ())))
              for i in sorted(labels) if i in audio]
     skipped = [(f"song {i}", "annotated, but no audio file") for i in sorted(labels)
                if i not in audio]
@@ -253,8 +255,9 @@ def resolve_emotion_data(data: str | Path | None = None, progress: bool = True) 
         if len(songs) < 8:
             raise DatasetError(f"{root} holds {len(songs)} annotated songs with audio; the "
                                "course needs at least 8 (see DEAM's layout in data/README.md).")
-        return EmotionData(root, origin, (root / EMOTION_MANIFEST).is_file(), songs, skipped,
-                           ignored)
+        return EmotionData(root=root, origin=origin,
+                           synthetic=(root / EMOTION_MANIFEST).is_file(), songs=songs,
+                           skipped=skipped, ignored=ignored)
 
     if data is not None and str(data) != "":
         return found(data, "--data")

@@ -8,7 +8,7 @@ trains a network.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,7 +45,7 @@ def mean_std(values, fmt: str = "{:.3f}") -> str:
     return f"{fmt.format(values.mean())} ± {fmt.format(values.std(ddof=1))}"
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ModelResult:
     """One trained model's outcome on one split and seed.
 
@@ -185,7 +185,15 @@ def per_genre_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -
     return out
 
 
-def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float]:
+@dataclass(frozen=True, kw_only=True)
+class McNemar:
+    """McNemar's test of two classifiers: the items only A got right, only B, and the p-value."""
+    only_a: int
+    only_b: int
+    p_value: float
+
+
+def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> McNemar:
     """McNemar's exact test: do two classifiers differ on the same test items?
 
     Only the items where exactly one classifier is right count: ``b`` (only A right) and ``c``
@@ -198,7 +206,7 @@ def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float]:
             right (the same items in the same order).
 
     Returns:
-        ``{"only_a": b, "only_b": c, "p_value": p}``.
+        A :class:`McNemar` with ``only_a`` = b, ``only_b`` = c and ``p_value``.
     """
     from scipy.stats import binom
 
@@ -208,7 +216,7 @@ def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, float]:
     only_a, only_b = int(np.sum(a & ~b_)), int(np.sum(~a & b_))
     n = only_a + only_b
     p = 1.0 if n == 0 else float(min(1.0, 2 * binom.cdf(min(only_a, only_b), n, 0.5)))
-    return {"only_a": only_a, "only_b": only_b, "p_value": p}
+    return McNemar(only_a=only_a, only_b=only_b, p_value=p)
 
 
 def paired_tests(results: list[ModelResult], features: Features, method: str = "mean") -> list[dict]:
@@ -230,7 +238,7 @@ def paired_tests(results: list[ModelResult], features: Features, method: str = "
                 test = mcnemar(pred_a == labels, pred_b == labels)
                 rows.append({"seed": seed, "a": ra.model, "b": rb.model,
                              "accuracy_a": float(np.mean(pred_a == labels)),
-                             "accuracy_b": float(np.mean(pred_b == labels)), **test})
+                             "accuracy_b": float(np.mean(pred_b == labels)), **asdict(test)})
     return rows
 
 
@@ -333,10 +341,11 @@ def baseline_result(features: Features, split, seed: int = 0) -> ModelResult:
     probabilities = track_probs[test_rows]
     truth = features.labels[split.test]
     linear = clf[-1]
-    return ModelResult("baseline", int(linear.coef_.size + linear.intercept_.size),
-                       float(np.mean(probabilities.argmax(axis=1) == truth)),
-                       cross_entropy(probabilities, truth), seconds, 0, seed, {}, probabilities,
-                       np.asarray(split.test))
+    return ModelResult(model="baseline", parameters=int(linear.coef_.size + linear.intercept_.size),
+                       test_accuracy=float(np.mean(probabilities.argmax(axis=1) == truth)),
+                       test_loss=cross_entropy(probabilities, truth), train_seconds=seconds,
+                       epochs=0, seed=seed, probabilities=probabilities,
+                       test_index=np.asarray(split.test))
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -405,7 +414,7 @@ def pooled_tests(results: list[ModelResult], features: Features, method: str = "
             test = mcnemar(correct[a], correct[b])
             rows.append({"a": a, "b": b, "songs": len(correct[a]),
                          "accuracy_a": float(correct[a].mean()),
-                         "accuracy_b": float(correct[b].mean()), **test})
+                         "accuracy_b": float(correct[b].mean()), **asdict(test)})
     for row, corrected in zip(rows, holm([r["p_value"] for r in rows])):
         row["p_holm"] = float(corrected)
     return rows

@@ -13,7 +13,7 @@ import io
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -85,8 +85,10 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
     seconds = time.perf_counter() - start
     loss, accuracy = model.evaluate(x[split.test], y[split.test], verbose=0, batch_size=256)
     probabilities = model.predict(x[split.test], verbose=0, batch_size=256)
-    result = ModelResult(name, int(model.count_params()), float(accuracy), float(loss), seconds,
-                         len(history["loss"]), seed, history, probabilities, split.test)
+    result = ModelResult(model=name, parameters=int(model.count_params()),
+                         test_accuracy=float(accuracy), test_loss=float(loss),
+                         train_seconds=seconds, epochs=len(history["loss"]), seed=seed,
+                         history=history, probabilities=probabilities, test_index=split.test)
     result = _with_song_accuracies(result, features)
     if save_to is not None:
         val_probs = model.predict(x[split.validation], verbose=0, batch_size=256)
@@ -98,19 +100,20 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
                 "test_song_accuracy": result.song_accuracy_mean,
                 "test_accuracy_leaky": split.leaked_test_segments(features.track) > 0,
                 "synthetic": features.synthetic}
-        GenreClassifier(model, features.params, list(features.mapping), mean, std,
-                        info).save(Path(save_to) / f"{name}_seed{seed}")
+        GenreClassifier(model=model, params=features.params, genres=list(features.mapping),
+                        mean=mean, std=std, info=info).save(Path(save_to) / f"{name}_seed{seed}")
     return result
 
 
 def _with_song_accuracies(result: ModelResult, features: Features) -> ModelResult:
+    accuracies = {}
     for method in ("mean", "vote"):
         _, labels, predicted = song_correct(result, features, method)
-        setattr(result, f"song_accuracy_{method}", float(np.mean(labels == predicted)))
-    return result
+        accuracies[f"song_accuracy_{method}"] = float(np.mean(labels == predicted))
+    return replace(result, **accuracies)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Comparison:
     """The outcome of :func:`compare`: every model's result for every seed, and how it was run.
 
@@ -398,7 +401,8 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
         if baseline:
             results.append(_with_song_accuracies(baseline_result(features, splits[seed], seed=seed),
                                                  features))
-    return Comparison(results, splits, features, models, protocol=protocol,
+    return Comparison(results=results, splits=splits, features=features, models=models,
+                      protocol=protocol,
                       settings={"epochs": epochs, "batch_size": batch_size,
                                 "learning_rate": learning_rate},
                       seconds=time.perf_counter() - start)

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -109,7 +109,7 @@ def whole_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> np.nda
     return np.concatenate(parts)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Features:
     """MFCC features of a dataset, one row per segment.
 
@@ -145,7 +145,7 @@ class Features:
         for name in ("published", "group"):
             given = getattr(self, name)
             given = [""] * len(self.labels) if given is None or len(given) == 0 else given
-            setattr(self, name, np.asarray(given, dtype=str))
+            object.__setattr__(self, name, np.asarray(given, dtype=str))  # frozen: normalise once
 
     @property
     def n_tracks(self) -> int:
@@ -288,8 +288,8 @@ def prepare(data: str | Path | DataSource | None = None, params: FeatureParams =
     cache_file = CACHE_DIR / f"mfcc-{cache_key(tracks, params)}.npz"
     feats = _cached(cache_file) if cache else None
     if feats is not None:
-        feats.skipped = list(dict.fromkeys([*ignored, *feats.skipped]))  # the listing's first
-        feats.dataset = source.dataset
+        feats = replace(feats, skipped=list(dict.fromkeys([*ignored, *feats.skipped])),
+                        dataset=source.dataset)  # the listing's skipped files first
         if out is not None:
             feats.save(out)
         return feats

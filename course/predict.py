@@ -33,7 +33,7 @@ from .settings import AUDIO_EXTENSIONS, COURSE_VERSION, RESULTS_DIR, FeaturePara
 DEFAULT_MODELS_DIR = RESULTS_DIR / "compare" / "models"
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Prediction:
     """What a classifier says about one recording.
 
@@ -77,7 +77,7 @@ class Prediction:
                 f"{self.top(1)[0][0]}")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class GenreClassifier:
     """A Keras genre model with what it needs to classify audio on its own.
 
@@ -120,8 +120,9 @@ class GenreClassifier:
             raise AudioError(source, f"shorter than one {self.segment_seconds:g}-s segment, "
                                      "the least this model can classify")
         probabilities = np.asarray(self.model.predict(x, verbose=0, batch_size=64), dtype=float)
-        return Prediction(str(source), list(self.genres), probabilities, self.segment_seconds,
-                          len(y) / self.params.sample_rate)
+        return Prediction(source=str(source), genres=list(self.genres),
+                          probabilities=probabilities, segment_seconds=self.segment_seconds,
+                          seconds=len(y) / self.params.sample_rate)
 
     def predict_file(self, path: str | Path) -> Prediction:
         """Classify a whole audio file (any format :func:`course.audio.load_audio` reads).
@@ -217,7 +218,8 @@ def load_classifier(path: str | Path | None = None) -> GenreClassifier:
     scale = info.get("standardisation")
     mean = None if scale is None else np.asarray(scale["mean"], dtype=np.float32)
     std = None if scale is None else np.asarray(scale["std"], dtype=np.float32)
-    return GenreClassifier(model, params, genres, mean, std, info)
+    return GenreClassifier(model=model, params=params, genres=genres, mean=mean, std=std,
+                           info=info)
 
 
 def audio_files(paths) -> list[Path]:

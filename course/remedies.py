@@ -50,7 +50,7 @@ class Remedy:
     patience: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class RemedyRun:
     """One remedy trained with one seed: accuracies of the model it ended with (the restored
     one under early stopping), measured without dropout, and the share of its first layer's
@@ -135,11 +135,13 @@ def run_remedies(remedies: Sequence[Remedy], features: Features, source, seeds: 
             callbacks=callbacks, progress=False)
         batches_per_epoch = -(-len(x_train) // TrainParams.batch_size)
         first = next(w for w in exp.model.weights if len(w.shape) == 2).numpy()
-        runs.append(RemedyRun(remedy.name, seed, _accuracy(exp.model, x_real, y["train"]),
-                              _accuracy(exp.model, x_val, y["validation"]),
-                              _accuracy(exp.model, x_test, y["test"]), exp.epochs,
-                              exp.epochs * batches_per_epoch, exp.parameters,
-                              float(np.mean(np.abs(first) < 1e-3)), exp.history))
+        runs.append(RemedyRun(
+            remedy=remedy.name, seed=seed,
+            train_accuracy=_accuracy(exp.model, x_real, y["train"]),
+            validation_accuracy=_accuracy(exp.model, x_val, y["validation"]),
+            test_accuracy=_accuracy(exp.model, x_test, y["test"]), epochs=exp.epochs,
+            updates=exp.epochs * batches_per_epoch, parameters=exp.parameters,
+            near_zero=float(np.mean(np.abs(first) < 1e-3)), history=exp.history))
     return runs
 
 

@@ -23,7 +23,7 @@ from .errors import (
 from .settings import TrainParams
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Split:
     """Indices of the training, validation and test rows of a :class:`Features`."""
 
@@ -64,7 +64,7 @@ def split_segments(labels: np.ndarray, seed: int = 0, test_size: float = TrainPa
     idx = np.arange(len(labels))
     rest, test = train_test_split(idx, test_size=test_size, random_state=seed)
     train, val = train_test_split(rest, test_size=validation_size, random_state=seed)
-    return Split(np.sort(train), np.sort(val), np.sort(test))
+    return Split(train=np.sort(train), validation=np.sort(val), test=np.sort(test))
 
 
 def split_tracks(track: np.ndarray, labels: np.ndarray, seed: int = 0,
@@ -115,7 +115,7 @@ def split_tracks(track: np.ndarray, labels: np.ndarray, seed: int = 0,
 
     rest, test = first_fold(np.arange(len(track)), test_size, "the test set")
     train, validation = first_fold(rest, validation_size, "the validation set")
-    return Split(np.sort(train), np.sort(validation), np.sort(test))
+    return Split(train=np.sort(train), validation=np.sort(validation), test=np.sort(test))
 
 
 SPLIT_SIDES = ("train", "validation", "test")
@@ -214,7 +214,7 @@ def split_from_lists(track: np.ndarray, lists: dict[str, list[str]]) -> tuple[Sp
     present = set(keys.tolist())
     missing = [n for side in SPLIT_SIDES for n in lists[side] if _track_key(n) not in present]
     unlisted = len(set(keys[where == -1].tolist()))
-    split = Split(*(np.flatnonzero(where == i) for i in range(3)))
+    split = Split(**{side: np.flatnonzero(where == i) for i, side in enumerate(SPLIT_SIDES)})
     if not all(len(idx) for idx in (split.train, split.validation, split.test)):
         raise DatasetError("The split lists leave the training, validation or test side empty for "
                            "this data; do they name this dataset's tracks?")
@@ -243,7 +243,7 @@ def published_split(published: np.ndarray) -> Split:
         raise DatasetError("This dataset ships no split of its own (FMA does; GTZAN does not). "
                            "Use --protocol track, or published lists for GTZAN with "
                            "--split-file data/splits/gtzan_fault_filtered.")
-    split = Split(*(np.flatnonzero(published == side) for side in SPLIT_SIDES))
+    split = Split(**{side: np.flatnonzero(published == side) for side in SPLIT_SIDES})
     empty = [side for side, idx in zip(SPLIT_SIDES, (split.train, split.validation, split.test))
              if not len(idx)]
     if empty:

@@ -121,7 +121,7 @@ def fit(model, x_train, y_train, x_val=None, y_val=None, *,
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Experiment:
     """One training run of a controlled comparison (same data, seed and epochs)."""
 
@@ -175,4 +175,5 @@ def run_experiment(name: str, build, train: tuple[np.ndarray, np.ndarray],
     history = fit(model, *train, *validation, epochs=epochs, batch_size=batch_size,
                   learning_rate=learning_rate, callbacks=callbacks,
                   progress=name if progress else False)
-    return Experiment(name, history, time.perf_counter() - start, int(model.count_params()), model)
+    return Experiment(name=name, history=history, seconds=time.perf_counter() - start,
+                      parameters=int(model.count_params()), model=model)

@@ -22,6 +22,7 @@ def _peak_hz(y):
 
 
 @pytest.mark.parametrize("steps", [-2, 1, 3.5])
+@pytest.mark.slow
 def test_pitch_shift_keeps_length_and_moves_the_pitch(steps):
     y = _tone()
     shifted = augment.pitch_shift(y, SR, steps)
@@ -65,6 +66,7 @@ def test_bad_input_is_refused():
         augment.augment(_tone(), SR, "reverb", np.random.default_rng(0))
 
 
+@pytest.mark.slow
 def test_augmented_set_uses_training_tracks_only(tiny_sample, tiny_features):
     f = tiny_features
     split = split_tracks(f.track, f.labels, seed=0)

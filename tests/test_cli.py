@@ -4,11 +4,16 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
+from cli_run import course_main
+
+run = course_main  # in this process: no new Python and TensorFlow import per command
 
 
-def run(*args, cwd=None):
+def run_fresh(*args):
+    """The command line in a new Python process."""
     return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=600)
+                          text=True, timeout=600)
 
 
 def test_prepare_writes_the_npz_without_importing_tensorflow(tiny_sample, tmp_path):
@@ -44,6 +49,7 @@ def test_user_mistakes_exit_2_with_one_clear_line(tmp_path, cli_error):
         assert message in cli_error(*args), args
 
 
+@pytest.mark.slow
 def test_compare_prints_the_table_and_writes_its_outputs(tiny_sample, tmp_path):
     out = tmp_path / "results"
     proc = run("compare", "--data", str(tiny_sample), "--epochs", "1", "--out-dir", str(out),
@@ -58,6 +64,7 @@ def test_compare_prints_the_table_and_writes_its_outputs(tiny_sample, tmp_path):
     assert "Warning" not in proc.stderr and "E0000" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_check_reports_versions_device_and_data(tiny_sample):
     proc = run("check", "--data", str(tiny_sample))
     assert proc.returncode == 0, proc.stderr
@@ -65,6 +72,7 @@ def test_check_reports_versions_device_and_data(tiny_sample):
         assert word in proc.stdout
 
 
+@pytest.mark.slow
 def test_sample_command(tmp_path):
     proc = run("sample", "--out-dir", str(tmp_path / "s"), "--tracks-per-genre", "1")
     assert proc.returncode == 0, proc.stderr
@@ -94,12 +102,13 @@ def test_every_user_error_is_one_line_on_stderr_with_status_2(tmp_path, cli_erro
         assert cli_error(*args).startswith("error: "), args
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_results_in_two_fresh_processes(tiny_sample, tmp_path):
     import csv
 
     rows = []
     for run_dir in ("a", "b"):
-        proc = run("compare", "--data", str(tiny_sample), "--models", "mlp,cnn", "--epochs", "2",
+        proc = run_fresh("compare", "--data", str(tiny_sample), "--models", "mlp,cnn", "--epochs", "2",
                    "--protocol", "track", "--out-dir", str(tmp_path / run_dir))
         assert proc.returncode == 0, proc.stderr
         with open(tmp_path / run_dir / "results.csv") as f:

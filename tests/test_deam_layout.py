@@ -149,6 +149,7 @@ def data(deam):
     return resolve_emotion_data(deam[0])
 
 
+@pytest.mark.slow
 def test_the_songs_and_labels_come_from_both_averaged_files(data, deam):
     _, expected = deam
     found = {s.song_id: s for s in data.songs}
@@ -304,6 +305,7 @@ def test_a_song_in_both_averaged_files_is_an_error(tmp_path):
         read_annotations(root)
 
 
+@pytest.mark.slow
 def test_compare_task_emotion_runs_on_the_tree(deam, tmp_path):
     root, _ = deam
     start = time.perf_counter()

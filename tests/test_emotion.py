@@ -60,6 +60,7 @@ def test_metrics_match_scikit_learn_and_their_definitions():
     assert r2(y, np.full_like(y, y.mean())) == pytest.approx(0.0)
 
 
+@pytest.mark.slow
 def test_the_sample_has_deams_layout_and_the_same_bytes_for_the_same_seed(sample, tmp_path):
     assert (sample / ANNOTATIONS).is_file() and (sample / AUDIO_DIR / "2.wav").is_file()
     header = (sample / ANNOTATIONS).read_text().splitlines()[0]
@@ -147,6 +148,7 @@ def test_segments_cover_each_whole_clip_and_splits_keep_songs_apart(features):
                                rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_the_comparison_scores_every_model_and_states_a_computed_verdict(features, tmp_path):
     result = compare_emotion(features, ["mlp"], seeds=[0, 1], epochs=2, progress=False)
     assert result.models == ["mean", "ridge", "mlp"]
@@ -207,6 +209,7 @@ def test_the_paired_tests_are_wilcoxon_on_each_song_once_worked_by_hand():
     assert [valence["p_holm"], arousal["p_holm"]] == pytest.approx([0.0625, 0.15625])
 
 
+@pytest.mark.slow
 def test_compare_task_emotion_runs_headless_and_refuses_genre_options(sample, tmp_path):
     def run(*args):
         return subprocess.run([sys.executable, "-m", "course", "compare", "--task", "emotion",

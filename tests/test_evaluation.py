@@ -1,12 +1,11 @@
 """Song-level voting, per-genre accuracy, McNemar's test, published split lists, and the
 compare command's protocols and argument errors."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_run import course_main
 
 from course import evaluation
 from course.errors import DatasetError, ParameterError
@@ -47,10 +46,10 @@ def test_mcnemar_exact_p_value_worked_by_hand():
     a = np.array([True] * 10 + [False] * 2 + [True] * 5 + [False] * 3)
     b = np.array([False] * 10 + [True] * 2 + [True] * 5 + [False] * 3)
     result = evaluation.mcnemar(a, b)
-    assert (result["only_a"], result["only_b"]) == (10, 2)
-    assert result["p_value"] == pytest.approx(158 / 4096)
-    assert evaluation.mcnemar(a, a)["p_value"] == 1.0
-    assert evaluation.mcnemar(b, a)["p_value"] == pytest.approx(158 / 4096)
+    assert (result.only_a, result.only_b) == (10, 2)
+    assert result.p_value == pytest.approx(158 / 4096)
+    assert evaluation.mcnemar(a, a).p_value == 1.0
+    assert evaluation.mcnemar(b, a).p_value == pytest.approx(158 / 4096)
     with pytest.raises(ParameterError, match="same length"):
         evaluation.mcnemar(a, b[:3])
 
@@ -64,7 +63,7 @@ def test_mcnemar_agrees_with_scipys_exact_binomial_test(only_a, only_b, both):
     b = np.array([False] * only_a + [True] * only_b + [True] * both + [False] * 4)
     n = only_a + only_b
     expected = 1.0 if n == 0 else binomtest(only_a, n, p=0.5, alternative="two-sided").pvalue
-    assert evaluation.mcnemar(a, b)["p_value"] == pytest.approx(expected, rel=1e-12)
+    assert evaluation.mcnemar(a, b).p_value == pytest.approx(expected, rel=1e-12)
 
 
 def test_per_genre_accuracy():
@@ -73,19 +72,19 @@ def test_per_genre_accuracy():
 
 
 def test_results_table_reports_mean_and_spread_over_seeds():
-    rs = [evaluation.ModelResult("cnn", 10, acc, 1.0, 2.0, 1, seed, song_accuracy_mean=acc,
-                               song_accuracy_vote=acc) for seed, acc in ((0, 0.5), (1, 0.7))]
+    rs = [evaluation.ModelResult(model="cnn", parameters=10, test_accuracy=acc, test_loss=1.0,
+                                 train_seconds=2.0, epochs=1, seed=seed, song_accuracy_mean=acc,
+                                 song_accuracy_vote=acc) for seed, acc in ((0, 0.5), (1, 0.7))]
     table = evaluation.results_table(rs)
     assert "| cnn | 10 | 0.600 ± 0.141 |" in table and "over 2 seeds" in table
 
 
 # --- the command line ------------------------------------------------------------------------
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True,
-                          timeout=600)
+run = course_main  # in this process: no new Python and TensorFlow import per command
 
 
+@pytest.mark.slow
 def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_features, tmp_path):
     out = tmp_path / "out"
     # no --protocol: the track protocol is the default
@@ -190,7 +189,9 @@ def _toy(track, labels):
 def _result(model, seed, predicted, index=None):
     eye = np.eye(2)
     index = np.arange(len(predicted)) if index is None else np.asarray(index)
-    return evaluation.ModelResult(model, 1, 0.0, 0.0, 0.0, 1, seed, {}, eye[predicted], index)
+    return evaluation.ModelResult(model=model, parameters=1, test_accuracy=0.0, test_loss=0.0,
+                                  train_seconds=0.0, epochs=1, seed=seed,
+                                  probabilities=eye[predicted], test_index=index)
 
 
 def test_pooled_tests_count_each_song_once_and_correct_with_holm():
@@ -253,6 +254,7 @@ def test_pooled_songs_vote_over_the_seeds_that_tested_each_song():
     assert predicted.tolist() == [0, 1, 1]
 
 
+@pytest.mark.slow
 def test_the_notes_protocol_calls_song_accuracy_and_the_baseline_leaky(tiny_features):
     from course.experiments import compare
 

@@ -67,6 +67,7 @@ def _link_fma(tmp_path, fma_root, *, metadata=True, folders=("fma_small",)):
 
 # --- reading tracks.csv ------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_tracks_csv_gives_genre_side_subset_and_artist_of_every_row(fma_root):
     rows = fma.read_tracks_csv(fma_root / "fma_metadata" / "tracks.csv")
     # Quoted bios, titles and album texts with commas, quotes and newlines make no extra rows.
@@ -320,6 +321,7 @@ def test_features_made_by_hand_get_empty_published_and_group():
     assert "own split" not in f.summary()
 
 
+@pytest.mark.slow
 def test_the_command_line_prepares_fma_and_names_the_skipped_files(fma_root, tmp_path):
     out = tmp_path / "f.npz"
     proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(fma_root),
@@ -342,6 +344,7 @@ def _course(*args, cwd=None):
                           cwd=cwd)
 
 
+@pytest.mark.slow
 def test_compare_protocol_published_trains_on_fmas_own_split(fma_root, tmp_path):
     """The main job on FMA as it unpacks: FMA's artist-filtered split, the same for both
     seeds, its 6 test songs counted once each, and no artist on two sides."""
@@ -372,6 +375,7 @@ def test_the_published_split_keeps_every_artist_on_one_side(fma_features):
     assert len(np.unique(fma_features.track[split.test])) == 6
 
 
+@pytest.mark.slow
 def test_baseline_runs_on_fma(fma_root):
     proc = _course("baseline", "--data", str(fma_root), "--no-cache")
     assert proc.returncode == 0, proc.stderr

@@ -108,6 +108,7 @@ def test_mp3_without_a_backend_gets_a_clear_message(tmp_path, monkeypatch):
         load_audio(path)
 
 
+@pytest.mark.slow
 def test_user_mistakes_fail_fast_with_the_expected_layout_and_a_non_zero_exit(tmp_path):
     (tmp_path / "flat").mkdir()
     sf.write(tmp_path / "flat" / "song.wav", tone(seconds=1.0), SR)  # audio, but no genre folders
@@ -119,6 +120,7 @@ def test_user_mistakes_fail_fast_with_the_expected_layout_and_a_non_zero_exit(tm
         assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_the_skip_summary(messy, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(messy),
                            "--no-cache", "--out-file", str(tmp_path / "f.npz")],
@@ -210,6 +212,7 @@ INTERRUPTED = ("import os, signal, sys; import course.features as f\n"
                "f.track_features = counting\n") + PREPARE
 
 
+@pytest.mark.slow
 def test_prepare_interrupted_part_way_then_run_again(tmp_path):
     root = _collection(tmp_path / "music")
     cache = tmp_path / "cache"
@@ -243,6 +246,7 @@ def test_two_prepares_at_once_both_finish_and_leave_a_valid_cache(tmp_path):
     np.testing.assert_array_equal(features.load_features(files[0]).mfcc, clean.mfcc)
 
 
+@pytest.mark.slow
 def test_progress_in_a_log_file_is_one_line_per_stage_not_redraws(messy, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(messy),
                            "--no-cache"], capture_output=True, text=True, timeout=300)

@@ -676,12 +676,19 @@ def test_every_answer_gets_a_verdict_and_never_an_exception(name, capsys):
 
 def test_an_endless_loop_times_out_within_the_limit_and_is_stopped(monkeypatch, capsys):
     monkeypatch.setattr(checking, "TIME_LIMIT", 0.2)
+    # The first case of a check may take FIRST_CALL_FACTOR times the limit (imports, first
+    # compilation); a loop there is stopped at 0.2 s x 6.
+    start = time.perf_counter()
+    assert not check.softmax(_loops)
+    assert 1.2 <= time.perf_counter() - start < 3.0
+    assert "took longer than 1.2 s" in capsys.readouterr().out
+    monkeypatch.setattr(checking, "FIRST_CALL_FACTOR", 1)
     for name in CHECKERS:
         start = time.perf_counter()
         assert not getattr(check, name)(_loops)
-        assert time.perf_counter() - start < 2.0, name
+        assert time.perf_counter() - start < 1.0, name
         out = capsys.readouterr().out
-        assert re.search(r"took longer than (0\.2|1\.2) s", out) and "endless loop" in out, out
+        assert "took longer than 0.2 s" in out and "endless loop" in out, out
     deadline = time.perf_counter() + 5
     while any(t.name == "course-check" for t in threading.enumerate()):
         assert time.perf_counter() < deadline, "the looping answers were not stopped"

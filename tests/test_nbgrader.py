@@ -60,6 +60,7 @@ def test_every_checked_exercise_has_solution_code_and_becomes_an_answer_and_a_te
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem[:2])
+@pytest.mark.slow
 def test_every_assignment_runs_on_its_own_and_its_solutions_pass_every_check(nb):
     """The assignment as nbgrader's source, executed from a fresh kernel: no error, and every
     check (visible and hidden) prints its tick."""
@@ -129,6 +130,7 @@ def test_the_export_is_an_nbgrader_course_folder(tmp_path):
     assert "check yourself" in _source(cells[0]) and "## Check yourself" in _source(cells[2])
 
 
+@pytest.mark.slow
 def test_grading_02_with_nbgraders_own_commands(tmp_path):
     """nbgrader generates the release and autogrades two submissions: the solutions (full
     marks) and the untouched release (no marks on the checked exercises)."""

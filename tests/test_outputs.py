@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from cli_run import course_main
 
 from course import outputs, sample
 from course.errors import OutputError
@@ -16,6 +17,9 @@ SENTINEL = "my thesis draft, not backed up\n"
 
 
 def run(*args, cwd=None):
+    """The command line: in this process, or in a new one started in ``cwd``."""
+    if cwd is None:
+        return course_main(*args)
     return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True,
                           timeout=600, cwd=cwd)
 
@@ -36,6 +40,7 @@ def assert_one_line_refusal(proc, *words):
 
 # --- sample ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_sample_refuses_a_folder_with_other_files_with_or_without_force(tmp_path):
     music = tmp_path / "music"
     kept = sentinel(music)
@@ -60,6 +65,7 @@ def test_sample_refuses_a_sample_folder_that_also_holds_a_users_file(tmp_path):
     assert sample.sample_matches(out, sample._manifest(1, 0, 30.0))  # the old sample is intact
 
 
+@pytest.mark.slow
 def test_sample_replaces_its_own_sample_and_writes_into_an_empty_folder(tmp_path):
     out = sample.make_sample(tmp_path / "s", tracks_per_genre=1, progress=False)
     sample.make_sample(out, tracks_per_genre=2, progress=False)  # other settings: replaced
@@ -80,6 +86,7 @@ def test_sample_refuses_a_file_as_its_folder(tmp_path):
 
 # --- prepare --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_prepare_refuses_to_overwrite_a_file_it_did_not_write(tiny_sample, tmp_path):
     song = tmp_path / "song.wav"
     song.write_text(SENTINEL)
@@ -106,6 +113,7 @@ def test_prepare_replaces_its_own_features_file_and_leaves_neighbours_alone(tiny
 
 # --- compare --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_compare_adds_its_files_and_never_overwrites_a_file_it_did_not_write(tiny_sample, tmp_path):
     out = tmp_path / "results"
     kept = sentinel(out)
@@ -150,6 +158,7 @@ def test_an_interrupted_atomic_write_leaves_the_old_file(tmp_path):
 # --- commands that write nothing ------------------------------------------------------------
 
 @pytest.mark.parametrize("command", ["check", "baseline"])
+@pytest.mark.slow
 def test_check_and_baseline_write_nothing_where_they_run(command, tiny_sample, tmp_path):
     kept = sentinel(tmp_path)
     proc = run(command, "--data", str(tiny_sample), cwd=tmp_path)

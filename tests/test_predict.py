@@ -4,19 +4,18 @@ TensorFlow before a model is loaded."""
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import soundfile as sf
+from cli_run import course_main
 
 from course.errors import AudioError, ModelError, PathNotFoundError
 from course.predict import GenreClassifier, Prediction, audio_files, load_classifier
 from course.settings import GENRES, FeatureParams
 
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True,
-                          text=True, timeout=600)
+run = course_main  # in this process: no new Python and TensorFlow import per command
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +53,7 @@ def songs(tmp_path_factory, tiny_sample):
     return folder
 
 
+@pytest.mark.slow
 def test_compare_saves_each_model_with_what_it_needs(saved):
     assert sorted(p.name for p in saved.iterdir() if not p.name.startswith(".")) == [
         "cnn-standardised_seed0.json", "cnn-standardised_seed0.keras",
@@ -87,6 +87,7 @@ def test_a_folder_of_models_is_chosen_by_validation_never_by_test_accuracy(tmp_p
     assert "(leak not recorded)" in model_line({"test_song_accuracy": 0.5})
 
 
+@pytest.mark.slow
 def test_a_four_minute_mp3_is_cut_into_eighty_segments(saved, songs):
     proc = run("predict", str(songs / "four_minutes.mp3"), "--model", str(saved), "--plot",
                "--out-dir", str(songs / "figures"))
@@ -96,6 +97,7 @@ def test_a_four_minute_mp3_is_cut_into_eighty_segments(saved, songs):
     assert (songs / "figures" / "four_minutes_genres.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_a_folder_of_mixed_files_is_predicted_and_the_corrupt_one_reported(saved, songs):
     proc = run("predict", str(songs / "mixed"), "--model", str(saved / "mlp_seed0.keras"))
     assert proc.returncode == 1
@@ -121,7 +123,7 @@ def untrained(tmp_path):
     from course.models import build_model
 
     model = build_model("cnn", input_shape=(130, 13), n_classes=len(GENRES))
-    keras_path, info_path = GenreClassifier(model, FeatureParams(), list(GENRES)).save(
+    keras_path, info_path = GenreClassifier(model=model, params=FeatureParams(), genres=list(GENRES)).save(
         tmp_path / "model")
     return keras_path, info_path
 
@@ -170,7 +172,7 @@ def test_segments_are_the_training_features_and_short_audio_is_refused(untrained
     assert x3.shape == (31, 130, 13)  # 93 s: 31 whole segments, start to end
     for s in (9, 10, 30):  # across the 30-s blocks, and the last one
         np.testing.assert_allclose(x3[s], notes_mfcc(longer, s), rtol=0, atol=1e-3)
-    classifier.mean, classifier.std = x.mean(axis=(0, 1)), x.std(axis=(0, 1))
+    classifier = replace(classifier, mean=x.mean(axis=(0, 1)), std=x.std(axis=(0, 1)))
     np.testing.assert_allclose(classifier.features(y).mean(axis=(0, 1)), 0, atol=1e-4)
     sf.write(tmp_path / "short.wav", y[:22050 * 2], 22050)
     with pytest.raises(AudioError, match="shorter than one 3-s segment"):
@@ -179,7 +181,8 @@ def test_segments_are_the_training_features_and_short_audio_is_refused(untrained
 
 def test_the_song_is_the_mean_of_its_segments():
     p = np.array([[0.6, 0.3, 0.1], [0.3, 0.6, 0.1], [0.5, 0.4, 0.1], [0.6, 0.2, 0.2]])
-    pred = Prediction("x.wav", ["a", "b", "c"], p, 3.0, 12.5)
+    pred = Prediction(source="x.wav", genres=["a", "b", "c"], probabilities=p, segment_seconds=3.0,
+                      seconds=12.5)
     np.testing.assert_allclose(pred.song, [0.5, 0.375, 0.125])
     assert pred.top(2) == [("a", pytest.approx(0.5)), ("b", pytest.approx(0.375))]
     assert pred.agreement == 0.75  # segments 0, 2 and 3 pick "a"

@@ -13,7 +13,9 @@ def fake_runs(differences: dict[str, list[float]]):
     runs = []
     for name, diffs in {"reference": [0.0] * 4, **differences}.items():
         for seed, (b, d) in enumerate(zip(base, diffs)):
-            runs.append(RemedyRun(name, seed, 0.95, 0.6, b + d, 30, 570, 1000, 0.02, {}))
+            runs.append(RemedyRun(remedy=name, seed=seed, train_accuracy=0.95,
+                                  validation_accuracy=0.6, test_accuracy=b + d, epochs=30,
+                                  updates=570, parameters=1000, near_zero=0.02, history={}))
     return runs
 
 
@@ -55,10 +57,13 @@ def test_one_seed_gives_no_verdict():
 
 
 def test_the_gap_is_training_minus_validation_of_the_final_model():
-    run = RemedyRun("r", 0, 0.9, 0.55, 0.5, 10, 100, 10, 0.0, {})
+    run = RemedyRun(remedy="r", seed=0, train_accuracy=0.9, validation_accuracy=0.55,
+                    test_accuracy=0.5, epochs=10, updates=100, parameters=10, near_zero=0.0,
+                    history={})
     assert run.gap == pytest.approx(0.35)
 
 
+@pytest.mark.slow
 def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features):
     remedies = [Remedy("reference", hidden=(16,)),
                 Remedy("augmented", hidden=(16,), augmented=True, same_updates=True),

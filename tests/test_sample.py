@@ -33,6 +33,7 @@ def test_gtzan_shape(tiny_sample):
         assert 29.9 < info.duration <= 30.0
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_and_tracks_do_not_depend_on_the_count(tmp_path, tiny_sample):
     one = sample.make_sample(tmp_path / "a", tracks_per_genre=1, progress=False)
     again = sample.make_sample(tmp_path / "b", tracks_per_genre=1, progress=False)
@@ -56,6 +57,7 @@ def test_an_existing_sample_is_reused_not_rebuilt(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["s"]  # no temporary folders left behind
 
 
+@pytest.mark.slow
 def test_an_incomplete_sample_is_rebuilt(tmp_path):
     out = sample.make_sample(tmp_path / "s", tracks_per_genre=1, progress=False)
     (out / "jazz" / "jazz.00000.wav").unlink()
@@ -94,6 +96,7 @@ def test_bad_arguments_are_refused_with_a_clear_message(tmp_path):
         sample.make_sample(tmp_path / "x", tracks_per_genre=0)
 
 
+@pytest.mark.slow
 def test_genres_are_learnable_but_no_single_feature_separates_them(tmp_path):
     """On 6 tracks per genre: per-track MFCC statistics classify well above chance (10 %), but
     no single statistic separates the genres (a 10-leaf tree on one feature, cross-validated)."""

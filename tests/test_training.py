@@ -16,6 +16,7 @@ def _fit_once(features, seed):
                         features.labels[:20], epochs=2, progress=False)
 
 
+@pytest.mark.slow
 def test_same_seed_same_history_on_cpu(tiny_features):
     a = _fit_once(tiny_features, 3)
     b = _fit_once(tiny_features, 3)
@@ -35,6 +36,7 @@ def test_fit_checks_its_arguments(tiny_features):
         training.fit(build_mlp(), tiny_features.mfcc, tiny_features.labels, epochs=0)
 
 
+@pytest.mark.slow
 def test_compare_trains_each_model_on_one_split(tiny_features):
     comparison = experiments.compare(tiny_features, ("mlp", "cnn", "lstm"), epochs=1,
                                      baseline=False, progress=False)
@@ -52,6 +54,7 @@ def test_compare_trains_each_model_on_one_split(tiny_features):
     assert "| cnn | 45,514 |" in table
 
 
+@pytest.mark.slow
 def test_a_standardised_model_sees_inputs_scaled_with_training_statistics(tiny_features):
     from course.features import standardise
     from course.splits import split_tracks
@@ -72,6 +75,7 @@ def test_unknown_protocol(tiny_features):
         splits.make_split(tiny_features.track, tiny_features.labels, protocol="random")
 
 
+@pytest.mark.slow
 def test_the_baseline_figure_quoted_in_data_readme_is_what_the_command_gives(tmp_path):
     # data/README.md quotes the traditional baseline on the full synthetic sample; the same
     # seed must give the same figure, to the digits quoted. The sample is made in a temporary
@@ -109,6 +113,7 @@ def test_gradient_norms_vanish_through_sigmoid_layers_not_relu():
     assert 0.01 < ratios["relu"] < 100
 
 
+@pytest.mark.slow
 def test_run_experiment_repeats_and_reports_the_gap(tiny_features):
     from course.models import build_mlp
 
@@ -123,6 +128,6 @@ def test_run_experiment_repeats_and_reports_the_gap(tiny_features):
 def test_an_experiments_gap_and_best_score_from_a_known_history():
     history = {"loss": [2.0, 1.0, 0.5], "accuracy": [0.4, 0.8, 0.95],
                "val_loss": [2.1, 1.5, 1.6], "val_accuracy": [0.35, 0.7, 0.65]}
-    e = training.Experiment("known", history, seconds=1.25, parameters=1234)
+    e = training.Experiment(name="known", history=history, seconds=1.25, parameters=1234)
     assert e.epochs == 3 and e.best_val_accuracy == 0.7
     assert e.final_gap == pytest.approx(0.30)

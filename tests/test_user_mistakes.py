@@ -163,6 +163,7 @@ def test_the_course_folder_is_explicit_and_never_the_current_directory(tmp_path,
     assert project_root({"COURSE_HOME": "~/x"}, installed) == Path.home() / "x"
 
 
+@pytest.mark.slow
 def test_importing_the_package_changes_nothing_outside_it():
     """Every module imported in a fresh Python: no environment variable set, no Matplotlib
     setting changed, no backend chosen; the style is applied only by use_course_style()."""

@@ -1,0 +1,39 @@
+"""The test suite's shape, for every pytest run in this repository (tests/ and notebooks/).
+
+Before anything is imported: the course's smoke setting (fewer tracks and epochs), inherited by
+the Jupyter kernels nbval starts, and no TensorFlow start-up chatter.
+
+Every test gets one of four markers, so a part of the suite can be run on its own
+(``python -m pytest -m unit``; ``benchmarks/test_times.py`` times each):
+
+- ``notebooks``: a notebook cell, run by nbval (when nbval is installed, the notebooks are
+  collected with ``--nbval-lax --nbval-current-env``; without it, they are not collected);
+- ``browser``: drives Chromium (marked in its module);
+- ``slow``: trains networks or runs the command line in a new process (marked where written);
+- ``unit``: everything else, which needs neither nbval nor a browser.
+"""
+
+import os
+
+os.environ["COURSE_SMOKE"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+#: The markers a test can carry; ``unit`` is given to every test that has none of the others.
+SUITE_MARKERS = ("notebooks", "browser", "slow")
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("nbval") and not config.option.nbval:
+        config.option.nbval_lax = True  # compare only cells marked NBVAL_CHECK_OUTPUT
+        config.option.nbval_current_env = True  # the kernels run in this Python
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebooks)
+        if not any(item.get_closest_marker(name) for name in SUITE_MARKERS):
+            item.add_marker(pytest.mark.unit)
