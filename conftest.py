@@ -4,12 +4,13 @@ Before anything is imported: the course's smoke setting (fewer tracks and epochs
 the Jupyter kernels nbval starts, and no TensorFlow start-up chatter.
 
 Every test gets one of four markers, so a part of the suite can be run on its own
-(``python -m pytest -m unit``; ``benchmarks/test_times.py`` times each):
+(``python -m pytest -m unit``):
 
 - ``notebooks``: a notebook cell, run by nbval (when nbval is installed, the notebooks are
   collected with ``--nbval-lax --nbval-current-env``; without it, they are not collected);
 - ``browser``: drives Chromium (marked in its module);
-- ``slow``: trains networks or runs the command line in a new process (marked where written);
+- ``slow``: takes seconds: trains networks, builds a sample, or starts a new process (marked
+  where written);
 - ``unit``: everything else, which needs neither nbval nor a browser.
 """
 

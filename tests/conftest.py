@@ -1,37 +1,28 @@
-"""Shared test set-up: the smoke setting, and small datasets the tests make themselves."""
+"""Shared test fixtures: small datasets the tests make themselves, and the command line's
+one-line errors. The smoke setting and the markers are set in the repository's ./conftest.py,
+which pytest loads first."""
 
-import os
+import numpy as np
+import pytest
+import soundfile as sf
+from cli_run import course_main
 
-# Before anything starts: the course's smoke setting (fewer tracks and epochs), inherited by
-# the Jupyter kernels nbval starts, and no TensorFlow start-up chatter.
-os.environ["COURSE_SMOKE"] = "1"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import soundfile as sf  # noqa: E402
-
-from course.plots import use_course_style  # noqa: E402
-from course.settings import GENRES, SAMPLE_RATE  # noqa: E402
+from course.plots import use_course_style
+from course.settings import GENRES, SAMPLE_RATE
 
 use_course_style()  # figures in the tests look as in the notebooks, which call it first
 
 
 @pytest.fixture
-def cli_error(capsys):
+def cli_error():
     """Run the command line in-process on a user's mistake; returns its stderr line. Fails
     unless the exit status is 2 and that line is all it printed there: no usage block, no
     traceback."""
-    from course.__main__ import main
 
     def run(*argv):
-        try:
-            status = main([str(a) for a in argv])
-        except SystemExit as exc:  # argparse's own errors exit
-            status = exc.code
-        err = capsys.readouterr().err.strip()
-        assert status == 2, (argv, err)
+        proc = course_main(*argv)
+        err = proc.stderr.strip()
+        assert proc.returncode == 2, (argv, err)
         assert len(err.splitlines()) == 1 and "Traceback" not in err and "usage:" not in err, err
         return err
     return run

@@ -108,8 +108,8 @@ def test_the_same_seed_gives_the_same_results_in_two_fresh_processes(tiny_sample
 
     rows = []
     for run_dir in ("a", "b"):
-        proc = run_fresh("compare", "--data", str(tiny_sample), "--models", "mlp,cnn", "--epochs", "2",
-                   "--protocol", "track", "--out-dir", str(tmp_path / run_dir))
+        proc = run_fresh("compare", "--data", str(tiny_sample), "--models", "mlp,cnn",
+                         "--epochs", "2", "--protocol", "track", "--out-dir", str(tmp_path / run_dir))
         assert proc.returncode == 0, proc.stderr
         with open(tmp_path / run_dir / "results.csv") as f:
             rows.append([{k: v for k, v in r.items() if k != "train_seconds"}
