@@ -25,8 +25,13 @@ def dsp_differences() -> dict[str, float]:
 
     from course import dsp
 
-    worst = {"stft (relative to max |STFT|)": 0.0, "power_to_db (dB)": 0.0,
-             "mel_filterbank": 0.0, "mfcc": 0.0, "dct_ii": 0.0}
+    worst = {
+        "stft (relative to max |STFT|)": 0.0,
+        "power_to_db (dB)": 0.0,
+        "mel_filterbank": 0.0,
+        "mfcc": 0.0,
+        "dct_ii": 0.0,
+    }
     warnings.simplefilter("ignore", UserWarning)
     for sr, n_fft, hop in GRID:
         for kind in ("noise", "tone"):
@@ -35,17 +40,30 @@ def dsp_differences() -> dict[str, float]:
             d = np.abs(dsp.stft(y, n_fft, hop) - ref).max() / np.abs(ref).max()
             worst["stft (relative to max |STFT|)"] = max(worst["stft (relative to max |STFT|)"], d)
             power = np.abs(ref) ** 2
-            d = np.abs(dsp.power_to_db(power, ref=np.max) - librosa.power_to_db(power, ref=np.max)).max()
+            d = np.abs(
+                dsp.power_to_db(power, ref=np.max) - librosa.power_to_db(power, ref=np.max)
+            ).max()
             worst["power_to_db (dB)"] = max(worst["power_to_db (dB)"], d)
             for n_mels, n_mfcc in ((40, 13), (128, 20), (128, 40)):
                 fb = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
-                worst["mel_filterbank"] = max(worst["mel_filterbank"],
-                                              np.abs(dsp.mel_filterbank(sr, n_fft, n_mels) - fb).max())
-                m = librosa.feature.mfcc(y=y, sr=sr, n_mfcc=n_mfcc, n_fft=n_fft, hop_length=hop, n_mels=n_mels)
-                worst["mfcc"] = max(worst["mfcc"], np.abs(dsp.mfcc(y, sr, n_mfcc, n_fft, hop, n_mels) - m).max())
+                worst["mel_filterbank"] = max(
+                    worst["mel_filterbank"],
+                    np.abs(dsp.mel_filterbank(sr, n_fft, n_mels) - fb).max(),
+                )
+                m = librosa.feature.mfcc(
+                    y=y, sr=sr, n_mfcc=n_mfcc, n_fft=n_fft, hop_length=hop, n_mels=n_mels
+                )
+                worst["mfcc"] = max(
+                    worst["mfcc"], np.abs(dsp.mfcc(y, sr, n_mfcc, n_fft, hop, n_mels) - m).max()
+                )
                 x = librosa.power_to_db(power[:n_mels])
-                worst["dct_ii"] = max(worst["dct_ii"], np.abs(
-                    dsp.dct_ii(x, n_mfcc) - scipy.fft.dct(x, type=2, norm="ortho", axis=0)[:n_mfcc]).max())
+                worst["dct_ii"] = max(
+                    worst["dct_ii"],
+                    np.abs(
+                        dsp.dct_ii(x, n_mfcc)
+                        - scipy.fft.dct(x, type=2, norm="ortho", axis=0)[:n_mfcc]
+                    ).max(),
+                )
     return worst
 
 
@@ -74,7 +92,10 @@ def scratch_differences() -> dict[str, float]:
             x = rng.standard_normal((3,) + shape).astype(np.float32)
             layer(x)
             note("conv2d", scratch.conv2d(x, *biased(layer), strides=s, padding=padding), layer(x))
-            for mode, cls in (("max", keras.layers.MaxPooling2D), ("avg", keras.layers.AveragePooling2D)):
+            for mode, cls in (
+                ("max", keras.layers.MaxPooling2D),
+                ("avg", keras.layers.AveragePooling2D),
+            ):
                 for pool, stride in ((2, None), (3, 2)):
                     p = cls(pool, strides=stride, padding=padding)
                     note(f"pool2d {mode}", scratch.pool2d(x, pool, stride, padding, mode), p(x))
@@ -84,16 +105,26 @@ def scratch_differences() -> dict[str, float]:
             for act in ("tanh", "relu"):
                 layer = keras.layers.SimpleRNN(u, activation=act, return_sequences=seq)
                 layer(x)
-                note("rnn_forward", scratch.rnn_forward(x, *biased(layer), activation=act,
-                                                        return_sequences=seq), layer(x))
+                note(
+                    "rnn_forward",
+                    scratch.rnn_forward(x, *biased(layer), activation=act, return_sequences=seq),
+                    layer(x),
+                )
             layer = keras.layers.LSTM(u, return_sequences=seq)
             layer(x)
-            note("lstm_forward", scratch.lstm_forward(x, *biased(layer), return_sequences=seq), layer(x))
+            note(
+                "lstm_forward",
+                scratch.lstm_forward(x, *biased(layer), return_sequences=seq),
+                layer(x),
+            )
             for ra in (True, False):
                 layer = keras.layers.GRU(u, reset_after=ra, return_sequences=seq)
                 layer(x)
-                note(f"gru_forward reset_after={ra}", scratch.gru_forward(
-                    x, *biased(layer), reset_after=ra, return_sequences=seq), layer(x))
+                note(
+                    f"gru_forward reset_after={ra}",
+                    scratch.gru_forward(x, *biased(layer), reset_after=ra, return_sequences=seq),
+                    layer(x),
+                )
     return worst
 
 

@@ -71,8 +71,9 @@ print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss 
 
 def python(code: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "TQDM_DISABLE": "1"}
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
+    )
     if check and proc.returncode != 0:
         raise SystemExit(f"a measured step failed:\n{proc.stderr[-2000:]}")
     return proc
@@ -117,30 +118,45 @@ def main(argv: list[str] | None = None) -> int:
         root = work / "music"
         collection(root, sample, args.tracks, args.bad)
         cache = work / "cache"
-        print(f"Collection: {args.tracks} tracks in {len(list(root.iterdir()))} genre folders, "
-              f"{args.bad} unreadable")
+        print(
+            f"Collection: {args.tracks} tracks in {len(list(root.iterdir()))} genre folders, "
+            f"{args.bad} unreadable"
+        )
 
         clean = json.loads(python(PREPARE, str(work / "clean-cache"), str(root), "0").stdout)
-        print(f"uninterrupted prepare: {clean['seconds']:.1f} s, {clean['segments']} segments, "
-              f"{len(clean['skipped'])} skipped")
+        print(
+            f"uninterrupted prepare: {clean['seconds']:.1f} s, {clean['segments']} segments, "
+            f"{len(clean['skipped'])} skipped"
+        )
 
         start = time.perf_counter()
         stopped = python(PREPARE, str(cache), str(root), str(args.interrupt_at), check=False)
         interrupted_s = time.perf_counter() - start
         left = sorted(p.name for p in cache.iterdir()) if cache.exists() else []
-        print(f"interrupted at track {args.interrupt_at}: exit status {stopped.returncode} after "
-              f"{interrupted_s:.1f} s, KeyboardInterrupt: {'KeyboardInterrupt' in stopped.stderr}; "
-              f"files in the cache afterwards: {left or 'none'}")
+        print(
+            f"interrupted at track {args.interrupt_at}: exit status {stopped.returncode} after "
+            f"{interrupted_s:.1f} s, KeyboardInterrupt: {'KeyboardInterrupt' in stopped.stderr}; "
+            f"files in the cache afterwards: {left or 'none'}"
+        )
         again = json.loads(python(PREPARE, str(cache), str(root), "0").stdout)
-        print(f"run again: finished in {again['seconds']:.1f} s, {again['segments']} segments; "
-              f"same skipped files as the uninterrupted run: {again['skipped'] == clean['skipped']}")
+        print(
+            f"run again: finished in {again['seconds']:.1f} s, {again['segments']} segments; "
+            f"same skipped files as the uninterrupted run: {again['skipped'] == clean['skipped']}"
+        )
 
         both = work / "both-cache"
         env = {**os.environ, "TQDM_DISABLE": "1"}
         start = time.perf_counter()
-        procs = [subprocess.Popen([sys.executable, "-c", PREPARE, str(both), str(root), "0"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-                 for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", PREPARE, str(both), str(root), "0"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for _ in range(2)
+        ]
         outs = [p.communicate() for p in procs]
         wall = time.perf_counter() - start
         from course.features import load_features
@@ -148,9 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         files = sorted(both.iterdir())
         loaded = load_features(files[0]) if len(files) == 1 else None
         same = loaded is not None and len(loaded.labels) == clean["segments"]
-        print(f"two prepares at once: exit statuses {[p.returncode for p in procs]}, "
-              f"{wall:.1f} s wall; cache files left: {[f.name for f in files]}; it loads and "
-              f"holds the same {clean['segments']} segments: {same}")
+        print(
+            f"two prepares at once: exit statuses {[p.returncode for p in procs]}, "
+            f"{wall:.1f} s wall; cache files left: {[f.name for f in files]}; it loads and "
+            f"holds the same {clean['segments']} segments: {same}"
+        )
         if any(p.returncode for p in procs):
             print(outs[0][1][-1000:], outs[1][1][-1000:])
 
@@ -164,17 +182,22 @@ def main(argv: list[str] | None = None) -> int:
                     y = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.05 * rng.standard_normal(len(t))
                     f.write(np.stack([y, y], axis=1).astype(np.float32))
         base = json.loads(python(BASELINE).stdout)["peak_mb"]
-        print(f"\nA {args.minutes:g}-minute stereo file at 44.1 kHz "
-              f"(WAV {long_wav.stat().st_size / 1e6:.0f} MB, FLAC {long_flac.stat().st_size / 1e6:.0f} MB); "
-              f"a fresh Python with the course's audio libraries imported peaks at {base:.0f} MB")
+        print(
+            f"\nA {args.minutes:g}-minute stereo file at 44.1 kHz "
+            f"(WAV {long_wav.stat().st_size / 1e6:.0f} MB, "
+            f"FLAC {long_flac.stat().st_size / 1e6:.0f} MB); "
+            f"a fresh Python with the course's audio libraries imported peaks at {base:.0f} MB"
+        )
         print("| file | read | seconds | peak memory (MB) | samples at 22050 Hz |")
         print("| --- | --- | ---: | ---: | ---: |")
         for path in (long_wav, long_flac):
             for what in ("30", "all"):
                 r = json.loads(python(READ, str(path), what).stdout)
                 label = "first 30 s" if what == "30" else "all of it"
-                print(f"| {path.suffix[1:].upper()} | {label} | {r['seconds']:.2f} | "
-                      f"{r['peak_mb']:.0f} | {r['samples']:,} |")
+                print(
+                    f"| {path.suffix[1:].upper()} | {label} | {r['seconds']:.2f} | "
+                    f"{r['peak_mb']:.0f} | {r['samples']:,} |"
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("\nRepeat with: python benchmarks/faults_benchmark.py " + " ".join(sys.argv[1:]))

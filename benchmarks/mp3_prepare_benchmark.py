@@ -50,9 +50,11 @@ def main() -> None:
             feats = prepare(root, cache=False, progress=False, jobs=jobs)
             seconds = time.perf_counter() - start
             rate = args.files / seconds
-            print(f"{jobs} job(s): {args.files} files in {seconds:.1f} s, {rate:.1f} files/s "
-                  f"({len(feats.labels)} segments); at that rate fma_small (8,000) takes "
-                  f"{8000 / rate / 60:.0f} min, fma_medium (25,000) {25000 / rate / 60:.0f} min")
+            print(
+                f"{jobs} job(s): {args.files} files in {seconds:.1f} s, {rate:.1f} files/s "
+                f"({len(feats.labels)} segments); at that rate fma_small (8,000) takes "
+                f"{8000 / rate / 60:.0f} min, fma_medium (25,000) {25000 / rate / 60:.0f} min"
+            )
 
 
 if __name__ == "__main__":

@@ -37,12 +37,16 @@ def table(folder: Path) -> str:
     rows = [weigh(p) for p in sorted(folder.glob("*.ipynb"))]
     lines = ["| notebook | size (MB) | audio | figures |", "| --- | ---: | ---: | ---: |"]
     for r in rows:
-        lines.append(f"| {r['name']} | {r['bytes'] / 1e6:.2f} | {r['audio'] / r['bytes']:.0%} "
-                     f"| {r['images'] / r['bytes']:.0%} |")
+        lines.append(
+            f"| {r['name']} | {r['bytes'] / 1e6:.2f} | {r['audio'] / r['bytes']:.0%} "
+            f"| {r['images'] / r['bytes']:.0%} |"
+        )
     total = sum(r["bytes"] for r in rows)
     audio, images = sum(r["audio"] for r in rows), sum(r["images"] for r in rows)
-    lines.append(f"| **all {len(rows)}** | **{total / 1e6:.2f}** | {audio / total:.0%} "
-                 f"| {images / total:.0%} |")
+    lines.append(
+        f"| **all {len(rows)}** | **{total / 1e6:.2f}** | {audio / total:.0%} "
+        f"| {images / total:.0%} |"
+    )
     return "\n".join(lines)
 
 

@@ -31,7 +31,9 @@ HEADER = re.compile(r"\*\*Run time:\*\*[^\n]*?(?=\n|$)")
 
 
 def header_line(duration: str) -> str:
-    return f"**Run time:** about {duration} on a 2-core CPU (measured; see the README's course map)."
+    return (
+        f"**Run time:** about {duration} on a 2-core CPU (measured; see the README's course map)."
+    )
 
 
 def readme_times() -> dict[str, str]:
@@ -49,9 +51,25 @@ def time_notebook(path: Path) -> float:
     env.pop("COURSE_SMOKE", None)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook",
-                        "--execute", "--output-dir", tmp, "--ExecutePreprocessor.timeout=1800",
-                        str(path)], check=True, env=env, cwd=path.parent, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--output-dir",
+                tmp,
+                "--ExecutePreprocessor.timeout=1800",
+                str(path),
+            ],
+            check=True,
+            env=env,
+            cwd=path.parent,
+            capture_output=True,
+        )
         return time.perf_counter() - start
 
 
@@ -65,16 +83,20 @@ def write_times(times: dict[str, str]) -> None:
             continue
         nb = json.loads(path.read_text(encoding="utf-8"))
         first = "".join(nb["cells"][0]["source"])
-        nb["cells"][0]["source"] = HEADER.sub(header_line(times[path.stem]), first) \
-            .splitlines(keepends=True)
+        nb["cells"][0]["source"] = HEADER.sub(header_line(times[path.stem]), first).splitlines(
+            keepends=True
+        )
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("only", nargs="*", help="notebook numbers to time (default: all)")
-    ap.add_argument("--check", action="store_true", help="only copy the README's times into "
-                    "the notebooks' headers")
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="only copy the README's times into the notebooks' headers",
+    )
     args = ap.parse_args()
     times = readme_times()
     if not args.check:

@@ -24,15 +24,19 @@ def main(argv: list[str]) -> int:
     imported = time.perf_counter()
     classifier = load_classifier(argv[0])
     loaded = time.perf_counter()
-    print(f"import course: {imported - START:.2f} s; load the model (TensorFlow's import "
-          f"included): {loaded - imported:.2f} s")
+    print(
+        f"import course: {imported - START:.2f} s; load the model (TensorFlow's import "
+        f"included): {loaded - imported:.2f} s"
+    )
     last = loaded
     for i, path in enumerate(argv[1:]):
         prediction = classifier.predict_file(path)
         now = time.perf_counter()
         which = "first file" if i == 0 else "next file"
-        print(f"{which}: {now - last:.2f} s ({prediction.seconds:.0f} s of audio, "
-              f"{len(prediction.probabilities)} segments); since start {now - START:.2f} s")
+        print(
+            f"{which}: {now - last:.2f} s ({prediction.seconds:.0f} s of audio, "
+            f"{len(prediction.probabilities)} segments); since start {now - START:.2f} s"
+        )
         last = now
     print("command: python benchmarks/predict_benchmark.py " + " ".join(argv))
     return 0

@@ -50,8 +50,13 @@ def notes_baseline(dataset: Path, json_path: Path) -> None:
             signal, _ = librosa.load(Path(dirpath) / name, sr=SR)
             for d in range(SEGMENTS):
                 start = samples_per_segment * d
-                mfcc = librosa.feature.mfcc(y=signal[start:start + samples_per_segment], sr=SR,
-                                            n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP).T
+                mfcc = librosa.feature.mfcc(
+                    y=signal[start : start + samples_per_segment],
+                    sr=SR,
+                    n_mfcc=N_MFCC,
+                    n_fft=N_FFT,
+                    hop_length=HOP,
+                ).T
                 if len(mfcc) == vectors_per_segment:
                     data["mfcc"].append(mfcc.tolist())
                     data["labels"].append(label)
@@ -107,14 +112,29 @@ def run_phase(phase: str, dataset: Path, out: Path) -> None:
 
 
 def measure(phase: str, dataset: Path, out: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--phase", phase, "--dataset", str(dataset),
-                           "--output", str(out)], capture_output=True, text=True, check=True,
-                          env={**os.environ, "TQDM_DISABLE": "1"})
+    proc = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            phase,
+            "--dataset",
+            str(dataset),
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TQDM_DISABLE": "1"},
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--tracks", type=int, default=300, help="tracks in all (a multiple of 10)")
     ap.add_argument("--dir", default=None, help="working folder (default: a temporary one)")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
@@ -137,12 +157,19 @@ def main(argv=None) -> int:
         n = len(list(dataset.rglob("*.wav")))
         json_path, npz_path = work / "data.json", work / "data.npz"
         figures = {}
-        for name, phase, out in (("notes' JSON", "notes", json_path), ("course prepare", "course", npz_path)):
+        for name, phase, out in (
+            ("notes' JSON", "notes", json_path),
+            ("course prepare", "course", npz_path),
+        ):
             made = measure(phase, dataset, out)
             loaded = measure(phase + "-load", dataset, out)
-            figures[name] = {"tracks/s": n / made["seconds"], "wall s": made["seconds"],
-                             "peak MB": made["peak_mb"], "output MB": out.stat().st_size / 1e6,
-                             "load s": loaded["seconds"]}
+            figures[name] = {
+                "tracks/s": n / made["seconds"],
+                "wall s": made["seconds"],
+                "peak MB": made["peak_mb"],
+                "output MB": out.stat().st_size / 1e6,
+                "load s": loaded["seconds"],
+            }
         a, la = notes_load(json_path)
         b, lb = course_load(npz_path)
         same_shape = a.shape == b.shape and np.array_equal(la, lb)
@@ -156,14 +183,21 @@ def main(argv=None) -> int:
     print("| approach | " + " | ".join(cols) + " |")
     print("| --- |" + " ---: |" * len(cols))
     for name, f in figures.items():
-        print(f"| {name} | " + " | ".join(f"{f[c]:.2f}" if f[c] < 10 else f"{f[c]:.1f}" for c in cols) + " |")
+        print(
+            f"| {name} | "
+            + " | ".join(f"{f[c]:.2f}" if f[c] < 10 else f"{f[c]:.1f}" for c in cols)
+            + " |"
+        )
     base, ours = figures["notes' JSON"], figures["course prepare"]
     print()
     print(f"throughput: {ours['tracks/s'] / base['tracks/s']:.1f}x (target >= 3x)")
     print(f"output:     {base['output MB'] / ours['output MB']:.1f}x smaller (target >= 8x)")
     print(f"loading:    {base['load s'] / ours['load s']:.1f}x faster (target >= 10x)")
-    print(f"features:   same segments and labels: {same_shape}; largest absolute difference {diff:.2e}"
-          " (target: float32 precision)")
+    print(
+        f"features:   same segments and labels: {same_shape}; "
+        f"largest absolute difference {diff:.2e}"
+        " (target: float32 precision)"
+    )
     print(f"\nRepeat with: python benchmarks/prepare_benchmark.py --tracks {args.tracks}")
     return 0
 

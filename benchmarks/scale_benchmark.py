@@ -26,11 +26,15 @@ from pathlib import Path
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--tracks", type=int, default=100, help="tracks per genre (GTZAN: 100)")
     ap.add_argument("--epochs", type=int, default=30, help="epochs per model (the notes: 30)")
     ap.add_argument("--models", default="mlp,cnn,lstm")
-    ap.add_argument("--dir", default=None, help="where to generate the data (default: a temporary folder)")
+    ap.add_argument(
+        "--dir", default=None, help="where to generate the data (default: a temporary folder)"
+    )
     ap.add_argument("--keep", action="store_true", help="keep the generated data")
     args = ap.parse_args(argv)
 
@@ -53,19 +57,27 @@ def main(argv=None) -> int:
 
         models = [m for m in args.models.split(",") if m]
         start = time.perf_counter()
-        comparison = compare(features, models, protocol="notes", seeds=[0], epochs=args.epochs,
-                             progress=False)
+        comparison = compare(
+            features, models, protocol="notes", seeds=[0], epochs=args.epochs, progress=False
+        )
         split = comparison.splits[0]
-        figures[f"compare ({', '.join(models)}; {args.epochs} epochs, one seed)"] = time.perf_counter() - start
+        figures[f"compare ({', '.join(models)}; {args.epochs} epochs, one seed)"] = (
+            time.perf_counter() - start
+        )
     finally:
         if not args.keep and not args.dir:
             shutil.rmtree(workdir, ignore_errors=True)
 
     n_tracks = 10 * args.tracks
-    print(f"Scale benchmark: {n_tracks} synthetic tracks of 30 s, {len(features.labels)} segments "
-          f"({len(split.train)} training)")
-    print(f"Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, no GPU used"
-          if not _gpu() else f"Machine: {os.cpu_count()} CPU cores, GPU available")
+    print(
+        f"Scale benchmark: {n_tracks} synthetic tracks of 30 s, {len(features.labels)} segments "
+        f"({len(split.train)} training)"
+    )
+    print(
+        f"Machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, no GPU used"
+        if not _gpu()
+        else f"Machine: {os.cpu_count()} CPU cores, GPU available"
+    )
     print()
     print("| step | seconds |")
     print("| --- | ---: |")

@@ -1,4 +1,5 @@
-"""The command line: ``python -m course {check,sample,prepare,baseline,compare,predict,slides,site}``.
+"""The command line:
+``python -m course {check,sample,prepare,baseline,compare,predict,slides,site}``.
 
 - ``check``: versions, GPU or CPU, and which dataset the course will use.
 - ``sample``: generate the synthetic sample (also made on first use).
@@ -30,14 +31,21 @@ from .settings import RESULTS_DIR, FeatureParams
 
 def parser() -> argparse.ArgumentParser:
     """The ``python -m course`` argument parser (:func:`course.cli_args.build_parser`)."""
-    return build_parser({name.removeprefix("cmd_"): f for name, f in globals().items()
-                         if name.startswith("cmd_")})
+    return build_parser(
+        {name.removeprefix("cmd_"): f for name, f in globals().items() if name.startswith("cmd_")}
+    )
 
 
 def _feature_params(args) -> FeatureParams:
-    return FeatureParams(sample_rate=args.sr, track_duration=args.duration,
-                         segments_per_track=args.segments, n_mfcc=args.n_mfcc, n_fft=args.n_fft,
-                         hop_length=args.hop_length, n_mels=args.n_mels)
+    return FeatureParams(
+        sample_rate=args.sr,
+        track_duration=args.duration,
+        segments_per_track=args.segments,
+        n_mfcc=args.n_mfcc,
+        n_fft=args.n_fft,
+        hop_length=args.hop_length,
+        n_mels=args.n_mels,
+    )
 
 
 def _features(args, out_file=None):
@@ -48,9 +56,14 @@ def _features(args, out_file=None):
     params = _feature_params(args)  # parameter mistakes fail before the data is looked for
     source = resolve_data(args.data)
     print(f"Data: {source.describe()}")
-    feats = prepare(source, params=params, out=out_file,
-                    tracks_per_genre=args.tracks_per_genre, cache=not args.no_cache,
-                    jobs=args.jobs)
+    feats = prepare(
+        source,
+        params=params,
+        out=out_file,
+        tracks_per_genre=args.tracks_per_genre,
+        cache=not args.no_cache,
+        jobs=args.jobs,
+    )
     print(feats.summary())
     return feats, source
 
@@ -71,9 +84,12 @@ def cmd_sample(args) -> int:
     from .sample import DEFAULT_TRACKS_PER_GENRE, SAMPLE_DIR, make_sample
     from .synth import DEFAULT_SEED
 
-    out = make_sample(args.out_dir or SAMPLE_DIR,
-                      tracks_per_genre=args.tracks_per_genre or DEFAULT_TRACKS_PER_GENRE,
-                      seed=DEFAULT_SEED if args.seed is None else args.seed, force=args.force)
+    out = make_sample(
+        args.out_dir or SAMPLE_DIR,
+        tracks_per_genre=args.tracks_per_genre or DEFAULT_TRACKS_PER_GENRE,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        force=args.force,
+    )
     print(f"Synthetic sample ready in {display_path(out)}")
     return 0
 
@@ -95,8 +111,10 @@ def cmd_baseline(args) -> int:
     feats, _ = _features(args)
     mean, std = baseline_accuracy(feats, seed=args.seed)
     tag = " (synthetic sample, not a GTZAN result)" if feats.synthetic else ""
-    print("Baseline: per-track MFCC means and standard deviations into a logistic regression, "
-          f"5-fold cross-validation over tracks\n  accuracy {mean:.3f} ± {std:.3f}{tag}")
+    print(
+        "Baseline: per-track MFCC means and standard deviations into a logistic regression, "
+        f"5-fold cross-validation over tracks\n  accuracy {mean:.3f} ± {std:.3f}{tag}"
+    )
     return 0
 
 
@@ -122,8 +140,10 @@ def cmd_compare(args) -> int:
     from .predict import saved_names
 
     seeds = list(range(args.seeds)) if args.seeds else [args.seed]
-    out = claim_outputs(args.out_dir or RESULTS_DIR / "compare",
-                        output_names(models, seeds, baseline=not args.no_baseline))
+    out = claim_outputs(
+        args.out_dir or RESULTS_DIR / "compare",
+        output_names(models, seeds, baseline=not args.no_baseline),
+    )
     models_dir = claim_outputs(args.save_models or out / "models", saved_names(models, seeds))
     feats, source = _features(args)
 
@@ -133,8 +153,10 @@ def cmd_compare(args) -> int:
     split, report = None, None
     if lists is not None:
         split, report = split_from_lists(feats.track, lists)
-        print(f"Split from {args.split_file}: {len(report['missing'])} listed track(s) not in "
-              f"the data, {report['unlisted']} track(s) of the data in no list")
+        print(
+            f"Split from {args.split_file}: {len(report['missing'])} listed track(s) not in "
+            f"the data, {report['unlisted']} track(s) of the data in no list"
+        )
         for name in report["missing"][:20]:
             print(f"  missing or skipped: {name}")
         if len(report["missing"]) > 20:
@@ -144,27 +166,50 @@ def cmd_compare(args) -> int:
         from .splits import published_split
 
         published_split(feats.published)  # a dataset without its own split fails before training
-    print(f"Training {', '.join(models)}: protocol {protocol}, seed(s) {', '.join(map(str, seeds))}, "
-          f"{args.epochs} epochs, batch {args.batch_size}, Adam {args.learning_rate:g}")
+    print(
+        f"Training {', '.join(models)}: protocol {protocol}, seed(s) {', '.join(map(str, seeds))}, "
+        f"{args.epochs} epochs, batch {args.batch_size}, Adam {args.learning_rate:g}"
+    )
     if protocol == "notes":
-        print("The notes' protocol splits segments at random: test songs have other segments in "
-              "training, so song accuracy and the baseline are leaky (see results.md).")
-    result = compare(feats, models, protocol=args.protocol, seeds=seeds, split=split,
-                     epochs=args.epochs, batch_size=args.batch_size,
-                     learning_rate=args.learning_rate, baseline=not args.no_baseline,
-                     save_models=models_dir)
-    result.write(out, data=source.describe(), command="python -m course " + " ".join(sys.argv[1:]),
-                 split_file=args.split_file, split_report=report)
+        print(
+            "The notes' protocol splits segments at random: test songs have other segments in "
+            "training, so song accuracy and the baseline are leaky (see results.md)."
+        )
+    result = compare(
+        feats,
+        models,
+        protocol=args.protocol,
+        seeds=seeds,
+        split=split,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        baseline=not args.no_baseline,
+        save_models=models_dir,
+    )
+    result.write(
+        out,
+        data=source.describe(),
+        command="python -m course " + " ".join(sys.argv[1:]),
+        split_file=args.split_file,
+        split_report=report,
+    )
     first = result.splits[seeds[0]]
     print()
     print(result.report(source.describe()))
-    print(f"Split ({protocol}, first seed): {len(first.train)} train / {len(first.validation)} "
-          f"validation / {len(first.test)} test segments; {result.leaked_test_segments()} test "
-          "segments share a track with training.")
-    print("Wrote results.md, results.csv, settings.json, history and confusion figures to "
-          f"{display_path(out)}")
-    print(f"Saved the trained models to {display_path(models_dir)}; classify your own music "
-          f"with: python -m course predict SONG.mp3 --model {display_path(models_dir)}")
+    print(
+        f"Split ({protocol}, first seed): {len(first.train)} train / {len(first.validation)} "
+        f"validation / {len(first.test)} test segments; {result.leaked_test_segments()} test "
+        "segments share a track with training."
+    )
+    print(
+        "Wrote results.md, results.csv, settings.json, history and confusion figures to "
+        f"{display_path(out)}"
+    )
+    print(
+        f"Saved the trained models to {display_path(models_dir)}; classify your own music "
+        f"with: python -m course predict SONG.mp3 --model {display_path(models_dir)}"
+    )
     return 0
 
 
@@ -176,32 +221,44 @@ def _compare_emotion(args) -> int:
     from .errors import ParameterError
     from .outputs import claim_outputs
 
-    genre_only = {"--split-file": args.split_file, "--save-models": args.save_models,
-                  "--tracks-per-genre": args.tracks_per_genre,
-                  f"--protocol {args.protocol}": args.protocol != "track"}
+    genre_only = {
+        "--split-file": args.split_file,
+        "--save-models": args.save_models,
+        "--tracks-per-genre": args.tracks_per_genre,
+        f"--protocol {args.protocol}": args.protocol != "track",
+    }
     given = [k for k, v in genre_only.items() if v]
     if given:
-        raise ParameterError(f"{', '.join(given)} belong to the genre task; the emotion task "
-                             "always splits by song. Leave them out with --task emotion.")
+        raise ParameterError(
+            f"{', '.join(given)} belong to the genre task; the emotion task "
+            "always splits by song. Leave them out with --task emotion."
+        )
     from .errors import check_choice
     from .models import BUILDERS
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     for name in models or [""]:  # as for genres: wrong names fail before the MFCCs are computed
         check_choice("model", name, BUILDERS)
-    out = claim_outputs(args.out_dir or RESULTS_DIR / "emotion",
-                        ["results.md", "results.csv", "settings.json", "va_plane.png"])
+    out = claim_outputs(
+        args.out_dir or RESULTS_DIR / "emotion",
+        ["results.md", "results.csv", "settings.json", "va_plane.png"],
+    )
     data = resolve_emotion_data(args.data)
     print(f"Data: {data.describe()}")
     feats = emotion_features(data, params=_feature_params(args), songs=args.songs)
     for name, reason in [*data.skipped[:20], *data.ignored, *feats.skipped]:  # a summary
         print(f"  left out {name}: {reason}")
     seeds = list(range(args.seeds)) if args.seeds else [args.seed]
-    result = compare_emotion(feats, models, seeds=seeds, baseline=not args.no_baseline,
-                             epochs=args.epochs, batch_size=args.batch_size,
-                             learning_rate=args.learning_rate)
-    result.write(out, command="python -m course " + " ".join(sys.argv[1:]),
-                 data=data.describe())
+    result = compare_emotion(
+        feats,
+        models,
+        seeds=seeds,
+        baseline=not args.no_baseline,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+    )
+    result.write(out, command="python -m course " + " ".join(sys.argv[1:]), data=data.describe())
     print(f"\n{result.table()}\n\n{result.conclusion()}\n{feats.weighting()}")
     print(f"Wrote results.md, results.csv, settings.json and va_plane.png to {display_path(out)}")
     return 0
@@ -213,12 +270,17 @@ def cmd_predict(args) -> int:
     from .predict import audio_files, classify_files, load_classifier
 
     files = audio_files(args.files)
-    failed = classify_files(lambda: load_classifier(args.model), files, top=args.top,
-                            figures_dir=(args.out_dir or RESULTS_DIR / "predict") if args.plot
-                            else None)
+    failed = classify_files(
+        lambda: load_classifier(args.model),
+        files,
+        top=args.top,
+        figures_dir=(args.out_dir or RESULTS_DIR / "predict") if args.plot else None,
+    )
     if failed:
-        print(f"{failed} of {len(files)} file(s) could not be classified (see above).",
-              file=sys.stderr)
+        print(
+            f"{failed} of {len(files)} file(s) could not be classified (see above).",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -237,8 +299,9 @@ def cmd_slides(args) -> int:
     from .publish import course_notebooks, export_slides
     from .settings import PROJECT_ROOT
 
-    decks = export_slides(args.notebooks or course_notebooks(),
-                          args.out_dir or PROJECT_ROOT / "build" / "slides")
+    decks = export_slides(
+        args.notebooks or course_notebooks(), args.out_dir or PROJECT_ROOT / "build" / "slides"
+    )
     for deck in decks:
         print(f"Wrote {display_path(deck)}")
     print("Open a deck in a browser (no internet needed); press S for the speaker view.")
@@ -252,8 +315,10 @@ def cmd_site(args) -> int:
     from .settings import PROJECT_ROOT
 
     index = build_site(args.out_dir or PROJECT_ROOT / "build" / "site")
-    print(f"Wrote the site; open {display_path(index)} in a browser (no internet needed), or "
-          "publish the folder as it is.")
+    print(
+        f"Wrote the site; open {display_path(index)} in a browser (no internet needed), or "
+        "publish the folder as it is."
+    )
     return 0
 
 

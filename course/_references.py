@@ -18,8 +18,11 @@ from .checking import Either, clip_item, named_items, row_indices, show_value, s
 
 def frequencies_heard_as(heard, sr, highest):
     """Every k sr - heard and k sr + heard (whole k >= 0) up to ``highest`` Hz, increasing."""
-    found = {round(abs(k * sr + sign * heard), 6) for k in range(int(highest // sr) + 2)
-             for sign in (-1, 1)}
+    found = {
+        round(abs(k * sr + sign * heard), 6)
+        for k in range(int(highest // sr) + 2)
+        for sign in (-1, 1)
+    }
     return np.array(sorted(f for f in found if f <= highest), dtype=float)
 
 
@@ -60,9 +63,13 @@ def cross_entropy(probs, labels):
     from .backprop import cross_entropy as course_cross_entropy
 
     picked = np.asarray(probs, float)[np.arange(len(labels)), labels]
-    return Either((course_cross_entropy(probs, labels),
-                   float(-np.mean(np.log(np.clip(picked, 1e-7, 1 - 1e-7)))),
-                   float(-np.mean(np.log(picked + 1e-7)))))
+    return Either(
+        (
+            course_cross_entropy(probs, labels),
+            float(-np.mean(np.log(np.clip(picked, 1e-7, 1 - 1e-7)))),
+            float(-np.mean(np.log(picked + 1e-7))),
+        )
+    )
 
 
 def steps_to_halve(lam, learning_rate):
@@ -148,19 +155,63 @@ def baseline_r2(truth, train_mean):
 
 
 #: The references of the checkers that compare with one, by checker name (for the tests).
-REFERENCES = {f.__name__: f for f in (
-    frequencies_heard_as, nearest_bin, sample_range, periodic_window, mel_to_hz_htk, mfcc_frames,
-    softmax, cross_entropy, steps_to_halve, dropout_rate, same_padding, conv_stack_parameters,
-    cnn_input_shape, channels_first, rnn_step_pytorch, rnn_parameters, cell_after,
-    lstm_parameters, holm, vote_decision, bias_factor, baseline_r2)}
+REFERENCES = {
+    f.__name__: f
+    for f in (
+        frequencies_heard_as,
+        nearest_bin,
+        sample_range,
+        periodic_window,
+        mel_to_hz_htk,
+        mfcc_frames,
+        softmax,
+        cross_entropy,
+        steps_to_halve,
+        dropout_rate,
+        same_padding,
+        conv_stack_parameters,
+        cnn_input_shape,
+        channels_first,
+        rnn_step_pytorch,
+        rnn_parameters,
+        cell_after,
+        lstm_parameters,
+        holm,
+        vote_decision,
+        bias_factor,
+        baseline_r2,
+    )
+}
 
 
 # The three exercises whose right answers take many forms are judged, not compared: what
 # follows draws their cases and says what is wrong with an answer ('' when nothing is).
 
-GENRES = ("blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae",
-          "rock", "ambient", "folk", "funk", "gospel", "house", "punk", "soul", "techno", "opera",
-          "electronic", "instrumental", "old-time", "spoken")
+GENRES = (
+    "blues",
+    "classical",
+    "country",
+    "disco",
+    "hiphop",
+    "jazz",
+    "metal",
+    "pop",
+    "reggae",
+    "rock",
+    "ambient",
+    "folk",
+    "funk",
+    "gospel",
+    "house",
+    "punk",
+    "soul",
+    "techno",
+    "opera",
+    "electronic",
+    "instrumental",
+    "old-time",
+    "spoken",
+)
 
 
 def pick(r: np.random.Generator, values):
@@ -188,8 +239,9 @@ def label_rounds(r: np.random.Generator) -> list[list[list[FolderName]]]:
         names = [str(g) for g in r.choice(GENRES, size, replace=False)]
         orders = [sorted(names), sorted(names, reverse=True)]
         orders += [[str(g) for g in r.permutation(names)] for _ in range(3)]
-        rounds.append([[FolderName(g, int(r.integers(1 << 30))) for g in order]
-                       for order in orders])
+        rounds.append(
+            [[FolderName(g, int(r.integers(1 << 30))) for g in order] for order in orders]
+        )
     return rounds
 
 
@@ -206,33 +258,51 @@ def labels_problem(outcome: str, got, listed: list, shown: str, first) -> tuple[
         return f"{where} it returned {show_value(got)}: give a dict {{genre: label}}.", first
     if any(not isinstance(k, str) for k in mapping) or sorted(map(str, mapping)) != sorted(listed):
         if mapping and all(isinstance(v, str) for v in mapping.values()):
-            return (f"{where} it gave {{label: genre}}; the exercise asks for {{genre: label}}.",
-                    first)
-        return f"{where} your keys are {show_value(list(mapping))}: give one key per folder name.", first
+            return (
+                f"{where} it gave {{label: genre}}; the exercise asks for {{genre: label}}.",
+                first,
+            )
+        return (
+            f"{where} your keys are {show_value(list(mapping))}: give one key per folder name.",
+            first,
+        )
     values = list(mapping.values())
     if any(isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) for v in values):
-        return f"{where} your labels are {show_value(values)}: labels are whole numbers (ints).", first
+        return (
+            f"{where} your labels are {show_value(values)}: labels are whole numbers (ints).",
+            first,
+        )
     if sorted(int(v) for v in values) != list(range(len(listed))):
-        return (f"{where} your labels are {show_value(values)}: give the labels 0 to n - 1, one per "
-                "genre, as Keras's sparse losses expect them.", first)
+        return (
+            f"{where} your labels are {show_value(values)}: give the labels 0 to n - 1, one per "
+            "genre, as Keras's sparse losses expect them.",
+            first,
+        )
     labels = {str(k): int(v) for k, v in mapping.items()}
     if first is None:
         return "", (shown, labels)
     moved = [g for g in labels if labels[g] != first[1][g]]
     if moved:
         g = moved[0]
-        return (f"listed as {first[0]} and as {shown}, your labels differ ({g} is {first[1][g]} "
-                f"in one, {labels[g]} in the other): they change with the listing order, so a "
-                "model trained on one machine reads another's labels wrong. Hint: make the "
-                "numbering independent of the order.", first)
+        return (
+            f"listed as {first[0]} and as {shown}, your labels differ ({g} is {first[1][g]} "
+            f"in one, {labels[g]} in the other): they change with the listing order, so a "
+            "model trained on one machine reads another's labels wrong. Hint: make the "
+            "numbering independent of the order.",
+            first,
+        )
     return "", first
 
 
 def clip_rounds(r: np.random.Generator) -> list[tuple[int, int]]:
     """``(readable, unreadable)`` file counts: two mixes, all readable, none readable."""
     good, bad = r.integers([1, 2, 1], [4, 5, 4]), r.integers([1, 1, 2], [4, 3, 4])
-    return [(int(good[0]), int(bad[0])), (int(good[1]), int(bad[1])), (int(good[2]), 0),
-            (0, int(bad[2]))]
+    return [
+        (int(good[0]), int(bad[0])),
+        (int(good[1]), int(bad[1])),
+        (int(good[2]), 0),
+        (0, int(bad[2])),
+    ]
 
 
 def write_clip_round(folder, r: np.random.Generator, n_good: int, n_bad: int):
@@ -250,8 +320,12 @@ def write_clip_round(folder, r: np.random.Generator, n_good: int, n_bad: int):
     for i, stem in enumerate(r.permutation(sorted(stems))):
         if i < n_good:
             n = int(r.integers(1000, 5000))
-            y = (0.1 + r.uniform(0.1, 0.6) * np.sin(2 * np.pi * r.uniform(50, 4000) * np.arange(n)
-                                                   / 22050) + r.normal(0, 0.05, n))
+            y = (
+                0.1
+                + r.uniform(0.1, 0.6)
+                * np.sin(2 * np.pi * r.uniform(50, 4000) * np.arange(n) / 22050)
+                + r.normal(0, 0.05, n)
+            )
             path = folder / f"{stem}.wav"
             sf.write(path, np.clip(y, -1, 1), 22050, subtype="PCM_16")
             good[path.name] = load_audio(path).astype(float)
@@ -282,8 +356,10 @@ def clips_problem(outcome: str, got, good: dict, bad: set) -> str:
     """What is wrong with one answer of readable_clips."""
     problem = stopped_reason(outcome, got, "")
     if outcome == "raised":
-        return (f"it stopped with {show_value(got)}. Hint: catch the error of one file "
-                "(course.errors.AudioError), note the file, and go on.")
+        return (
+            f"it stopped with {show_value(got)}. Hint: catch the error of one file "
+            "(course.errors.AudioError), note the file, and go on."
+        )
     if problem:
         return problem
     try:
@@ -296,30 +372,45 @@ def clips_problem(outcome: str, got, good: dict, bad: set) -> str:
         for key, item in items:
             key, audio = clip_item(key, item)
             if audio is None:
-                return (f"a clip is {show_value(item)}, not a file's audio: keep each readable file's "
-                        "samples.")
+                return (
+                    f"a clip is {show_value(item)}, not a file's audio: keep each readable file's "
+                    "samples."
+                )
             mentioned = named_items(key, names) if key is not None else set()
             if mentioned & bad:
-                return (f"your clips hold something for {sorted(mentioned & bad)[0]}, which cannot "
-                        "be read.")
+                return (
+                    f"your clips hold something for {sorted(mentioned & bad)[0]}, which cannot "
+                    "be read."
+                )
             pool = (mentioned & set(unmatched)) or set(unmatched)
-            match = [n for n in sorted(pool) if len(unmatched[n]) == len(audio)
-                     and np.allclose(unmatched[n], audio, rtol=0, atol=1e-4)]
+            match = [
+                n
+                for n in sorted(pool)
+                if len(unmatched[n]) == len(audio)
+                and np.allclose(unmatched[n], audio, rtol=0, atol=1e-4)
+            ]
             if not match:
-                return (f"a clip of {len(audio)} samples is not the audio of a readable file as "
-                        "load_audio reads it (floats in [-1, 1]), or it is in twice.")
+                return (
+                    f"a clip of {len(audio)} samples is not the audio of a readable file as "
+                    "load_audio reads it (floats in [-1, 1]), or it is in twice."
+                )
             del unmatched[match[0]]
         if unmatched:
             return f"{sorted(unmatched)[0]} is readable, but its audio is not among your clips."
-        listed = [] if skipped is None else (
-            list(skipped.items()) if isinstance(skipped, Mapping) else list(skipped))
+        listed = (
+            []
+            if skipped is None
+            else (list(skipped.items()) if isinstance(skipped, Mapping) else list(skipped))
+        )
         named = []
         for item in listed:
             found = named_items(item, names)
             if len(found) != 1:
-                return (f"skipped holds {show_value(item)}, which names "
-                        f"{'more than one' if found else 'none'} of the files: name each file "
-                        "that could not be read.")
+                return (
+                    f"skipped holds {show_value(item)}, which names "
+                    f"{'more than one' if found else 'none'} of the files: name each file "
+                    "that could not be read."
+                )
             named += found
     except Exception as exc:  # noqa: BLE001 -- clips or skipped of a kind the checker cannot read
         return f"the checker cannot read your clips and skipped ({type(exc).__name__}: {exc})."
@@ -356,11 +447,19 @@ def split_rounds(r: np.random.Generator) -> list[tuple[np.ndarray, float, list[i
     n = int(r.integers(20, 41))
     rounds = [(_tracks(r, r.integers(1, 13, n)), _share(r, n), [seeds[0], *seeds])]
     long_one = np.r_[int(r.integers(30, 61)), r.integers(1, 4, int(r.integers(5, 12)))]
-    for counts, strings, shuffled in ((np.ones(int(r.integers(10, 31)), int), False, False),
-                                      (r.integers(1, 11, int(r.integers(8, 26))), True, True),
-                                      (long_one, False, True), (r.integers(1, 6, 5), True, False)):
-        rounds.append((_tracks(r, counts, strings, shuffled), _share(r, len(counts)),
-                       [int(r.integers(1_000_000))]))
+    for counts, strings, shuffled in (
+        (np.ones(int(r.integers(10, 31)), int), False, False),
+        (r.integers(1, 11, int(r.integers(8, 26))), True, True),
+        (long_one, False, True),
+        (r.integers(1, 6, 5), True, False),
+    ):
+        rounds.append(
+            (
+                _tracks(r, counts, strings, shuffled),
+                _share(r, len(counts)),
+                [int(r.integers(1_000_000))],
+            )
+        )
     return rounds
 
 
@@ -374,38 +473,53 @@ def split_problem(outcomes: list, tracks: np.ndarray, share: float, seeds: list[
         try:
             train, test = got
         except Exception:  # noqa: BLE001
-            return (f"with seed {seed} it returned {show_value(got)}: give two things, (train_rows, "
-                    "test_rows).")
+            return (
+                f"with seed {seed} it returned {show_value(got)}: give two things, (train_rows, "
+                "test_rows)."
+            )
         sides = []
         for side, label in ((train, "train"), (test, "test")):
             rows, problem = row_indices(side, len(tracks))
             if rows is None:
-                return (f"your {label} side is {problem}: give row indices (integers) or a boolean "
-                        "mask over the rows.")
+                return (
+                    f"your {label} side is {problem}: give row indices (integers) or a boolean "
+                    "mask over the rows."
+                )
             sides.append(rows)
         train, test = sides
         for rows, label in ((train, "train"), (test, "test")):
             if len(np.unique(rows)) < len(rows):
-                return (f"a row is in {label} twice: every row must be in exactly one of train "
-                        "and test.")
+                return (
+                    f"a row is in {label} twice: every row must be in exactly one of train "
+                    "and test."
+                )
         if np.intersect1d(train, test).size or len(train) + len(test) != len(tracks):
             return "every row must be in exactly one of train and test."
         both = np.intersect1d(tracks[train], tracks[test])
         if both.size:
-            return (f"{both.size} tracks (such as {show_value(both[0])}) have rows on both sides: their "
-                    "segments leak. Hint: choose test tracks, then take all of their rows.")
+            return (
+                f"{both.size} tracks (such as {show_value(both[0])}) have rows on both sides: "
+                "their "
+                "segments leak. Hint: choose test tracks, then take all of their rows."
+            )
         k = len(np.unique(tracks[test]))
         if abs(k - share * n_tracks) > 1:
-            return (f"with seed {seed}, {k} of the {n_tracks} tracks are in test: not about "
-                    f"{share:.0%} of them. Hint: test_share is a share of the tracks, not of the "
-                    "rows.")
+            return (
+                f"with seed {seed}, {k} of the {n_tracks} tracks are in test: not about "
+                f"{share:.0%} of them. Hint: test_share is a share of the tracks, not of the "
+                "rows."
+            )
         tests.append(frozenset(test.tolist()))
     if len(tests) > 1 and tests[0] != tests[1]:
-        return (f"two calls with seed {seeds[0]} gave different splits: draw from a generator "
-                "made from the seed, so that a split can be repeated.")
+        return (
+            f"two calls with seed {seeds[0]} gave different splits: draw from a generator "
+            "made from the seed, so that a split can be repeated."
+        )
     if len(set(seeds)) > 2 and len(set(tests)) == 1:
-        return (f"seeds {', '.join(map(str, seeds[1:]))} all gave the same test rows: let the "
-                "seed choose them.")
+        return (
+            f"seeds {', '.join(map(str, seeds[1:]))} all gave the same test rows: let the "
+            "seed choose them."
+        )
     return ""
 
 
@@ -413,8 +527,14 @@ def ratings(r) -> list:
     """1-9 ratings: perfect, shifted, shrunk, reversed, constant, unrelated, noisy, two songs."""
     y = np.round(r.uniform(1, 9, int(r.integers(5, 30))), 1)
     noisy = np.round(y + r.normal(0, 1, len(y)), 1)
-    cases = [(y, y.copy()), (y, y + round(float(r.uniform(0.5, 2)), 1)), (y, 5 + (y - 5) / 3),
-             (y, y[::-1].copy()), (y, np.full_like(y, float(round(y.mean())) + 1.0)),
-             (y, np.round(r.uniform(1, 9, len(y)), 1)), (y, noisy)]
+    cases = [
+        (y, y.copy()),
+        (y, y + round(float(r.uniform(0.5, 2)), 1)),
+        (y, 5 + (y - 5) / 3),
+        (y, y[::-1].copy()),
+        (y, np.full_like(y, float(round(y.mean())) + 1.0)),
+        (y, np.round(r.uniform(1, 9, len(y)), 1)),
+        (y, noisy),
+    ]
     two = np.round(r.uniform(1, 9, 2), 1)
     return cases + [(two, np.round(r.uniform(1, 9, 2), 1))] if two[0] != two[1] else cases

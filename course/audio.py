@@ -53,9 +53,12 @@ def load_audio(
     if sr <= 0:
         raise ParameterError(f"sr must be a positive sample rate in Hz, got {sr!r}.")
     if path.suffix.lower() == ".mp3" and "MP3" not in sf.available_formats():
-        raise AudioError(path, "this soundfile/libsndfile build cannot read MP3 (libsndfile 1.1 "
-                               "and newer can: python -m pip install -U soundfile), or convert "
-                               "the file to WAV or FLAC")
+        raise AudioError(
+            path,
+            "this soundfile/libsndfile build cannot read MP3 (libsndfile 1.1 "
+            "and newer can: python -m pip install -U soundfile), or convert "
+            "the file to WAV or FLAC",
+        )
     if path.stat().st_size == 0:
         raise AudioError(path, "the file is empty (0 bytes)")
     try:
@@ -108,8 +111,9 @@ def encode_audio(y: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[bytes, str]:
     if y.size == 0:
         raise ParameterError("A clip to play must hold at least one sample; this one is empty.")
     if not np.all(np.isfinite(y)):
-        raise ParameterError("A clip to play holds NaN or infinite samples; check the code that "
-                             "made it.")
+        raise ParameterError(
+            "A clip to play holds NaN or infinite samples; check the code that made it."
+        )
     peak = float(np.abs(y).max())
     if peak > 1.0:
         y = y / peak
@@ -117,8 +121,15 @@ def encode_audio(y: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[bytes, str]:
     if "MP3" in sf.available_formats():
         # libsndfile maps compression_level 0..1 onto the bit rate, 0 being the highest.
         level = _mp3_level(sr)
-        sf.write(buffer, y, sr, format="MP3", subtype="MPEG_LAYER_III",
-                 compression_level=level, bitrate_mode="CONSTANT")
+        sf.write(
+            buffer,
+            y,
+            sr,
+            format="MP3",
+            subtype="MPEG_LAYER_III",
+            compression_level=level,
+            bitrate_mode="CONSTANT",
+        )
         return buffer.getvalue(), "audio/mpeg"
     sf.write(buffer, y, sr, format="WAV", subtype="PCM_16")
     return buffer.getvalue(), "audio/wav"
@@ -162,7 +173,11 @@ def players(clips: dict[str, np.ndarray], sr: int = SAMPLE_RATE, columns: int = 
     from IPython.display import HTML
 
     # A grid that wraps: at most ``columns`` per row, fewer on a narrow page, never overflowing.
-    cells = [f"<div><b>{escape(label)}</b><br>{audio_tag(y, sr)}</div>" for label, y in clips.items()]
-    grid = ("display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));"
-            f"gap:6px 16px;max-width:{columns * 280}px")
+    cells = [
+        f"<div><b>{escape(label)}</b><br>{audio_tag(y, sr)}</div>" for label, y in clips.items()
+    ]
+    grid = (
+        "display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));"
+        f"gap:6px 16px;max-width:{columns * 280}px"
+    )
     return HTML(f"<div style='{grid}'>" + "".join(cells) + "</div>")

@@ -46,8 +46,9 @@ def pitch_shift(y: np.ndarray, sr: int, n_steps: float) -> np.ndarray:
     import librosa
 
     check_signal(y)
-    return librosa.effects.pitch_shift(y=np.asarray(y, np.float32), sr=sr,
-                                       n_steps=float(n_steps)).astype(np.float32)
+    return librosa.effects.pitch_shift(
+        y=np.asarray(y, np.float32), sr=sr, n_steps=float(n_steps)
+    ).astype(np.float32)
 
 
 def time_stretch(y: np.ndarray, rate: float) -> np.ndarray:
@@ -67,11 +68,14 @@ def time_stretch(y: np.ndarray, rate: float) -> np.ndarray:
     check_signal(y)
     if not rate > 0:
         raise ParameterError(f"rate must be positive (1.0 keeps the speed), got {rate}.")
-    return librosa.effects.time_stretch(y=np.asarray(y, np.float32), rate=float(rate)).astype(np.float32)
+    return librosa.effects.time_stretch(y=np.asarray(y, np.float32), rate=float(rate)).astype(
+        np.float32
+    )
 
 
-def add_noise(y: np.ndarray, snr_db: float, seed: int | None = None,
-              noise: np.ndarray | None = None) -> np.ndarray:
+def add_noise(
+    y: np.ndarray, snr_db: float, seed: int | None = None, noise: np.ndarray | None = None
+) -> np.ndarray:
     """Add background noise at a given signal-to-noise ratio.
 
     The noise is scaled so that ``10 log10(mean(y**2) / mean(noise**2))`` equals ``snr_db``
@@ -100,10 +104,10 @@ def add_noise(y: np.ndarray, snr_db: float, seed: int | None = None,
             raise ParameterError("noise must be a non-silent 1-D array of samples.")
         start = int(rng.integers(len(noise)))
         n = np.resize(np.roll(noise, -start), len(y))
-    signal_power = np.mean(y ** 2)
+    signal_power = np.mean(y**2)
     if signal_power == 0:
         raise ParameterError("y is silent: a signal-to-noise ratio is undefined for silence.")
-    n *= np.sqrt(signal_power / np.mean(n ** 2) / 10 ** (snr_db / 10))
+    n *= np.sqrt(signal_power / np.mean(n**2) / 10 ** (snr_db / 10))
     return (y + n).astype(np.float32)
 
 
@@ -114,7 +118,7 @@ def snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     """
     clean = np.asarray(clean, np.float64)
     noise = np.asarray(noisy, np.float64) - clean
-    return float(10 * np.log10(np.mean(clean ** 2) / np.mean(noise ** 2)))
+    return float(10 * np.log10(np.mean(clean**2) / np.mean(noise**2)))
 
 
 #: The transforms :func:`augmented_features` knows, with the ranges each draws from.
@@ -125,7 +129,9 @@ TRANSFORMS = {
 }
 
 
-def augment(y: np.ndarray, sr: int, transform: str, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+def augment(
+    y: np.ndarray, sr: int, transform: str, rng: np.random.Generator
+) -> tuple[np.ndarray, str]:
     """Apply one named transform with parameters drawn from ``rng``.
 
     Returns:
@@ -142,9 +148,14 @@ def augment(y: np.ndarray, sr: int, transform: str, rng: np.random.Generator) ->
     return add_noise(y, snr, seed=int(rng.integers(2**31))), f"noise {snr:.0f} dB"
 
 
-def augmented_features(features: Features, split: Split, source: DataSource | str | Path,
-                       transforms: Sequence[str] = ("pitch", "stretch", "noise"),
-                       seed: int = 0, progress: bool = True) -> Features:
+def augmented_features(
+    features: Features,
+    split: Split,
+    source: DataSource | str | Path,
+    transforms: Sequence[str] = ("pitch", "stretch", "noise"),
+    seed: int = 0,
+    progress: bool = True,
+) -> Features:
     """MFCC features of augmented copies of the **training tracks only**.
 
     Each training track is loaded once and each transform is applied to it with parameters
@@ -169,9 +180,13 @@ def augmented_features(features: Features, split: Split, source: DataSource | st
     root = Path(source.root if isinstance(source, DataSource) else source)
     params = features.params
     train_tracks = sorted(set(features.track[split.train].tolist()))
-    held_out = set(features.track[split.validation].tolist()) | set(features.track[split.test].tolist())
+    held_out = set(features.track[split.validation].tolist()) | set(
+        features.track[split.test].tolist()
+    )
     if held_out & set(train_tracks):
-        raise ParameterError("The split puts tracks on both sides; augment only with a track-level split.")
+        raise ParameterError(
+            "The split puts tracks on both sides; augment only with a track-level split."
+        )
     label_of = dict(zip(features.track.tolist(), features.labels.tolist()))
     rng = np.random.default_rng(seed)
     mfccs, labels, names, skipped = [], [], [], []
@@ -191,6 +206,9 @@ def augmented_features(features: Features, split: Split, source: DataSource | st
     return Features(
         mfcc=np.concatenate(mfccs) if mfccs else np.zeros(shape, np.float32),
         labels=np.concatenate(labels) if labels else np.zeros(0, np.int64),
-        mapping=features.mapping, track=np.asarray(names, dtype=str), params=params,
-        skipped=skipped, synthetic=features.synthetic,
+        mapping=features.mapping,
+        track=np.asarray(names, dtype=str),
+        params=params,
+        skipped=skipped,
+        synthetic=features.synthetic,
     )

@@ -23,7 +23,7 @@ from .errors import ParameterError, check_choice, check_positive
 ACTIVATIONS = {
     "relu": (lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
     "sigmoid": (lambda z: 1.0 / (1.0 + np.exp(-z)), lambda z, a: a * (1.0 - a)),
-    "tanh": (np.tanh, lambda z, a: 1.0 - a ** 2),
+    "tanh": (np.tanh, lambda z, a: 1.0 - a**2),
 }
 
 
@@ -82,8 +82,12 @@ def init_dense(sizes: list[int], seed: int = 0) -> list[tuple[np.ndarray, np.nda
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         limit = np.sqrt(6.0 / (n_in + n_out))
-        layers.append((rng.uniform(-limit, limit, (n_in, n_out)).astype(np.float32),
-                       np.zeros(n_out, np.float32)))
+        layers.append(
+            (
+                rng.uniform(-limit, limit, (n_in, n_out)).astype(np.float32),
+                np.zeros(n_out, np.float32),
+            )
+        )
     return layers
 
 
@@ -163,8 +167,15 @@ def batches(n: int, batch_size: int) -> Iterator[slice]:
         yield slice(start, min(start + batch_size, n))
 
 
-def sgd_steps(layers, x: np.ndarray, y: np.ndarray, learning_rate: float, batch_size: int,
-              activation: str = "relu", shuffle_seed: int | None = None):
+def sgd_steps(
+    layers,
+    x: np.ndarray,
+    y: np.ndarray,
+    learning_rate: float,
+    batch_size: int,
+    activation: str = "relu",
+    shuffle_seed: int | None = None,
+):
     """Plain mini-batch gradient descent, one update at a time, epoch after epoch: for each
     batch, forward, backward, and ``W <- W - learning_rate * dW`` for every weight.
 
@@ -193,13 +204,22 @@ def sgd_steps(layers, x: np.ndarray, y: np.ndarray, learning_rate: float, batch_
             outs = forward(layers, x[rows], activation)
             loss = cross_entropy(outs[-1], y[rows])
             grads = backward(layers, outs, y[rows], activation)
-            layers = [(k - learning_rate * dk, b - learning_rate * db)
-                      for (k, b), (dk, db) in zip(layers, grads)]
+            layers = [
+                (k - learning_rate * dk, b - learning_rate * db)
+                for (k, b), (dk, db) in zip(layers, grads)
+            ]
             yield layers, loss
 
 
-def train_sgd(layers, x: np.ndarray, y: np.ndarray, learning_rate: float, epochs: int,
-              batch_size: int, activation: str = "relu"):
+def train_sgd(
+    layers,
+    x: np.ndarray,
+    y: np.ndarray,
+    learning_rate: float,
+    epochs: int,
+    batch_size: int,
+    activation: str = "relu",
+):
     """:func:`sgd_steps` for whole epochs over the data in order, as ``model.fit`` with plain
     SGD and ``shuffle=False``.
 
@@ -211,8 +231,9 @@ def train_sgd(layers, x: np.ndarray, y: np.ndarray, learning_rate: float, epochs
     check_positive(integer=True, epochs=epochs, batch_size=batch_size)
     n_updates = epochs * len(range(0, len(x), batch_size))
     trained, losses = layers, []
-    for step in itertools.islice(sgd_steps(layers, x, y, learning_rate, batch_size, activation),
-                                 n_updates):
+    for step in itertools.islice(
+        sgd_steps(layers, x, y, learning_rate, batch_size, activation), n_updates
+    ):
         trained, loss = step  # only the latest weights are kept
         losses.append(loss)
     return trained, np.array(losses)

@@ -76,10 +76,14 @@ class Verdict:
         pass
 
 
-def say_verdict(ok: bool, name: str, text: str, case=None, shown: str = "", got: str = "") -> Verdict:
+def say_verdict(
+    ok: bool, name: str, text: str, case=None, shown: str = "", got: str = ""
+) -> Verdict:
     if not ok and case is not None and ("shape" in shown or "..." in shown):
-        text += (f" (Not every value of the case is shown: v = check.{name}(your_function) "
-                 "keeps it, and v.case holds its arguments to try.)")
+        text += (
+            f" (Not every value of the case is shown: v = check.{name}(your_function) "
+            "keeps it, and v.case holds its arguments to try.)"
+        )
     message = clean_paths(f"✔ {name}: {text}" if ok else f"✘ {name}: {text}")
     print(message)
     return Verdict(ok, message, case, shown, got)
@@ -97,8 +101,9 @@ class _TimeUp(BaseException):
 def _stop(thread: threading.Thread) -> None:
     """Ask a thread to stop by raising :class:`_TimeUp` in it (CPython only; best effort)."""
     try:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
-                                                   ctypes.py_object(_TimeUp))
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(thread.ident), ctypes.py_object(_TimeUp)
+        )
     except Exception:  # noqa: BLE001 -- another Python: the daemon thread runs on unseen
         pass
 
@@ -135,7 +140,8 @@ def run_answer(answer: Callable, args: tuple, limit: float | None = None) -> tup
 
 
 def run_answers(answer: Callable, arg_list: list[tuple]) -> list[tuple[str, object]]:
-    """:func:`run_answer` for each set of arguments in turn, up to the first that returns nothing."""
+    """:func:`run_answer` for each set of arguments in turn, up to the first that returns
+    nothing."""
     outcomes = []
     for args in arg_list:
         outcomes.append(run_answer(answer, args))
@@ -153,8 +159,9 @@ def _does_nothing(answer) -> bool:
     ``pass`` or ``...``, with or without a docstring or comment)."""
     try:
         code = answer.__code__
-        ops = [(i.opname, i.argval) for i in dis.get_instructions(code)
-               if i.opname not in _IGNORED_OPS]
+        ops = [
+            (i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _IGNORED_OPS
+        ]
     except Exception:  # noqa: BLE001 -- a builtin, a class, a partial: an answer
         return False
     return ops in _RETURNS_NONE
@@ -163,11 +170,18 @@ def _does_nothing(answer) -> bool:
 def begin_check(name: str, answer) -> Verdict | None:
     """The verdict for something that cannot be an answer yet, or None to go on."""
     if not callable(answer):
-        return say_verdict(False, name, f"give a function (the name of the one you wrote, without "
-                                        f"calling it), not {type(answer).__name__}.")
+        return say_verdict(
+            False,
+            name,
+            f"give a function (the name of the one you wrote, without "
+            f"calling it), not {type(answer).__name__}.",
+        )
     if _does_nothing(answer):
-        return say_verdict(False, name, "not answered yet: write your answer in the function above "
-                                        "and run the cell again.")
+        return say_verdict(
+            False,
+            name,
+            "not answered yet: write your answer in the function above and run the cell again.",
+        )
     return None
 
 
@@ -189,8 +203,9 @@ def show_value(value, limit: int = 8) -> str:
                 return "array(" + " ".join(np.array2string(value, separator=", ").split()) + ")"
             return f"an array of shape {value.shape}"
         if isinstance(value, (list, tuple)):
-            if len(value) <= limit and all(isinstance(v, (numbers.Number, str, np.generic))
-                                           or v is None for v in value):
+            if len(value) <= limit and all(
+                isinstance(v, (numbers.Number, str, np.generic)) or v is None for v in value
+            ):
                 inner = ", ".join(show_value(v) for v in value)
                 if isinstance(value, list):
                     return f"[{inner}]"
@@ -224,6 +239,7 @@ def _show_case(args: tuple) -> str:
 def show_arrays(*arrays) -> str:
     """Arguments that are arrays: small ones in full, constant ones by their value, others by
     their shape."""
+
     def one(a):
         if np.size(a) <= 6:
             return show_value(a)
@@ -231,6 +247,7 @@ def show_arrays(*arrays) -> str:
         if np.all(flat == flat[0]):
             return f"{len(flat)} values, all {show_value(flat[0])}"
         return f"shape {np.shape(a)}"
+
     return ", ".join(one(a) for a in arrays)
 
 
@@ -264,8 +281,9 @@ def _as_array(got) -> tuple[np.ndarray | None, str]:
     return arr, ""
 
 
-def _judge(got, expected, *, integer: bool = False, rtol: float = 1e-9,
-           atol: float = 1e-9) -> tuple[bool, str]:
+def _judge(
+    got, expected, *, integer: bool = False, rtol: float = 1e-9, atol: float = 1e-9
+) -> tuple[bool, str]:
     """Whether ``got`` is right, and if not what is wrong with its type or shape ('' for a wrong
     value). ``expected`` is a number, an array or an :class:`Either` of them; a number may come
     as a one-element array; an integer answer must have an integer type."""
@@ -286,7 +304,7 @@ def _judge(got, expected, *, integer: bool = False, rtol: float = 1e-9,
             kind = f"a {type(got).__name__}" if arr.ndim == 0 else "it holds floats"
             return False, f"{show_value(got)}, {kind}: {_COUNT}"
         if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:  # float32 (Keras, TensorFlow):
-            rtol, atol = max(rtol, 1e-5), max(atol, 1e-6)     # its own precision, not float64's
+            rtol, atol = max(rtol, 1e-5), max(atol, 1e-6)  # its own precision, not float64's
         for option in options:
             option = np.asarray(option, dtype=float)
             if integer:
@@ -302,9 +320,18 @@ def _judge(got, expected, *, integer: bool = False, rtol: float = 1e-9,
         return False, f"{show_value(got)}, which the checker cannot read as a number"
 
 
-def compare_cases(name: str, answer, cases: Iterable, reference: Callable, hint: str, *,
-                  integer: bool = False, rtol: float = 1e-9, atol: float = 1e-9,
-                  shown: Callable | None = None) -> Verdict:
+def compare_cases(
+    name: str,
+    answer,
+    cases: Iterable,
+    reference: Callable,
+    hint: str,
+    *,
+    integer: bool = False,
+    rtol: float = 1e-9,
+    atol: float = 1e-9,
+    shown: Callable | None = None,
+) -> Verdict:
     """Run ``answer`` on every case (a tuple of arguments), each against ``reference`` on the
     same arguments; report the first case that goes wrong, with what the answer gave."""
     stop = begin_check(name, answer)
@@ -317,27 +344,54 @@ def compare_cases(name: str, answer, cases: Iterable, reference: Callable, hint:
         limit = TIME_LIMIT * (FIRST_CALL_FACTOR if i == 0 else 1)
         outcome, got = run_answer(answer, copy.deepcopy(args), limit=limit)
         if outcome == "timeout":
-            return say_verdict(False, name, f"took longer than {limit:g} s on ({text}): an "
-                                            "endless loop?", args, text)
+            return say_verdict(
+                False,
+                name,
+                f"took longer than {limit:g} s on ({text}): an endless loop?",
+                args,
+                text,
+            )
         if outcome == "raised":
-            return say_verdict(False, name, f"({text}) raised {show_value(got)}. {hint}", args, text)
+            return say_verdict(
+                False, name, f"({text}) raised {show_value(got)}. {hint}", args, text
+            )
         if got is None:
-            return say_verdict(False, name, f"returned None for ({text}): did you forget a return? "
-                                            "(print only shows a value)", args, text, "None")
+            return say_verdict(
+                False,
+                name,
+                f"returned None for ({text}): did you forget a return? (print only shows a value)",
+                args,
+                text,
+                "None",
+            )
         ok, problem = _judge(got, expected, integer=integer, rtol=rtol, atol=atol)
         if not ok:
             what = show_value(got)
             if problem:  # a type or a shape; a shape gets the hint too
                 more = f" {hint}" if "shape" in problem or "one number" in problem else ""
-                return say_verdict(False, name, f"for ({text}) your answer gives {problem}.{more}", args,
-                                   text, what)
-            return say_verdict(False, name, f"for ({text}) your answer gives {what}, which is not "
-                                            f"right. {hint}", args, text, what)
-    return say_verdict(True, name, f"right on all {len(cases)} cases, edge cases included (new ones on "
-                                   "every run).")
+                return say_verdict(
+                    False,
+                    name,
+                    f"for ({text}) your answer gives {problem}.{more}",
+                    args,
+                    text,
+                    what,
+                )
+            return say_verdict(
+                False,
+                name,
+                f"for ({text}) your answer gives {what}, which is not right. {hint}",
+                args,
+                text,
+                what,
+            )
+    return say_verdict(
+        True, name, f"right on all {len(cases)} cases, edge cases included (new ones on every run)."
+    )
 
 
 # Readers of answers that take many forms (used by the judges in course._references).
+
 
 def stopped_reason(outcome: str, got, where: str) -> str:
     """What to say about a call that did not return a value ('' if it did)."""
@@ -346,8 +400,10 @@ def stopped_reason(outcome: str, got, where: str) -> str:
     if outcome == "raised":
         return f"{where + ' ' if where else ''}it raised {show_value(got)}."
     if got is None:
-        return (f"returned None{' ' + where if where else ''}: did you forget a return? (print "
-                "only shows a value)")
+        return (
+            f"returned None{' ' + where if where else ''}: did you forget a return? (print "
+            "only shows a value)"
+        )
     return ""
 
 

@@ -68,8 +68,10 @@ class DataSource:
     def describe(self) -> str:
         """One line for printing: the folder (relative to the repository when inside it)."""
         if self.layout == "fma":
-            return (f"FMA's {self.root.name} audio in {display_path(self.root)}, genres and split "
-                    f"from {display_path(self.metadata)} ({how_found(self.origin)})")
+            return (
+                f"FMA's {self.root.name} audio in {display_path(self.root)}, genres and split "
+                f"from {display_path(self.metadata)} ({how_found(self.origin)})"
+            )
         kind = "the synthetic sample" if self.synthetic else "audio"
         return f"{kind} in {display_path(self.root)} ({how_found(self.origin)})"
 
@@ -141,7 +143,8 @@ def _deam_marker(path: Path) -> Path | None:
         for folder in level:
             for p in sorted(folder.iterdir()):
                 if (p.name == "MEMD_audio" and p.is_dir()) or (
-                        p.name.startswith("static_annotations") and p.suffix.lower() == ".csv"):
+                    p.name.startswith("static_annotations") and p.suffix.lower() == ".csv"
+                ):
                     return p
                 if p.is_dir() and not p.name.startswith("."):
                     deeper.append(p)
@@ -156,22 +159,29 @@ def _refusal(path: Path, root: Path | None, genres: list[str]) -> DatasetError |
         return None
     marker = _deam_marker(path)
     if marker is not None:
-        return DatasetError(f"{path} is an emotion dataset (DEAM's layout: {marker.name}), not "
-                            "genre folders: use it with --task emotion (python -m course compare "
-                            "--task emotion --data PATH; see data/README.md).")
+        return DatasetError(
+            f"{path} is an emotion dataset (DEAM's layout: {marker.name}), not "
+            "genre folders: use it with --task emotion (python -m course compare "
+            "--task emotion --data PATH; see data/README.md)."
+        )
     if looks_like_fma_audio(root or path):
         return DatasetError(missing_metadata_message(root or path))
     if root is None:
-        return DatasetError(f"No genre folders with audio files were found in {path}. "
-                            f"{EXPECTED_LAYOUT}")
+        return DatasetError(
+            f"No genre folders with audio files were found in {path}. {EXPECTED_LAYOUT}"
+        )
     if genres and all(g.isdigit() for g in genres):
-        return DatasetError(f"{root} has folders named only by numbers ({', '.join(genres[:3])}"
-                            f"{', ...' if len(genres) > 3 else ''}), which the course will not "
-                            "take for genre names: name each folder after its genre, or see "
-                            "data/README.md for the layouts the course reads (GTZAN, FMA).")
-    return DatasetError(f"{root} holds only one genre folder ({genres[0]}/), and genre "
-                        "classification needs at least two: pass the folder that holds all the "
-                        "genre folders (see data/README.md).")
+        return DatasetError(
+            f"{root} has folders named only by numbers ({', '.join(genres[:3])}"
+            f"{', ...' if len(genres) > 3 else ''}), which the course will not "
+            "take for genre names: name each folder after its genre, or see "
+            "data/README.md for the layouts the course reads (GTZAN, FMA)."
+        )
+    return DatasetError(
+        f"{root} holds only one genre folder ({genres[0]}/), and genre "
+        "classification needs at least two: pass the folder that holds all the "
+        "genre folders (see data/README.md)."
+    )
 
 
 def find_genre_root(path: str | Path) -> Path:
@@ -201,14 +211,17 @@ def find_genre_root(path: str | Path) -> Path:
                     raise refused
                 return folder
         level = sorted(
-            d for folder in level for d in folder.iterdir()
+            d
+            for folder in level
+            for d in folder.iterdir()
             if d.is_dir() and not d.name.startswith(".")
         )
     raise _refusal(path, None, [])
 
 
-def resolve_data(data: str | Path | None = None, progress: bool = True,
-                 make_sample: bool = True) -> DataSource:
+def resolve_data(
+    data: str | Path | None = None, progress: bool = True, make_sample: bool = True
+) -> DataSource:
     """Find the dataset by the course's one rule.
 
     1. ``data`` (the command line's ``--data PATH``), if given;
@@ -243,8 +256,14 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
     def found(path, origin):
         fma = find_fma(path)
         if fma is not None:
-            return DataSource(root=fma.audio, origin=origin, synthetic=False, layout="fma",
-                              metadata=fma.tracks_csv, subset=fma.subset)
+            return DataSource(
+                root=fma.audio,
+                origin=origin,
+                synthetic=False,
+                layout="fma",
+                metadata=fma.tracks_csv,
+                subset=fma.subset,
+            )
         root = find_genre_root(path)
         return DataSource(root=root, origin=origin, synthetic=(root / MANIFEST).is_file())
 
@@ -262,8 +281,9 @@ def resolve_data(data: str | Path | None = None, progress: bool = True,
     return DataSource(root=root, origin="sample", synthetic=True)
 
 
-def scan_source(source: DataSource, tracks_per_genre: int | None = None
-                ) -> tuple[list[Track], list[str], list[tuple[str, str]]]:
+def scan_source(
+    source: DataSource, tracks_per_genre: int | None = None
+) -> tuple[list[Track], list[str], list[tuple[str, str]]]:
     """The tracks of any source, whatever its layout, with its genres and what was left out.
 
     Genre folders are listed by :func:`scan_dataset`; FMA by ``tracks.csv``
@@ -282,19 +302,32 @@ def scan_source(source: DataSource, tracks_per_genre: int | None = None
         DatasetError: no usable tracks, or fewer than two genres.
     """
     if source.layout == "fma":
-        return _fma_tracks(FmaLayout(source.root, source.metadata, source.subset),
-                           tracks_per_genre)
+        return _fma_tracks(FmaLayout(source.root, source.metadata, source.subset), tracks_per_genre)
     return scan_dataset(source.root, tracks_per_genre)
 
 
 def _fma_tracks(layout: FmaLayout, tracks_per_genre: int | None):
     found, genres, left_out = list_fma(layout, tracks_per_genre)
-    return ([Track(path=layout.audio / t.relpath, relpath=t.relpath, genre=t.genre,
-                   label=t.label, split=t.split, group=t.artist) for t in found], genres, left_out)
+    return (
+        [
+            Track(
+                path=layout.audio / t.relpath,
+                relpath=t.relpath,
+                genre=t.genre,
+                label=t.label,
+                split=t.split,
+                group=t.artist,
+            )
+            for t in found
+        ],
+        genres,
+        left_out,
+    )
 
 
-def scan_dataset(root: str | Path, tracks_per_genre: int | None = None
-                 ) -> tuple[list[Track], list[str], list[tuple[str, str]]]:
+def scan_dataset(
+    root: str | Path, tracks_per_genre: int | None = None
+) -> tuple[list[Track], list[str], list[tuple[str, str]]]:
     """:func:`list_tracks`, plus what was left out and why: files that are not audio (by
     extension), hidden files, and genre folders without audio. An FMA audio folder (with
     ``../fma_metadata/tracks.csv``) is listed as :func:`scan_source` lists FMA.
@@ -316,14 +349,19 @@ def scan_dataset(root: str | Path, tracks_per_genre: int | None = None
             for name in sorted(filenames):
                 f = Path(dirpath) / name
                 if not _is_audio(f):
-                    reason = ("a hidden file; ignored" if name.startswith(".")
-                              else f"not an audio file ({f.suffix or 'no extension'}); ignored")
+                    reason = (
+                        "a hidden file; ignored"
+                        if name.startswith(".")
+                        else f"not an audio file ({f.suffix or 'no extension'}); ignored"
+                    )
                     ignored.append((f.relative_to(root).as_posix(), reason))
     tracks, genres = list_tracks(root, tracks_per_genre)
     return tracks, genres, ignored
 
 
-def list_tracks(root: str | Path, tracks_per_genre: int | None = None) -> tuple[list[Track], list[str]]:
+def list_tracks(
+    root: str | Path, tracks_per_genre: int | None = None
+) -> tuple[list[Track], list[str]]:
     """The tracks of a dataset and its genre names.
 
     Genres are the sorted names of the sub-folders that hold audio (anywhere below them), and a
@@ -357,13 +395,16 @@ def list_tracks(root: str | Path, tracks_per_genre: int | None = None) -> tuple[
     tracks = []
     for label, genre in enumerate(genres):
         files = genre_files[genre][:tracks_per_genre] if tracks_per_genre else genre_files[genre]
-        tracks.extend(Track(path=f, relpath=f.relative_to(root).as_posix(), genre=genre,
-                            label=label) for f in files)
+        tracks.extend(
+            Track(path=f, relpath=f.relative_to(root).as_posix(), genre=genre, label=label)
+            for f in files
+        )
     return tracks, genres
 
 
-def summarise_left_out(left_out: list[tuple[str, str]], examples: int = 3,
-                       reasons: int = 12) -> list[str]:
+def summarise_left_out(
+    left_out: list[tuple[str, str]], examples: int = 3, reasons: int = 12
+) -> list[str]:
     """What was left out, by reason, in a few lines however many there are: a reason given
     once reads ``"  name: reason"``, one given more often ``"  reason: N, e.g. a, b, c"``.
 
@@ -399,8 +440,10 @@ def genre_table(tracks: list[Track]) -> str:
     """
     import soundfile as sf
 
-    rows = ["| genre | tracks | shortest (s) | mean (s) | longest (s) | sample rate (Hz) |",
-            "| --- | ---: | ---: | ---: | ---: | --- |"]
+    rows = [
+        "| genre | tracks | shortest (s) | mean (s) | longest (s) | sample rate (Hz) |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
     by_genre: dict[str, list[tuple[float, int]]] = {}
     unreadable: dict[str, int] = {}
     for t in tracks:
@@ -415,6 +458,8 @@ def genre_table(tracks: list[Track]) -> str:
         d = np.array([x[0] for x in found]) if found else np.zeros(1)
         rates = ", ".join(str(r) for r in sorted({x[1] for x in found})) or "-"
         bad = f" (+{unreadable[genre]} unreadable)" if genre in unreadable else ""
-        rows.append(f"| {genre} | {len(found)}{bad} | {d.min():.2f} | {d.mean():.2f} | "
-                    f"{d.max():.2f} | {rates} |")
+        rows.append(
+            f"| {genre} | {len(found)}{bad} | {d.min():.2f} | {d.mean():.2f} | "
+            f"{d.max():.2f} | {rates} |"
+        )
     return "\n".join(rows)

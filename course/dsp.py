@@ -63,8 +63,10 @@ def frame(y: np.ndarray, frame_length: int, hop_length: int) -> np.ndarray:
     y = check_signal(y)
     check_positive(integer=True, unit="samples", frame_length=frame_length, hop_length=hop_length)
     if len(y) < frame_length:
-        raise ParameterError(f"A signal of {len(y)} samples is shorter than one frame of "
-                         f"{frame_length}: use a shorter frame_length or pad the signal.")
+        raise ParameterError(
+            f"A signal of {len(y)} samples is shorter than one frame of "
+            f"{frame_length}: use a shorter frame_length or pad the signal."
+        )
     windows = np.lib.stride_tricks.sliding_window_view(y, frame_length)  # every start
     return windows[::hop_length].T
 
@@ -92,8 +94,13 @@ def get_window(name: str, n: int) -> np.ndarray:
     raise ParameterError(f"Unknown window {name!r}; choose 'hann', 'hamming' or 'rectangular'.")
 
 
-def stft(y: np.ndarray, n_fft: int = 2048, hop_length: int = 512, window: str = "hann",
-         center: bool = True) -> np.ndarray:
+def stft(
+    y: np.ndarray,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    window: str = "hann",
+    center: bool = True,
+) -> np.ndarray:
     """The short-time Fourier transform: frame, window, FFT.
 
     With ``center=True`` the signal is padded with ``n_fft // 2`` zeros at both ends, so frame
@@ -117,14 +124,18 @@ def stft(y: np.ndarray, n_fft: int = 2048, hop_length: int = 512, window: str = 
     if center:
         y = np.pad(y, n_fft // 2)
     elif len(y) < n_fft:
-        raise ParameterError(f"A signal of {len(y)} samples is shorter than n_fft={n_fft}: "
-                         "use a smaller n_fft, or center=True to pad it.")
+        raise ParameterError(
+            f"A signal of {len(y)} samples is shorter than n_fft={n_fft}: "
+            "use a smaller n_fft, or center=True to pad it."
+        )
     frames = frame(y, n_fft, hop_length) * get_window(window, n_fft)[:, None]
     spectrum = np.fft.rfft(frames, axis=0)
     return spectrum.astype(np.complex64 if y.dtype == np.float32 else np.complex128)
 
 
-def power_to_db(S: np.ndarray, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0) -> np.ndarray:
+def power_to_db(
+    S: np.ndarray, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0
+) -> np.ndarray:
     """Power in decibels: ``10 log10(S / ref)``, floored ``top_db`` below the loudest value.
 
     Args:
@@ -198,8 +209,9 @@ def mel_to_hz(m, htk: bool = False):
     return np.where(m >= _MIN_LOG_MEL, logarithmic, linear)
 
 
-def mel_filterbank(sr: float, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
-                   fmax: float | None = None) -> np.ndarray:
+def mel_filterbank(
+    sr: float, n_fft: int, n_mels: int = 128, fmin: float = 0.0, fmax: float | None = None
+) -> np.ndarray:
     """Triangular mel filters over the STFT's frequency bins, with Slaney normalisation.
 
     ``n_mels + 2`` points equally spaced in mel between ``fmin`` and ``fmax`` give each filter
@@ -222,7 +234,9 @@ def mel_filterbank(sr: float, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
     check_positive(integer=True, n_mels=n_mels)
     fmax = sr / 2.0 if fmax is None else fmax
     if not 0 <= fmin < fmax <= sr / 2.0:
-        raise ParameterError(f"Need 0 <= fmin < fmax <= sr / 2, got fmin={fmin}, fmax={fmax}, sr={sr}.")
+        raise ParameterError(
+            f"Need 0 <= fmin < fmax <= sr / 2, got fmin={fmin}, fmax={fmax}, sr={sr}."
+        )
     bins_hz = np.fft.rfftfreq(n_fft, d=1.0 / sr)  # k * sr / n_fft: below sr / 2 for an odd n_fft
     edges_hz = mel_to_hz(np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), n_mels + 2))
     left, peak, right = edges_hz[:-2, None], edges_hz[1:-1, None], edges_hz[2:, None]
@@ -260,8 +274,9 @@ def dct_ii(x: np.ndarray, n_out: int | None = None, axis: int = 0) -> np.ndarray
     return np.moveaxis(np.tensordot(basis, x, axes=1), 0, axis)
 
 
-def mel_spectrogram(y: np.ndarray, sr: float, n_fft: int = 2048, hop_length: int = 512,
-                    n_mels: int = 128) -> np.ndarray:
+def mel_spectrogram(
+    y: np.ndarray, sr: float, n_fft: int = 2048, hop_length: int = 512, n_mels: int = 128
+) -> np.ndarray:
     """The mel power spectrogram: the filterbank applied to ``abs(stft) ** 2``.
 
     Frames are Hann-windowed and centred, as in :func:`stft`'s defaults and
@@ -281,8 +296,14 @@ def mel_spectrogram(y: np.ndarray, sr: float, n_fft: int = 2048, hop_length: int
     return mel_filterbank(sr, n_fft, n_mels=n_mels) @ power
 
 
-def mfcc(y: np.ndarray, sr: float, n_mfcc: int = 13, n_fft: int = 2048, hop_length: int = 512,
-         n_mels: int = 128) -> np.ndarray:
+def mfcc(
+    y: np.ndarray,
+    sr: float,
+    n_mfcc: int = 13,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    n_mels: int = 128,
+) -> np.ndarray:
     """Mel-frequency cepstral coefficients: mel power spectrogram, dB (80-dB floor), DCT.
 
     Args:
@@ -299,7 +320,9 @@ def mfcc(y: np.ndarray, sr: float, n_mfcc: int = 13, n_fft: int = 2048, hop_leng
     Notebook: 03_mfcc.ipynb, 07_cnn_on_mfcc.ipynb
     """
     if not 1 <= n_mfcc <= n_mels:
-        raise ParameterError(f"n_mfcc must be between 1 and n_mels ({n_mels}), got {n_mfcc}: "
-                         "lower n_mfcc or raise n_mels.")
+        raise ParameterError(
+            f"n_mfcc must be between 1 and n_mels ({n_mels}), got {n_mfcc}: "
+            "lower n_mfcc or raise n_mels."
+        )
     log_mel = power_to_db(mel_spectrogram(y, sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels))
     return dct_ii(log_mel, n_out=n_mfcc, axis=0)

@@ -85,8 +85,10 @@ def noise_floor(songs: list[EmotionSong]) -> dict[str, tuple[float, int]]:
     """
     se = label_standard_errors(songs)
     known = [se[~np.isnan(se[:, d]), d] for d in range(2)]
-    return {dim: (float(np.sqrt(np.mean(k ** 2))) if len(k) else float("nan"), len(k))
-            for dim, k in zip(DIMENSIONS, known)}
+    return {
+        dim: (float(np.sqrt(np.mean(k**2))) if len(k) else float("nan"), len(k))
+        for dim, k in zip(DIMENSIONS, known)
+    }
 
 
 def spread_segments(available: int, max_segments: int = MAX_SEGMENTS) -> np.ndarray:
@@ -95,8 +97,11 @@ def spread_segments(available: int, max_segments: int = MAX_SEGMENTS) -> np.ndar
     last (a 4-minute song's 80: 0, 6, 11, ..., 79); segment ``i`` starts at ``i`` x 3 s.
     """
     check_positive(integer=True, max_segments=max_segments)
-    return (np.arange(available) if available <= max_segments
-            else np.round(np.linspace(0, available - 1, max_segments)).astype(int))
+    return (
+        np.arange(available)
+        if available <= max_segments
+        else np.round(np.linspace(0, available - 1, max_segments)).astype(int)
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,9 +135,11 @@ class EmotionFeatures:
         """One sentence: how many songs had more than ``max_segments``, how songs are weighed."""
         seg = self.params.samples_per_segment / self.params.sample_rate
         n = {0: "No song is", 1: "1 song is"}.get(self.longer, f"{self.longer} songs are")
-        return (f"{n} {(self.max_segments + 1) * seg:g} s or longer; each song is represented by "
-                f"at most {self.max_segments} segments of {seg:g} s spread evenly over it, in "
-                "training and testing alike.")
+        return (
+            f"{n} {(self.max_segments + 1) * seg:g} s or longer; each song is represented by "
+            f"at most {self.max_segments} segments of {seg:g} s spread evenly over it, in "
+            "training and testing alike."
+        )
 
     def song_statistics(self) -> np.ndarray:
         """``(n_songs, 2 * n_mfcc)``: each song's MFCC means and standard deviations over all
@@ -140,9 +147,14 @@ class EmotionFeatures:
         return frame_statistics(self.mfcc, self.song)
 
 
-def emotion_features(data: EmotionData, params: FeatureParams = FeatureParams(),
-                     songs: int | None = None, progress: bool = True, *,
-                     max_segments: int = MAX_SEGMENTS) -> EmotionFeatures:
+def emotion_features(
+    data: EmotionData,
+    params: FeatureParams = FeatureParams(),
+    songs: int | None = None,
+    progress: bool = True,
+    *,
+    max_segments: int = MAX_SEGMENTS,
+) -> EmotionFeatures:
     """Whole 3-s segments of each song: all of a 45-s excerpt's 15, at most ``max_segments``
     spread evenly over a longer one (:func:`spread_segments`), so that a 10-minute song weighs
     no more than an excerpt, in training and evaluation alike.
@@ -180,12 +192,21 @@ def emotion_features(data: EmotionData, params: FeatureParams = FeatureParams(),
         targets.append((s.valence, s.arousal))
         ids.append(s.song_id)
     if len(targets) < 8:
-        raise ParameterError(f"Only {len(targets)} songs gave a whole segment; the models need "
-                             "at least 8.")
-    return EmotionFeatures(mfcc=np.concatenate(mfcc), song=np.asarray(song),
-                           targets=np.asarray(targets, float), song_ids=np.asarray(ids),
-                           synthetic=data.synthetic, params=params, skipped=skipped,
-                           start=np.asarray(start), max_segments=max_segments, longer=int(longer))
+        raise ParameterError(
+            f"Only {len(targets)} songs gave a whole segment; the models need at least 8."
+        )
+    return EmotionFeatures(
+        mfcc=np.concatenate(mfcc),
+        song=np.asarray(song),
+        targets=np.asarray(targets, float),
+        song_ids=np.asarray(ids),
+        synthetic=data.synthetic,
+        params=params,
+        skipped=skipped,
+        start=np.asarray(start),
+        max_segments=max_segments,
+        longer=int(longer),
+    )
 
 
 def song_split(features: EmotionFeatures, seed: int = 0):
@@ -202,22 +223,34 @@ def song_split(features: EmotionFeatures, seed: int = 0):
     return split.train, split.validation, split.test
 
 
-def _network(name, features, train, validation, test, seed, epochs, batch_size,
-             learning_rate, progress):
+def _network(
+    name, features, train, validation, test, seed, epochs, batch_size, learning_rate, progress
+):
     keras = import_keras()
-    seg = {k: np.flatnonzero(np.isin(features.song, idx))
-           for k, idx in (("train", train), ("validation", validation), ("test", test))}
+    seg = {
+        k: np.flatnonzero(np.isin(features.song, idx))
+        for k, idx in (("train", train), ("validation", validation), ("test", test))
+    }
     mean, std = standardisation(features.mfcc[seg["train"]])
     x = ((features.mfcc - mean) / std).astype(np.float32)
     t_mean, t_std = features.targets[train].mean(axis=0), features.targets[train].std(axis=0)
     y = ((features.targets[features.song] - t_mean) / t_std).astype(np.float32)
     set_seed(seed)
     model = regression_model(name, input_shape=x.shape[1:])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse",
-                  metrics=["mae"])
-    history = fit(model, x[seg["train"]], y[seg["train"]], x[seg["validation"]],
-                  y[seg["validation"]], epochs=epochs, batch_size=batch_size,
-                  learning_rate=None, progress=f"{name} (seed {seed})" if progress else False)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse", metrics=["mae"]
+    )
+    history = fit(
+        model,
+        x[seg["train"]],
+        y[seg["train"]],
+        x[seg["validation"]],
+        y[seg["validation"]],
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=None,
+        progress=f"{name} (seed {seed})" if progress else False,
+    )
     per_segment = model.predict(x[seg["test"]], verbose=0, batch_size=256) * t_std + t_mean
     songs = features.song[seg["test"]]
     return np.stack([per_segment[songs == i].mean(axis=0) for i in test]), history
@@ -268,15 +301,23 @@ class EmotionComparison:
         for (name, seed), p in self.predictions.items():
             for d, dim in enumerate(DIMENSIONS):
                 t = self.truth[seed][:, d]
-                rows.append({"model": name, "seed": seed, "dimension": dim,
-                             "rmse": rmse(t, p[:, d]), "r2": r2(t, p[:, d]),
-                             "ccc": ccc(t, p[:, d])})
+                rows.append(
+                    {
+                        "model": name,
+                        "seed": seed,
+                        "dimension": dim,
+                        "rmse": rmse(t, p[:, d]),
+                        "r2": r2(t, p[:, d]),
+                        "ccc": ccc(t, p[:, d]),
+                    }
+                )
         return rows
 
     def mean_score(self, name: str, dimension: str, metric: str) -> tuple[float, float]:
         """Mean and sample standard deviation over seeds of one metric."""
-        values = [r[metric] for r in self.scores()
-                  if r["model"] == name and r["dimension"] == dimension]
+        values = [
+            r[metric] for r in self.scores() if r["model"] == name and r["dimension"] == dimension
+        ]
         return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
 
     def table(self) -> str:
@@ -307,14 +348,23 @@ class EmotionComparison:
                 per_song: dict[int, list[float]] = {}
                 for s in self.seeds:
                     t = self.truth[s][:, d]
-                    diff = ((self.predictions[(other, s)][:, d] - t) ** 2
-                            - (self.predictions[(best, s)][:, d] - t) ** 2)
+                    diff = (self.predictions[(other, s)][:, d] - t) ** 2 - (
+                        self.predictions[(best, s)][:, d] - t
+                    ) ** 2
                     for song, value in zip(self.test_songs[s], diff):
                         per_song.setdefault(int(song), []).append(float(value))
                 diff = np.array([np.mean(v) for v in per_song.values()])
                 p = float(wilcoxon(diff).pvalue) if np.any(diff != 0) else 1.0
-                rows.append({"dimension": dim, "best": best, "other": other,
-                             "songs": len(diff), "mean_diff": float(diff.mean()), "p_value": p})
+                rows.append(
+                    {
+                        "dimension": dim,
+                        "best": best,
+                        "other": other,
+                        "songs": len(diff),
+                        "mean_diff": float(diff.mean()),
+                        "p_value": p,
+                    }
+                )
         for row, p in zip(rows, holm([r["p_value"] for r in rows])):
             row["p_holm"] = float(p)
         return rows
@@ -329,19 +379,30 @@ class EmotionComparison:
             rows = [r for r in tests if r["dimension"] == dim]
             best = rows[0]["best"] if rows else self.models[0]
             value = self.mean_score(best, dim, "rmse")[0]
-            shown = [f"{r['other']} (p = {r['p_holm']:.3g})" for r in rows
-                     if r["p_holm"] < alpha and r["mean_diff"] > 0]
-            not_shown = [f"{r['other']} (p = {r['p_holm']:.3g})" for r in rows
-                         if not (r["p_holm"] < alpha and r["mean_diff"] > 0)]
+            shown = [
+                f"{r['other']} (p = {r['p_holm']:.3g})"
+                for r in rows
+                if r["p_holm"] < alpha and r["mean_diff"] > 0
+            ]
+            not_shown = [
+                f"{r['other']} (p = {r['p_holm']:.3g})"
+                for r in rows
+                if not (r["p_holm"] < alpha and r["mean_diff"] > 0)
+            ]
             text = f"{dim.capitalize()}: {best} has the lowest RMSE ({value:.2f})."
             if shown:
                 text += f" It is shown better than {', '.join(shown)}."
             if not_shown:
-                text += (f" Its lead over {', '.join(not_shown)} is not shown on "
-                         f"{rows[0]['songs']} test songs.")
+                text += (
+                    f" Its lead over {', '.join(not_shown)} is not shown on "
+                    f"{rows[0]['songs']} test songs."
+                )
             out.append(text)
-        tag = (" These are results on the synthetic emotion sample, not DEAM results."
-               if self.synthetic else "")
+        tag = (
+            " These are results on the synthetic emotion sample, not DEAM results."
+            if self.synthetic
+            else ""
+        )
         return " ".join(out) + tag
 
     def write(self, out_dir: str | Path, command: str = "", data: str = "") -> list[Path]:
@@ -355,39 +416,59 @@ class EmotionComparison:
         out = claim_outputs(out_dir, names)
         out.mkdir(parents=True, exist_ok=True)
         seed = self.seeds[0]
-        fig = plot_va_plane(self.truth[seed], {m: self.predictions[(m, seed)]
-                                               for m in self.models if m != "mean"},
-                            title=f"test songs, seed {seed}")
+        fig = plot_va_plane(
+            self.truth[seed],
+            {m: self.predictions[(m, seed)] for m in self.models if m != "mean"},
+            title=f"test songs, seed {seed}",
+        )
         with atomic_path(out / "va_plane.png") as tmp:
             fig.savefig(tmp, format="png")
         plt.close(fig)
         rows = io.StringIO()
-        writer = csv.DictWriter(rows, ["model", "seed", "dimension", *METRICS],
-                                lineterminator="\n")
+        writer = csv.DictWriter(rows, ["model", "seed", "dimension", *METRICS], lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()}
-                         for r in self.scores())
-        report = (f"Music emotion recognition: {data}\n\nTest songs per seed: "
-                  f"{len(self.truth[seed])}; seeds {self.seeds}; song-level predictions (the mean "
-                  f"of a song's 3-s segments for the networks). "
-                  f"{self.settings.get('segment_weighting', '')}\n\n{self.table()}\n\n"
-                  f"{self.conclusion()}\n")
-        settings = {"command": command, "models": self.models, "seeds": self.seeds,
-                    **self.settings, "data": data, "synthetic": self.synthetic,
-                    "versions": versions()}
-        for name, text in (("results.md", report), ("results.csv", rows.getvalue()),
-                           ("settings.json", json.dumps(settings, indent=2) + "\n")):
+        writer.writerows(
+            {k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()}
+            for r in self.scores()
+        )
+        report = (
+            f"Music emotion recognition: {data}\n\nTest songs per seed: "
+            f"{len(self.truth[seed])}; seeds {self.seeds}; song-level predictions (the mean "
+            f"of a song's 3-s segments for the networks). "
+            f"{self.settings.get('segment_weighting', '')}\n\n{self.table()}\n\n"
+            f"{self.conclusion()}\n"
+        )
+        settings = {
+            "command": command,
+            "models": self.models,
+            "seeds": self.seeds,
+            **self.settings,
+            "data": data,
+            "synthetic": self.synthetic,
+            "versions": versions(),
+        }
+        for name, text in (
+            ("results.md", report),
+            ("results.csv", rows.getvalue()),
+            ("settings.json", json.dumps(settings, indent=2) + "\n"),
+        ):
             with atomic_path(out / name) as tmp:
                 tmp.write_text(text, encoding="utf-8")
         record_outputs(out, names)
         return [out / n for n in names]
 
 
-def compare_emotion(features: EmotionFeatures, models=("mlp", "cnn", "lstm"), *,
-                    seeds=(0,), baseline: bool = True, epochs: int = TrainParams.epochs,
-                    batch_size: int = TrainParams.batch_size,
-                    learning_rate: float = TrainParams.learning_rate,
-                    progress: bool = True) -> EmotionComparison:
+def compare_emotion(
+    features: EmotionFeatures,
+    models=("mlp", "cnn", "lstm"),
+    *,
+    seeds=(0,),
+    baseline: bool = True,
+    epochs: int = TrainParams.epochs,
+    batch_size: int = TrainParams.batch_size,
+    learning_rate: float = TrainParams.learning_rate,
+    progress: bool = True,
+) -> EmotionComparison:
     """Every model on the same track-level split per seed: the mean predictor, the ridge
     baseline (unless ``baseline`` is False) and the named networks.
 
@@ -404,17 +485,39 @@ def compare_emotion(features: EmotionFeatures, models=("mlp", "cnn", "lstm"), *,
         train, validation, test = song_split(features, seed)
         truth[seed], tests[seed] = features.targets[test], test
         for name in names:
-            p, history = _predict(name, features, train, validation, test, seed, epochs=epochs,
-                                  batch_size=batch_size, learning_rate=learning_rate,
-                                  progress=progress)
+            p, history = _predict(
+                name,
+                features,
+                train,
+                validation,
+                test,
+                seed,
+                epochs=epochs,
+                batch_size=batch_size,
+                learning_rate=learning_rate,
+                progress=progress,
+            )
             predictions[(name, seed)] = p
             if history:
                 histories[(name, seed)] = history
-    settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-                "songs": len(features.targets), "segments": len(features.mfcc),
-                "max_segments": features.max_segments, "longer_songs": features.longer,
-                "segment_weighting": features.weighting(),
-                "seconds": round(time.perf_counter() - start, 1)}
-    return EmotionComparison(models=names, seeds=seeds, truth=truth, predictions=predictions,
-                             test_songs=tests, histories=histories,
-                             synthetic=features.synthetic, settings=settings)
+    settings = {
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "songs": len(features.targets),
+        "segments": len(features.mfcc),
+        "max_segments": features.max_segments,
+        "longer_songs": features.longer,
+        "segment_weighting": features.weighting(),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    return EmotionComparison(
+        models=names,
+        seeds=seeds,
+        truth=truth,
+        predictions=predictions,
+        test_songs=tests,
+        histories=histories,
+        synthetic=features.synthetic,
+        settings=settings,
+    )

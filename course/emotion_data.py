@@ -50,8 +50,13 @@ EMOTION_SAMPLE_VERSION = 1
 EMOTION_SAMPLE_DIR = DATA_DIR / "emotion-sample"
 EMOTION_MANIFEST = "EMOTION_SAMPLE.json"
 AUDIO_DIR = Path("DEAM_audio") / "MEMD_audio"
-ANNOTATIONS = (Path("DEAM_Annotations") / "annotations" / "annotations averaged per song"
-               / "song_level" / "static_annotations_averaged_songs_1_2000.csv")
+ANNOTATIONS = (
+    Path("DEAM_Annotations")
+    / "annotations"
+    / "annotations averaged per song"
+    / "song_level"
+    / "static_annotations_averaged_songs_1_2000.csv"
+)
 FACTORS = "factors.csv"
 #: Songs in the default sample, and the length of each clip in seconds.
 DEFAULT_SONGS = 160
@@ -61,13 +66,18 @@ SCALE = (1.0, 9.0)
 _COLUMNS = ("song_id", "valence_mean", "valence_std", "arousal_mean", "arousal_std")
 #: Column names (spaces removed, lower case) by role, in order of preference.
 _ID, _RATER = ("song_id", "songid"), ("workerid", "worker_id", "worker", "rater", "rater_id")
-_VALENCE, _AROUSAL = (("valence", "valence_average", "valence_mean"),
-                      ("arousal", "arousal_average", "arousal_mean"))
-_NOT_USED = {"per-second annotation": "this task predicts static, per-song values",
-             "openSMILE feature": "the course computes its own MFCCs from the audio",
-             "metadata": "the task needs no song metadata", "other": "not audio named by song id",
-             "unrecognised CSV": "neither averaged (song_id, valence_mean, arousal_mean) nor "
-                                 "per-rater (a rater, SongId, Valence, Arousal) columns"}
+_VALENCE, _AROUSAL = (
+    ("valence", "valence_average", "valence_mean"),
+    ("arousal", "arousal_average", "arousal_mean"),
+)
+_NOT_USED = {
+    "per-second annotation": "this task predicts static, per-song values",
+    "openSMILE feature": "the course computes its own MFCCs from the audio",
+    "metadata": "the task needs no song metadata",
+    "other": "not audio named by song id",
+    "unrecognised CSV": "neither averaged (song_id, valence_mean, arousal_mean) nor "
+    "per-rater (a rater, SongId, Valence, Arousal) columns",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,17 +110,19 @@ class EmotionData:
     def describe(self) -> str:
         """One line: what the data is and where it was found."""
         kind = "the synthetic emotion sample" if self.synthetic else "emotion data"
-        return (f"{kind} in {display_path(self.root)} ({how_found(self.origin)}): "
-                f"{len(self.songs)} songs" + (f", {len(self.skipped)} left out" if self.skipped
-                                              else ""))
+        return (
+            f"{kind} in {display_path(self.root)} ({how_found(self.origin)}): "
+            f"{len(self.songs)} songs" + (f", {len(self.skipped)} left out" if self.skipped else "")
+        )
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return next((header.index(n) for n in names if n in header), None)
 
 
-def _number(path: Path, line: int, names: list[str], row: list[str], at: int,
-            whole: bool = False) -> float:
+def _number(
+    path: Path, line: int, names: list[str], row: list[str], at: int, whole: bool = False
+) -> float:
     text = row[at].strip() if at < len(row) else ""
     try:
         value = float(text)
@@ -118,14 +130,17 @@ def _number(path: Path, line: int, names: list[str], row: list[str], at: int,
         value = float("nan")
     if np.isfinite(value) and (value.is_integer() or not whole):
         return value
-    raise DatasetError(f"{display_path(path)}, line {line}, column '{names[at].strip()}': "
-                       f"{text!r} is not a {'song id' if whole else 'number'}; correct it, or "
-                       "unpack the file again from DEAM's archive.")
+    raise DatasetError(
+        f"{display_path(path)}, line {line}, column '{names[at].strip()}': "
+        f"{text!r} is not a {'song id' if whole else 'number'}; correct it, or "
+        "unpack the file again from DEAM's archive."
+    )
 
 
 def _kind(rel: Path, header: list[str]) -> str:
     if any("dynamic" in p.lower() for p in rel.parts[:-1]) or any(
-            h.startswith("sample_") for h in header):
+        h.startswith("sample_") for h in header
+    ):
         return "per-second annotation"
     if header and header[0].startswith("frametime"):
         return "openSMILE feature"
@@ -133,8 +148,10 @@ def _kind(rel: Path, header: list[str]) -> str:
 
 
 def _summary(counts: Counter) -> list[tuple[str, str]]:
-    return [(f"{n} {kind} file{'s' if n > 1 else ''} in '{folder}'",
-             f"not used ({_NOT_USED[kind]})") for (folder, kind), n in sorted(counts.items())]
+    return [
+        (f"{n} {kind} file{'s' if n > 1 else ''} in '{folder}'", f"not used ({_NOT_USED[kind]})")
+        for (folder, kind), n in sorted(counts.items())
+    ]
 
 
 def read_annotations(root: str | Path) -> tuple[dict, dict, list]:
@@ -150,15 +167,19 @@ def read_annotations(root: str | Path) -> tuple[dict, dict, list]:
             unpacked twice); a non-numeric id or rating (naming the file, line and column).
     """
     root, averaged, ratings, where, not_read = Path(root), {}, {}, {}, Counter()
-    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() == ".csv"
-                       and p.name != FACTORS and p.is_file()):
+    for path in sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix.lower() == ".csv" and p.name != FACTORS and p.is_file()
+    ):
         rel = path.relative_to(root)
         with open(path, encoding="utf-8-sig", errors="replace") as fh:
             names = next(csv.reader([fh.readline(1 << 16)]), [])
         header = [h.replace(" ", "").lower() for h in names]
         song, valence, arousal = (_column(header, c) for c in (_ID, _VALENCE, _AROUSAL))
-        per_rater = (_column(header, _RATER) is not None
-                     or any("per each rater" in p.lower() for p in rel.parts[:-1]))
+        per_rater = _column(header, _RATER) is not None or any(
+            "per each rater" in p.lower() for p in rel.parts[:-1]
+        )
         is_mean = not per_rater and {"song_id", "valence_mean", "arousal_mean"} <= set(header)
         if not is_mean and not (per_rater and None not in (song, valence, arousal)):
             not_read[(rel.parent.as_posix(), _kind(rel, header))] += 1
@@ -178,17 +199,25 @@ def read_annotations(root: str | Path) -> tuple[dict, dict, list]:
                     ratings.setdefault(i, []).append((v, a))
                     continue
                 if i in where:
-                    raise DatasetError(f"Song {i} is in {display_path(where[i])} and in "
-                                       f"{display_path(path)}: DEAM lists each song once, so the "
-                                       "annotations were unpacked twice; keep one copy.")
+                    raise DatasetError(
+                        f"Song {i} is in {display_path(where[i])} and in "
+                        f"{display_path(path)}: DEAM lists each song once, so the "
+                        "annotations were unpacked twice; keep one copy."
+                    )
                 where[i] = path
-                sd = [_number(*at, c) if c is not None and c < len(row) and row[c].strip()
-                      else float("nan") for c in stds]
+                sd = [
+                    _number(*at, c)
+                    if c is not None and c < len(row) and row[c].strip()
+                    else float("nan")
+                    for c in stds
+                ]
                 averaged[i] = (v, sd[0], a, sd[1])
     if not averaged:
-        raise DatasetError(f"No averaged annotations under {root}: an emotion dataset needs "
-                           "DEAM's static_annotations_averaged_songs_*.csv (columns song_id, "
-                           "valence_mean, arousal_mean); unpack DEAM_Annotations.zip there.")
+        raise DatasetError(
+            f"No averaged annotations under {root}: an emotion dataset needs "
+            "DEAM's static_annotations_averaged_songs_*.csv (columns song_id, "
+            "valence_mean, arousal_mean); unpack DEAM_Annotations.zip there."
+        )
     return averaged, ratings, _summary(not_read)
 
 
@@ -210,14 +239,27 @@ def find_emotion_songs(root: str | Path) -> tuple[list[EmotionSong], list, list]
             audio.setdefault(int(path.stem), path)
         elif path.suffix.lower() != ".csv" and path.name != EMOTION_MANIFEST:
             other[(path.parent.relative_to(root).as_posix(), "other")] += 1
-    songs = [EmotionSong(song_id=i, path=audio[i], valence=labels[i][0], arousal=labels[i][2],
-                         valence_std=labels[i][1], arousal_std=labels[i][3],
-                         raters=len(ratings.get(i, ())))
-             for i in sorted(labels) if i in audio]
-    skipped = [(f"song {i}", "annotated, but no audio file") for i in sorted(labels)
-               if i not in audio]
-    skipped += [(display_path(audio[i]), "audio without an annotation") for i in sorted(audio)
-                if i not in labels]
+    songs = [
+        EmotionSong(
+            song_id=i,
+            path=audio[i],
+            valence=labels[i][0],
+            arousal=labels[i][2],
+            valence_std=labels[i][1],
+            arousal_std=labels[i][3],
+            raters=len(ratings.get(i, ())),
+        )
+        for i in sorted(labels)
+        if i in audio
+    ]
+    skipped = [
+        (f"song {i}", "annotated, but no audio file") for i in sorted(labels) if i not in audio
+    ]
+    skipped += [
+        (display_path(audio[i]), "audio without an annotation")
+        for i in sorted(audio)
+        if i not in labels
+    ]
     unrated = len(set(ratings) - set(labels))
     extra = [(f"per-rater ratings of {unrated} songs", "not used (no averaged annotation)")]
     return songs, skipped, ignored + _summary(other) + (extra if unrated else [])
@@ -247,17 +289,25 @@ def resolve_emotion_data(data: str | Path | None = None, progress: bool = True) 
 
     Notebook: 11_music_emotion.ipynb
     """
+
     def found(path, origin):
         root = Path(path).expanduser()
         if not root.is_dir():
             raise DatasetError(f"The emotion dataset folder {root} does not exist.")
         songs, skipped, ignored = find_emotion_songs(root)
         if len(songs) < 8:
-            raise DatasetError(f"{root} holds {len(songs)} annotated songs with audio; the "
-                               "course needs at least 8 (see DEAM's layout in data/README.md).")
-        return EmotionData(root=root, origin=origin,
-                           synthetic=(root / EMOTION_MANIFEST).is_file(), songs=songs,
-                           skipped=skipped, ignored=ignored)
+            raise DatasetError(
+                f"{root} holds {len(songs)} annotated songs with audio; the "
+                "course needs at least 8 (see DEAM's layout in data/README.md)."
+            )
+        return EmotionData(
+            root=root,
+            origin=origin,
+            synthetic=(root / EMOTION_MANIFEST).is_file(),
+            songs=songs,
+            skipped=skipped,
+            ignored=ignored,
+        )
 
     if data is not None and str(data) != "":
         return found(data, "--data")
@@ -277,16 +327,27 @@ def emotion_factors(song_id: int, seed: int = 0) -> dict:
     consonance, tempo = float(rng.random()), float(rng.uniform(60, 180))
     loudness, density = float(rng.uniform(-32, -12)), int(rng.integers(1, 5))
     valence = 5 + (1.2 if major else -1.2) + 2.4 * (consonance - 0.5) + rng.normal(0, 0.5)
-    arousal = (5 + 1.3 * (tempo - 120) / 60 + 1.0 * (loudness + 22) / 10
-               + 0.8 * (density - 2.5) / 1.5 + rng.normal(0, 0.5))
-    return {"song_id": song_id, "mode": "major" if major else "minor",
-            "consonance": round(consonance, 3), "tempo_bpm": round(tempo, 1),
-            "loudness_db": round(loudness, 1), "density": density,
-            "valence": round(float(np.clip(valence, *SCALE)), 2),
-            "arousal": round(float(np.clip(arousal, *SCALE)), 2),
-            "valence_std": round(float(rng.uniform(0.8, 1.8)), 2),
-            "arousal_std": round(float(rng.uniform(0.8, 1.8)), 2),
-            "key": int(rng.integers(45, 57)), "rng": rng}
+    arousal = (
+        5
+        + 1.3 * (tempo - 120) / 60
+        + 1.0 * (loudness + 22) / 10
+        + 0.8 * (density - 2.5) / 1.5
+        + rng.normal(0, 0.5)
+    )
+    return {
+        "song_id": song_id,
+        "mode": "major" if major else "minor",
+        "consonance": round(consonance, 3),
+        "tempo_bpm": round(tempo, 1),
+        "loudness_db": round(loudness, 1),
+        "density": density,
+        "valence": round(float(np.clip(valence, *SCALE)), 2),
+        "arousal": round(float(np.clip(arousal, *SCALE)), 2),
+        "valence_std": round(float(rng.uniform(0.8, 1.8)), 2),
+        "arousal_std": round(float(rng.uniform(0.8, 1.8)), 2),
+        "key": int(rng.integers(45, 57)),
+        "rng": rng,
+    }
 
 
 def _tone(midi: float, seconds: float, sr: int, partials: int = 6) -> np.ndarray:
@@ -299,8 +360,9 @@ def _tone(midi: float, seconds: float, sr: int, partials: int = 6) -> np.ndarray
     return wave * np.minimum(t / 0.005, 1.0) * np.exp(-t / max(0.15, seconds / 2.5))
 
 
-def synthesize_emotion_clip(song_id: int, seed: int = 0, sr: int = SAMPLE_RATE,
-                            seconds: float = CLIP_SECONDS) -> tuple[np.ndarray, dict]:
+def synthesize_emotion_clip(
+    song_id: int, seed: int = 0, sr: int = SAMPLE_RATE, seconds: float = CLIP_SECONDS
+) -> tuple[np.ndarray, dict]:
     """One synthetic clip: chords in the clip's mode, a kick on every beat, notes at its density,
     clashing notes as rare as its consonance says, scaled to its loudness.
 
@@ -318,9 +380,11 @@ def synthesize_emotion_clip(song_id: int, seed: int = 0, sr: int = SAMPLE_RATE,
     def add(start: float, sound: np.ndarray, gain: float) -> None:
         i = int(start * sr)
         if i < n:
-            y[i:i + len(sound)] += gain * sound[: len(y) - i]
+            y[i : i + len(sound)] += gain * sound[: len(y) - i]
 
-    kick = np.sin(2 * np.pi * 55 * np.arange(int(0.15 * sr)) / sr) * np.exp(-np.arange(int(0.15 * sr)) / (0.04 * sr))
+    kick = np.sin(2 * np.pi * 55 * np.arange(int(0.15 * sr)) / sr) * np.exp(
+        -np.arange(int(0.15 * sr)) / (0.04 * sr)
+    )
     for b in range(int(seconds / beat) + 1):
         add(b * beat, kick, 0.6)
         degree = (0, 5, 3, 4)[(b // 4) % 4]  # I-vi-IV-V (i-VI-iv-v in minor), a bar each
@@ -334,7 +398,7 @@ def synthesize_emotion_clip(song_id: int, seed: int = 0, sr: int = SAMPLE_RATE,
             midi = rng.choice(chord) + 12
             add((b + step / f["density"]) * beat, _tone(midi, beat / f["density"], sr), 0.3)
     y = y[:n]
-    y *= 10 ** (f["loudness_db"] / 20) / max(np.sqrt(np.mean(y ** 2)), 1e-9)
+    y *= 10 ** (f["loudness_db"] / 20) / max(np.sqrt(np.mean(y**2)), 1e-9)
     y = np.tanh(y) + rng.normal(0, 1e-3, n)  # soft limiting, and a faint noise floor
     return np.clip(y, -1, 1).astype(np.float32), f
 
@@ -355,13 +419,19 @@ def _foreign(folder: Path) -> list[str]:
 def _matches(folder: Path, wanted: dict) -> bool:
     try:
         return json.loads((folder / EMOTION_MANIFEST).read_text()) == wanted and all(
-            (folder / AUDIO_DIR / f"{i}.wav").is_file() for i in range(2, 2 + wanted["songs"]))
+            (folder / AUDIO_DIR / f"{i}.wav").is_file() for i in range(2, 2 + wanted["songs"])
+        )
     except (OSError, ValueError):
         return False
 
 
-def make_emotion_sample(out_dir: str | Path = EMOTION_SAMPLE_DIR, songs: int = DEFAULT_SONGS,
-                        seed: int = 0, progress: bool = True, force: bool = False) -> Path:
+def make_emotion_sample(
+    out_dir: str | Path = EMOTION_SAMPLE_DIR,
+    songs: int = DEFAULT_SONGS,
+    seed: int = 0,
+    progress: bool = True,
+    force: bool = False,
+) -> Path:
     """Write the synthetic emotion sample in DEAM's layout, unless an identical one is there.
 
     Song ids run from 2, as DEAM's do. Like :func:`course.sample.make_sample`, it replaces
@@ -378,26 +448,45 @@ def make_emotion_sample(out_dir: str | Path = EMOTION_SAMPLE_DIR, songs: int = D
     if not 8 <= songs <= 2000:
         raise ParameterError(f"songs must be between 8 and 2000, got {songs}.")
     out_dir = Path(out_dir).expanduser()
-    wanted = {"version": EMOTION_SAMPLE_VERSION, "songs": songs, "seed": seed,
-              "seconds": CLIP_SECONDS, "sample_rate": SAMPLE_RATE}
+    wanted = {
+        "version": EMOTION_SAMPLE_VERSION,
+        "songs": songs,
+        "seed": seed,
+        "seconds": CLIP_SECONDS,
+        "sample_rate": SAMPLE_RATE,
+    }
     if not force and _matches(out_dir, wanted):
         return out_dir
 
     def write(folder: Path) -> None:
         (folder / AUDIO_DIR).mkdir(parents=True)
         rows = []
-        for song_id in track(range(2, 2 + songs), desc="Synthesising the emotion sample",
-                             unit="clip", progress=progress):
+        for song_id in track(
+            range(2, 2 + songs),
+            desc="Synthesising the emotion sample",
+            unit="clip",
+            progress=progress,
+        ):
             y, factors = synthesize_emotion_clip(song_id, seed)
             sf.write(folder / AUDIO_DIR / f"{song_id}.wav", y, SAMPLE_RATE, subtype="PCM_16")
             rows.append(factors)
         (folder / ANNOTATIONS).parent.mkdir(parents=True)
         lines = [", ".join(_COLUMNS)] + [
             f"{r['song_id']}, {r['valence']:.2f}, {r['valence_std']:.2f}, {r['arousal']:.2f}, "
-            f"{r['arousal_std']:.2f}" for r in rows]
+            f"{r['arousal_std']:.2f}"
+            for r in rows
+        ]
         (folder / ANNOTATIONS).write_text("\n".join(lines) + "\n", encoding="utf-8")
-        keys = ["song_id", "mode", "consonance", "tempo_bpm", "loudness_db", "density",
-                "valence", "arousal"]
+        keys = [
+            "song_id",
+            "mode",
+            "consonance",
+            "tempo_bpm",
+            "loudness_db",
+            "density",
+            "valence",
+            "arousal",
+        ]
         table = [",".join(keys)] + [",".join(str(r[k]) for k in keys) for r in rows]
         (folder / FACTORS).write_text("\n".join(table) + "\n", encoding="utf-8")
         (folder / EMOTION_MANIFEST).write_text(json.dumps(wanted, indent=2) + "\n")
@@ -405,8 +494,9 @@ def make_emotion_sample(out_dir: str | Path = EMOTION_SAMPLE_DIR, songs: int = D
     def check(target: Path) -> None:
         check_target(target, EMOTION_MANIFEST, _foreign, what="synthetic emotion sample")
 
-    return build_folder(out_dir, write, ready=lambda d: not force and _matches(d, wanted),
-                        check=check)
+    return build_folder(
+        out_dir, write, ready=lambda d: not force and _matches(d, wanted), check=check
+    )
 
 
 def read_factors(root: str | Path) -> dict[int, dict]:
@@ -415,5 +505,7 @@ def read_factors(root: str | Path) -> dict[int, dict]:
     Notebook: 11_music_emotion.ipynb
     """
     with open(Path(root) / FACTORS, encoding="utf-8") as fh:
-        return {int(r["song_id"]): {k: (v if k == "mode" else float(v)) for k, v in r.items()}
-                for r in csv.DictReader(fh)}
+        return {
+            int(r["song_id"]): {k: (v if k == "mode" else float(v)) for k, v in r.items()}
+            for r in csv.DictReader(fh)
+        }

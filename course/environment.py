@@ -41,9 +41,11 @@ def device() -> Item:
         return Item("device", f"GPU ({', '.join(g.name for g in gpus)})")
     fix = ""
     if nvidia_driver_present():
-        fix = ("an NVIDIA driver is installed but TensorFlow sees no GPU: install the CUDA build "
-               "with `python -m pip install \"tensorflow[and-cuda]>=2.20,<2.22\"` and check that "
-               "`nvidia-smi` lists the card")
+        fix = (
+            "an NVIDIA driver is installed but TensorFlow sees no GPU: install the CUDA build "
+            'with `python -m pip install "tensorflow[and-cuda]>=2.20,<2.22"` and check that '
+            "`nvidia-smi` lists the card"
+        )
     return Item("device", "CPU (no GPU needed; training takes minutes)", fix)
 
 
@@ -71,12 +73,17 @@ def report(data=None) -> list[Item]:
     from .errors import DatasetError
 
     found = versions()
-    items = [Item(name, value, FIX_PACKAGES if value == "missing" else "")
-             for name, value in found.items()]
+    items = [
+        Item(name, value, FIX_PACKAGES if value == "missing" else "")
+        for name, value in found.items()
+    ]
     if not python_supported(found["python"]):
         (lo, hi) = SUPPORTED_PYTHON
-        items[0] = Item("python", found["python"], f"the course supports Python {lo[0]}.{lo[1]} to "
-                                                   f"{hi[0]}.{hi[1]}, as its libraries do")
+        items[0] = Item(
+            "python",
+            found["python"],
+            f"the course supports Python {lo[0]}.{lo[1]} to {hi[0]}.{hi[1]}, as its libraries do",
+        )
     if found["tensorflow"] != "missing":
         items.append(device())
     try:
@@ -89,8 +96,13 @@ def report(data=None) -> list[Item]:
         from .sample import sample_matches
 
         ready = "ready" if sample_matches(source.root) else "made on first use"
-        items.append(Item("", f"synthetic, {ready}; results on it are not GTZAN results "
-                              "(see data/README.md to use GTZAN)"))
+        items.append(
+            Item(
+                "",
+                f"synthetic, {ready}; results on it are not GTZAN results "
+                "(see data/README.md to use GTZAN)",
+            )
+        )
     return items
 
 

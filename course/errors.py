@@ -61,7 +61,9 @@ def check_signal(y, name: str = "y") -> np.ndarray:
     """``y`` as an array, if it is a non-empty mono signal shaped ``(n_samples,)``."""
     y = np.asarray(y)
     if y.ndim != 1 or len(y) == 0:
-        raise ParameterError(f"{name} must be a mono signal shaped (n_samples,), got shape {y.shape}.")
+        raise ParameterError(
+            f"{name} must be a mono signal shaped (n_samples,), got shape {y.shape}."
+        )
     return y
 
 
@@ -84,8 +86,9 @@ def check_positive(integer: bool = False, unit: str = "", **values) -> None:
         number = whole or isinstance(value, (float, np.floating))
         if not number or (integer and not whole) or not value > 0:
             kind = "a positive whole number" if integer else "positive"
-            raise ParameterError(f"{name} must be {kind}{' of ' + unit if unit else ''}, "
-                                 f"got {value!r}.")
+            raise ParameterError(
+                f"{name} must be {kind}{' of ' + unit if unit else ''}, got {value!r}."
+            )
 
 
 def check_at_least(minimum: float, **values) -> None:
@@ -116,8 +119,10 @@ def check_choice(name: str, value, choices: Iterable) -> None:
     """``value`` must be one of ``choices``."""
     choices = tuple(choices)
     if value not in choices:
-        raise ParameterError(f"Unknown {name} {value!r}{close_match(value, choices)}; choose from "
-                             f"{', '.join(map(repr, choices))}.")
+        raise ParameterError(
+            f"Unknown {name} {value!r}{close_match(value, choices)}; choose from "
+            f"{', '.join(map(repr, choices))}."
+        )
 
 
 def import_extra(module: str, extra: str, what: str):
@@ -129,9 +134,10 @@ def import_extra(module: str, extra: str, what: str):
     except ModuleNotFoundError as exc:
         if exc.name != module.split(".")[0]:
             raise  # a broken installation of the package itself: a bug to see in full
-        raise CourseError(f"{what} needs {module}, from the course's [{extra}] extra: "
-                          f"pip install -e '.[{extra}]' (or pip install -r requirements.txt)."
-                          ) from None
+        raise CourseError(
+            f"{what} needs {module}, from the course's [{extra}] extra: "
+            f"pip install -e '.[{extra}]' (or pip install -r requirements.txt)."
+        ) from None
 
 
 def check_defined(denominator: float, what: str) -> float:
@@ -145,9 +151,11 @@ def check_groups(groups, n: int) -> np.ndarray:
     """``groups`` as an array: one whole number per row of ``n``, from 0 with none left out."""
     groups = np.asarray(groups)
     if groups.shape != (n,) or not n or len(np.unique(groups)) != groups.max() + 1:
-        raise ParameterError(f"groups must number the groups of the {n} rows from 0 with none "
-                             f"left out, got {groups.size} numbers for "
-                             f"{len(np.unique(groups))} distinct groups.")
+        raise ParameterError(
+            f"groups must number the groups of the {n} rows from 0 with none "
+            f"left out, got {groups.size} numbers for "
+            f"{len(np.unique(groups))} distinct groups."
+        )
     return groups
 
 

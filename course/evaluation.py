@@ -85,8 +85,9 @@ def song_predictions(probabilities: np.ndarray, track: np.ndarray, method: str =
     """
     probabilities, track = np.asarray(probabilities), np.asarray(track)
     if probabilities.ndim != 2 or len(probabilities) != len(track):
-        raise ParameterError(f"probabilities {probabilities.shape} needs one row per segment of track "
-                         f"{track.shape}.")
+        raise ParameterError(
+            f"probabilities {probabilities.shape} needs one row per segment of track {track.shape}."
+        )
     check_choice("method", method, SONG_METHODS)
     names, mean = song_probabilities(probabilities, track)
     if method == "mean":
@@ -97,7 +98,9 @@ def song_predictions(probabilities: np.ndarray, track: np.ndarray, method: str =
     return names, _vote_winner(votes, mean)
 
 
-def song_probabilities(probabilities: np.ndarray, track: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def song_probabilities(
+    probabilities: np.ndarray, track: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``(tracks, mean)``: the sorted track names and each track's mean of its segments'
     probabilities, ``(n_tracks, n_classes)``."""
     probabilities, track = np.asarray(probabilities), np.asarray(track)
@@ -167,8 +170,12 @@ def pooled_songs(results: list[ModelResult], features: Features, method: str = "
     tracks = np.array(sorted(votes))
     v = np.array([votes[t] for t in tracks])
     m = np.array([probs[t] for t in tracks]) / v.sum(axis=1, keepdims=True)
-    return (tracks, np.array([label[t] for t in tracks]), _vote_winner(v, m),
-            v.sum(axis=1).astype(int))
+    return (
+        tracks,
+        np.array([label[t] for t in tracks]),
+        _vote_winner(v, m),
+        v.sum(axis=1).astype(int),
+    )
 
 
 def per_genre_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
@@ -188,6 +195,7 @@ def per_genre_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -
 @dataclass(frozen=True, kw_only=True)
 class McNemar:
     """McNemar's test of two classifiers: the items only A got right, only B, and the p-value."""
+
     only_a: int
     only_b: int
     p_value: float
@@ -212,14 +220,18 @@ def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> McNemar:
 
     a, b_ = np.asarray(correct_a, bool), np.asarray(correct_b, bool)
     if a.shape != b_.shape or a.ndim != 1:
-        raise ParameterError(f"correct_a {a.shape} and correct_b {b_.shape} must be 1-D and the same length.")
+        raise ParameterError(
+            f"correct_a {a.shape} and correct_b {b_.shape} must be 1-D and the same length."
+        )
     only_a, only_b = int(np.sum(a & ~b_)), int(np.sum(~a & b_))
     n = only_a + only_b
     p = 1.0 if n == 0 else float(min(1.0, 2 * binom.cdf(min(only_a, only_b), n, 0.5)))
     return McNemar(only_a=only_a, only_b=only_b, p_value=p)
 
 
-def paired_tests(results: list[ModelResult], features: Features, method: str = "mean") -> list[dict]:
+def paired_tests(
+    results: list[ModelResult], features: Features, method: str = "mean"
+) -> list[dict]:
     """McNemar's test for every pair of models on the same seed's test songs.
 
     Returns:
@@ -230,25 +242,37 @@ def paired_tests(results: list[ModelResult], features: Features, method: str = "
     for seed in sorted({r.seed for r in results}):
         rs = [r for r in results if r.seed == seed]
         for i, ra in enumerate(rs):
-            for rb in rs[i + 1:]:
+            for rb in rs[i + 1 :]:
                 names_a, labels, pred_a = song_correct(ra, features, method)
                 names_b, _, pred_b = song_correct(rb, features, method)
                 if not np.array_equal(names_a, names_b):
                     raise ParameterError("Paired tests need both models tested on the same songs.")
                 test = mcnemar(pred_a == labels, pred_b == labels)
-                rows.append({"seed": seed, "a": ra.model, "b": rb.model,
-                             "accuracy_a": float(np.mean(pred_a == labels)),
-                             "accuracy_b": float(np.mean(pred_b == labels)), **asdict(test)})
+                rows.append(
+                    {
+                        "seed": seed,
+                        "a": ra.model,
+                        "b": rb.model,
+                        "accuracy_a": float(np.mean(pred_a == labels)),
+                        "accuracy_b": float(np.mean(pred_b == labels)),
+                        **asdict(test),
+                    }
+                )
     return rows
 
 
 def paired_table(rows: list[dict]) -> str:
-    """McNemar results as a Markdown table.
-    """
-    out = ["| seed | A | B | song accuracy A | song accuracy B | only A right | only B right | p-value |",
-           "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
-    out += [f"| {r['seed']} | {r['a']} | {r['b']} | {r['accuracy_a']:.3f} | {r['accuracy_b']:.3f} | "
-            f"{r['only_a']} | {r['only_b']} | {r['p_value']:.3f} |" for r in rows]
+    """McNemar results as a Markdown table."""
+    out = [
+        "| seed | A | B | song accuracy A | song accuracy B | only A right | only B right "
+        "| p-value |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    out += [
+        f"| {r['seed']} | {r['a']} | {r['b']} | {r['accuracy_a']:.3f} | {r['accuracy_b']:.3f} | "
+        f"{r['only_a']} | {r['only_b']} | {r['p_value']:.3f} |"
+        for r in rows
+    ]
     return "\n".join(out)
 
 
@@ -258,17 +282,24 @@ def results_table(results: list[ModelResult]) -> str:
     each figure is the mean ± the standard deviation over seeds.
     """
     seeds = sorted({r.seed for r in results})
-    rows = ["| model | parameters | segment accuracy | song accuracy (mean) | song accuracy (vote) "
-            "| training seconds |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    rows = [
+        "| model | parameters | segment accuracy | song accuracy (mean) | song accuracy (vote) "
+        "| training seconds |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for name in dict.fromkeys(r.model for r in results):
         rs = [r for r in results if r.model == name]
-        rows.append(f"| {name} | {rs[0].parameters:,} | {mean_std([r.test_accuracy for r in rs])} | "
-                    f"{mean_std([r.song_accuracy_mean for r in rs])} | "
-                    f"{mean_std([r.song_accuracy_vote for r in rs])} | "
-                    f"{mean_std([r.train_seconds for r in rs], '{:.1f}')} |")
+        rows.append(
+            f"| {name} | {rs[0].parameters:,} | {mean_std([r.test_accuracy for r in rs])} | "
+            f"{mean_std([r.song_accuracy_mean for r in rs])} | "
+            f"{mean_std([r.song_accuracy_vote for r in rs])} | "
+            f"{mean_std([r.train_seconds for r in rs], '{:.1f}')} |"
+        )
     if len(seeds) > 1:
         rows.append("")
-        rows.append(f"Mean ± standard deviation over {len(seeds)} seeds ({', '.join(map(str, seeds))}).")
+        rows.append(
+            f"Mean ± standard deviation over {len(seeds)} seeds ({', '.join(map(str, seeds))})."
+        )
     return "\n".join(rows)
 
 
@@ -341,11 +372,17 @@ def baseline_result(features: Features, split, seed: int = 0) -> ModelResult:
     probabilities = track_probs[test_rows]
     truth = features.labels[split.test]
     linear = clf[-1]
-    return ModelResult(model="baseline", parameters=int(linear.coef_.size + linear.intercept_.size),
-                       test_accuracy=float(np.mean(probabilities.argmax(axis=1) == truth)),
-                       test_loss=cross_entropy(probabilities, truth), train_seconds=seconds,
-                       epochs=0, seed=seed, probabilities=probabilities,
-                       test_index=np.asarray(split.test))
+    return ModelResult(
+        model="baseline",
+        parameters=int(linear.coef_.size + linear.intercept_.size),
+        test_accuracy=float(np.mean(probabilities.argmax(axis=1) == truth)),
+        test_loss=cross_entropy(probabilities, truth),
+        train_seconds=seconds,
+        epochs=0,
+        seed=seed,
+        probabilities=probabilities,
+        test_index=np.asarray(split.test),
+    )
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -387,7 +424,9 @@ def holm(p_values) -> np.ndarray:
     return out
 
 
-def pooled_tests(results: list[ModelResult], features: Features, method: str = "mean") -> list[dict]:
+def pooled_tests(
+    results: list[ModelResult], features: Features, method: str = "mean"
+) -> list[dict]:
     """McNemar's test for every pair of models on their distinct test songs, each song counted
     once with its prediction pooled over the seeds that tested it (:func:`pooled_songs`), then
     Holm's correction over the pairs.
@@ -402,19 +441,29 @@ def pooled_tests(results: list[ModelResult], features: Features, method: str = "
     models = list(dict.fromkeys(r.model for r in results))
     correct, songs = {}, {}
     for name in models:
-        tracks, labels, predicted, _ = pooled_songs([r for r in results if r.model == name],
-                                                    features, method)
+        tracks, labels, predicted, _ = pooled_songs(
+            [r for r in results if r.model == name], features, method
+        )
         correct[name], songs[name] = predicted == labels, tracks
     rows = []
     for i, a in enumerate(models):
-        for b in models[i + 1:]:
+        for b in models[i + 1 :]:
             if not np.array_equal(songs[a], songs[b]):
-                raise ParameterError(f"{a} and {b} were not tested on the same songs; a paired "
-                                     "test needs the same splits for both.")
+                raise ParameterError(
+                    f"{a} and {b} were not tested on the same songs; a paired "
+                    "test needs the same splits for both."
+                )
             test = mcnemar(correct[a], correct[b])
-            rows.append({"a": a, "b": b, "songs": len(correct[a]),
-                         "accuracy_a": float(correct[a].mean()),
-                         "accuracy_b": float(correct[b].mean()), **asdict(test)})
+            rows.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "songs": len(correct[a]),
+                    "accuracy_a": float(correct[a].mean()),
+                    "accuracy_b": float(correct[b].mean()),
+                    **asdict(test),
+                }
+            )
     for row, corrected in zip(rows, holm([r["p_value"] for r in rows])):
         row["p_holm"] = float(corrected)
     return rows

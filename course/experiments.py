@@ -44,11 +44,19 @@ from .training import check_run, fit, set_seed
 STANDARDISED = "-standardised"
 
 
-def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int = 0,
-                       epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
-                       learning_rate: float = TrainParams.learning_rate,
-                       progress: bool = True, save_to: str | Path | None = None,
-                       protocol: str = "") -> ModelResult:
+def train_and_evaluate(
+    name: str,
+    features: Features,
+    split: Split,
+    *,
+    seed: int = 0,
+    epochs: int = TrainParams.epochs,
+    batch_size: int = TrainParams.batch_size,
+    learning_rate: float = TrainParams.learning_rate,
+    progress: bool = True,
+    save_to: str | Path | None = None,
+    protocol: str = "",
+) -> ModelResult:
     """Build the named model, fit it on ``split.train`` (validating on ``split.validation``)
     and evaluate the model after its last epoch on ``split.test``, per segment and per song.
 
@@ -76,32 +84,59 @@ def train_and_evaluate(name: str, features: Features, split: Split, *, seed: int
         mean, std = standardisation(x[split.train])
         x = ((x - mean) / std).astype(np.float32)
     set_seed(seed)
-    model = build_model(name.removesuffix(STANDARDISED), input_shape=x.shape[1:],
-                        n_classes=len(features.mapping))
+    model = build_model(
+        name.removesuffix(STANDARDISED), input_shape=x.shape[1:], n_classes=len(features.mapping)
+    )
     start = time.perf_counter()
-    history = fit(model, x[split.train], y[split.train], x[split.validation], y[split.validation],
-                  epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-                  progress=f"{name} (seed {seed})" if progress else False)
+    history = fit(
+        model,
+        x[split.train],
+        y[split.train],
+        x[split.validation],
+        y[split.validation],
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        progress=f"{name} (seed {seed})" if progress else False,
+    )
     seconds = time.perf_counter() - start
     loss, accuracy = model.evaluate(x[split.test], y[split.test], verbose=0, batch_size=256)
     probabilities = model.predict(x[split.test], verbose=0, batch_size=256)
-    result = ModelResult(model=name, parameters=int(model.count_params()),
-                         test_accuracy=float(accuracy), test_loss=float(loss),
-                         train_seconds=seconds, epochs=len(history["loss"]), seed=seed,
-                         history=history, probabilities=probabilities, test_index=split.test)
+    result = ModelResult(
+        model=name,
+        parameters=int(model.count_params()),
+        test_accuracy=float(accuracy),
+        test_loss=float(loss),
+        train_seconds=seconds,
+        epochs=len(history["loss"]),
+        seed=seed,
+        history=history,
+        probabilities=probabilities,
+        test_index=split.test,
+    )
     result = _with_song_accuracies(result, features)
     if save_to is not None:
         val_probs = model.predict(x[split.validation], verbose=0, batch_size=256)
         val_track = features.track[split.validation]
         _, predicted = song_predictions(val_probs, val_track)
         _, val_labels = track_labels(features.labels[split.validation], val_track)
-        info = {"model": name, "seed": seed, "protocol": protocol,
-                "validation_song_accuracy": float(np.mean(predicted == val_labels)),
-                "test_song_accuracy": result.song_accuracy_mean,
-                "test_accuracy_leaky": split.leaked_test_segments(features.track) > 0,
-                "synthetic": features.synthetic}
-        GenreClassifier(model=model, params=features.params, genres=list(features.mapping),
-                        mean=mean, std=std, info=info).save(Path(save_to) / f"{name}_seed{seed}")
+        info = {
+            "model": name,
+            "seed": seed,
+            "protocol": protocol,
+            "validation_song_accuracy": float(np.mean(predicted == val_labels)),
+            "test_song_accuracy": result.song_accuracy_mean,
+            "test_accuracy_leaky": split.leaked_test_segments(features.track) > 0,
+            "synthetic": features.synthetic,
+        }
+        GenreClassifier(
+            model=model,
+            params=features.params,
+            genres=list(features.mapping),
+            mean=mean,
+            std=std,
+            info=info,
+        ).save(Path(save_to) / f"{name}_seed{seed}")
     return result
 
 
@@ -158,8 +193,7 @@ class Comparison:
             low, high = wilson_interval(k, n)
             lines[2 + i] += f" {k}/{n} = {k / n:.3f} ({low:.3f} to {high:.3f}) |"
         if len(self.seeds) > 1:
-            lines[-1] += (" The last column counts each distinct test song once, over all "
-                          "seeds.")
+            lines[-1] += " The last column counts each distinct test song once, over all seeds."
         return "\n".join(lines)
 
     def songs_right(self, name: str) -> tuple[int, int]:
@@ -173,15 +207,15 @@ class Comparison:
         """``(tracks, labels, predicted)``: the model's distinct test songs over all seeds, each
         with one prediction (:func:`course.evaluation.pooled_songs`)."""
         tracks, labels, predicted, _ = pooled_songs(
-            [r for r in self.results if r.model == name], self.features)
+            [r for r in self.results if r.model == name], self.features
+        )
         return tracks, labels, predicted
 
     def test_songs(self) -> tuple[int, int]:
         """``(distinct, tested)``: how many different songs the seeds tested, and how many
         song tests there were in all (more when a song is tested by several seeds)."""
         tested = [self.features.track[self.splits[s].test] for s in self.seeds]
-        return (len(np.unique(np.concatenate(tested))),
-                int(sum(len(np.unique(t)) for t in tested)))
+        return (len(np.unique(np.concatenate(tested))), int(sum(len(np.unique(t)) for t in tested)))
 
     def pairs(self) -> list[dict]:
         """McNemar's test for every pair of models, per seed (none for a single model)."""
@@ -202,58 +236,92 @@ class Comparison:
         leaks = [self.leaked_test_segments(s) for s in self.seeds]
         tests = [len(self.splits[s].test) for s in self.seeds]
         leak = ", ".join(f"{a} of {b}" for a, b in zip(leaks, tests))
-        how = {"notes": "the notes' split: segments drawn at random, so segments of one track "
-                        "land on both sides",
-               "track": "a track split: every track's segments on one side only",
-               "published": "the split that ships with the dataset, the same for every seed",
-               "split-file": "published split lists, the same for every seed"}[self.protocol]
-        text = (f"Protocol: {how}. Test segments from a track that also has segments in "
-                f"training, per seed: {leak}.")
+        how = {
+            "notes": "the notes' split: segments drawn at random, so segments of one track "
+            "land on both sides",
+            "track": "a track split: every track's segments on one side only",
+            "published": "the split that ships with the dataset, the same for every seed",
+            "split-file": "published split lists, the same for every seed",
+        }[self.protocol]
+        text = (
+            f"Protocol: {how}. Test segments from a track that also has segments in "
+            f"training, per seed: {leak}."
+        )
         if any(leaks):
-            text += (" Song accuracy under this protocol is leaky: the models were trained on "
-                     "other segments of the test songs.")
+            text += (
+                " Song accuracy under this protocol is leaky: the models were trained on "
+                "other segments of the test songs."
+            )
             if "baseline" in self.names:
-                text += (" So is the baseline's: it is trained on one row of statistics per "
-                         "training track, and the test songs are among those tracks.")
+                text += (
+                    " So is the baseline's: it is trained on one row of statistics per "
+                    "training track, and the test songs are among those tracks."
+                )
         epochs = self.settings.get("epochs")
-        text += (f" Each network is tested after its last epoch ({epochs}); the validation set "
-                 "is watched but chooses nothing.")
+        text += (
+            f" Each network is tested after its last epoch ({epochs}); the validation set "
+            "is watched but chooses nothing."
+        )
         if "baseline" in self.names:
-            text += (" The baseline is a logistic regression on per-track MFCC means and "
-                     "standard deviations, trained on the same training tracks.")
+            text += (
+                " The baseline is a logistic regression on per-track MFCC means and "
+                "standard deviations, trained on the same training tracks."
+            )
         return text
 
     def report(self, data: str = "") -> str:
         """The Markdown report: protocol and leak, the results table with intervals, the paired
         tests over all seeds with Holm's correction, and what the data was."""
         pooled = self.pooled()
-        note = ("Synthetic sample: these numbers are not GTZAN results." if self.features.synthetic
-                else f"Data: {data}" if data else "")
+        note = (
+            "Synthetic sample: these numbers are not GTZAN results."
+            if self.features.synthetic
+            else f"Data: {data}"
+            if data
+            else ""
+        )
         distinct, tested = self.test_songs()
-        counted = (f"{distinct} distinct test songs over {len(self.seeds)} seed(s)"
-                   + (f" ({tested} song tests: a song tested by several seeds counts once, with "
-                      "the genre most of those seeds predicted for it)" if tested > distinct
-                      else ""))
+        counted = f"{distinct} distinct test songs over {len(self.seeds)} seed(s)" + (
+            f" ({tested} song tests: a song tested by several seeds counts once, with "
+            "the genre most of those seeds predicted for it)"
+            if tested > distinct
+            else ""
+        )
         tests = ""
         if pooled:
-            rows = ["| A | B | songs | only A right | only B right | p-value | p-value (Holm) |",
-                    "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
-            rows += [f"| {r['a']} | {r['b']} | {r['songs']} | {r['only_a']} | {r['only_b']} | "
-                     f"{r['p_value']:.3f} | {r['p_holm']:.3f} |" for r in pooled]
-            tests = (f"McNemar's exact test for every pair on the {counted}, p-values corrected "
-                     f"for {len(pooled)} comparisons with Holm's method. It compares these "
-                     "trained models on these songs; it does not measure how much they would "
-                     "vary if trained again on other data (the spread over seeds above gives a "
-                     "glimpse of that):\n\n" + "\n".join(rows) + "\n\n")
+            rows = [
+                "| A | B | songs | only A right | only B right | p-value | p-value (Holm) |",
+                "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+            ]
+            rows += [
+                f"| {r['a']} | {r['b']} | {r['songs']} | {r['only_a']} | {r['only_b']} | "
+                f"{r['p_value']:.3f} | {r['p_holm']:.3f} |"
+                for r in pooled
+            ]
+            tests = (
+                f"McNemar's exact test for every pair on the {counted}, p-values corrected "
+                f"for {len(pooled)} comparisons with Holm's method. It compares these "
+                "trained models on these songs; it does not measure how much they would "
+                "vary if trained again on other data (the spread over seeds above gives a "
+                "glimpse of that):\n\n" + "\n".join(rows) + "\n\n"
+            )
             if len(self.seeds) > 1:
                 tests += f"Per seed, uncorrected:\n\n{paired_table(self.pairs())}\n\n"
         if not pooled:
             tests = f"Songs: the {counted}.\n\n"
-        return (f"{self.protocol_text()}\n\n{self.table()}\n\n{tests}"
-                + (f"{note}\n" if note else ""))
+        return f"{self.protocol_text()}\n\n{self.table()}\n\n{tests}" + (
+            f"{note}\n" if note else ""
+        )
 
-    def write(self, out_dir: str | Path, *, data: str = "", command: str = "",
-              split_file: str | None = None, split_report: dict | None = None) -> list[Path]:
+    def write(
+        self,
+        out_dir: str | Path,
+        *,
+        data: str = "",
+        command: str = "",
+        split_file: str | None = None,
+        split_report: dict | None = None,
+    ) -> list[Path]:
         """Write ``results.md``, ``results.csv``, ``settings.json``, a training-history figure
         per model and seed, and a confusion matrix per model (each distinct test song once).
 
@@ -279,8 +347,9 @@ class Comparison:
 
         from .learning_plots import plot_confusion, plot_history
 
-        out = claim_outputs(out_dir, output_names(self.models, self.seeds,
-                                                  baseline="baseline" in self.names))
+        out = claim_outputs(
+            out_dir, output_names(self.models, self.seeds, baseline="baseline" in self.names)
+        )
         out.mkdir(parents=True, exist_ok=True)
         written = []
 
@@ -296,36 +365,74 @@ class Comparison:
             written.append(out / name)
 
         for r in (r for r in self.results if r.history):
-            save(plot_history(r.history, title=f"{r.model}, seed {r.seed}: training history"),
-                 f"history_{r.model}_seed{r.seed}.png")
+            save(
+                plot_history(r.history, title=f"{r.model}, seed {r.seed}: training history"),
+                f"history_{r.model}_seed{r.seed}.png",
+            )
         for name in self.names:
             _, labels, predicted = self.pooled_songs(name)
-            title = (f"{name}: {len(labels)} test songs"
-                     + (f", {len(self.seeds)} seeds" if len(self.seeds) > 1 else ""))
-            save(plot_confusion(labels, predicted, list(self.features.mapping), title=title),
-                 f"confusion_{name}.png")
+            title = f"{name}: {len(labels)} test songs" + (
+                f", {len(self.seeds)} seeds" if len(self.seeds) > 1 else ""
+            )
+            save(
+                plot_confusion(labels, predicted, list(self.features.mapping), title=title),
+                f"confusion_{name}.png",
+            )
         write_text("results.md", self.report(data))
         rows = io.StringIO()
         w = csv.writer(rows, lineterminator="\n")
-        w.writerow(["model", "seed", "protocol", "parameters", "segment_accuracy",
-                    "song_accuracy_mean", "song_accuracy_vote", "test_loss", "train_seconds",
-                    "epochs"])
+        w.writerow(
+            [
+                "model",
+                "seed",
+                "protocol",
+                "parameters",
+                "segment_accuracy",
+                "song_accuracy_mean",
+                "song_accuracy_vote",
+                "test_loss",
+                "train_seconds",
+                "epochs",
+            ]
+        )
         for r in self.results:
-            w.writerow([r.model, r.seed, self.protocol, r.parameters, f"{r.test_accuracy:.4f}",
-                        f"{r.song_accuracy_mean:.4f}", f"{r.song_accuracy_vote:.4f}",
-                        f"{r.test_loss:.4f}", f"{r.train_seconds:.2f}", r.epochs])
+            w.writerow(
+                [
+                    r.model,
+                    r.seed,
+                    self.protocol,
+                    r.parameters,
+                    f"{r.test_accuracy:.4f}",
+                    f"{r.song_accuracy_mean:.4f}",
+                    f"{r.song_accuracy_vote:.4f}",
+                    f"{r.test_loss:.4f}",
+                    f"{r.train_seconds:.2f}",
+                    r.epochs,
+                ]
+            )
         write_text("results.csv", rows.getvalue())
         first = self.splits[self.seeds[0]]
-        settings = {"command": command, "protocol": self.protocol, "models": self.models,
-                    "seeds": self.seeds, **self.settings, "features": asdict(self.features.params),
-                    "data": data, "synthetic": self.features.synthetic,
-                    "split_file": split_file, "split_report": split_report,
-                    "segments_first_seed": {"train": len(first.train),
-                                            "validation": len(first.validation),
-                                            "test": len(first.test)},
-                    "leaked_test_segments_first_seed": self.leaked_test_segments(),
-                    "skipped_files": self.features.skipped, "versions": versions(),
-                    "seconds": round(self.seconds, 1)}
+        settings = {
+            "command": command,
+            "protocol": self.protocol,
+            "models": self.models,
+            "seeds": self.seeds,
+            **self.settings,
+            "features": asdict(self.features.params),
+            "data": data,
+            "synthetic": self.features.synthetic,
+            "split_file": split_file,
+            "split_report": split_report,
+            "segments_first_seed": {
+                "train": len(first.train),
+                "validation": len(first.validation),
+                "test": len(first.test),
+            },
+            "leaked_test_segments_first_seed": self.leaked_test_segments(),
+            "skipped_files": self.features.skipped,
+            "versions": versions(),
+            "seconds": round(self.seconds, 1),
+        }
         write_text("settings.json", json.dumps(settings, indent=2) + "\n")
         record_outputs(out, [p.name for p in written])
         return written
@@ -334,16 +441,27 @@ class Comparison:
 def output_names(models: Sequence[str], seeds: Sequence[int], baseline: bool = True) -> list[str]:
     """The files :meth:`Comparison.write` writes for these models and seeds, so a command can
     check its output folder before any training (:func:`course.outputs.claim_outputs`)."""
-    return (["results.md", "results.csv", "settings.json"]
-            + [f"history_{m}_seed{s}.png" for s in seeds for m in models]
-            + [f"confusion_{m}.png" for m in [*models, *(["baseline"] if baseline else [])]])
+    return (
+        ["results.md", "results.csv", "settings.json"]
+        + [f"history_{m}_seed{s}.png" for s in seeds for m in models]
+        + [f"confusion_{m}.png" for m in [*models, *(["baseline"] if baseline else [])]]
+    )
 
 
-def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), *,
-            protocol: str = "track", seeds: Sequence[int] = (0,), split: Split | None = None,
-            epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
-            learning_rate: float = TrainParams.learning_rate, baseline: bool = True,
-            progress: bool = True, save_models: str | Path | None = None) -> Comparison:
+def compare(
+    features: Features,
+    models: Sequence[str] = ("mlp", "cnn", "lstm"),
+    *,
+    protocol: str = "track",
+    seeds: Sequence[int] = (0,),
+    split: Split | None = None,
+    epochs: int = TrainParams.epochs,
+    batch_size: int = TrainParams.batch_size,
+    learning_rate: float = TrainParams.learning_rate,
+    baseline: bool = True,
+    progress: bool = True,
+    save_models: str | Path | None = None,
+) -> Comparison:
     """Train each model on the same split and seed, for each seed, and evaluate each.
 
     Each seed draws its own split (unless ``split`` fixes one, for example from published
@@ -385,24 +503,44 @@ def compare(features: Features, models: Sequence[str] = ("mlp", "cnn", "lstm"), 
     start = time.perf_counter()
     results, splits = [], {}
     if split is None and protocol == "published":
-        split = make_split(features.track, features.labels, protocol=protocol,
-                           published=features.published)
+        split = make_split(
+            features.track, features.labels, protocol=protocol, published=features.published
+        )
     else:
         protocol = "split-file" if split is not None else protocol
     for seed in seeds:
-        splits[seed] = split if split is not None else make_split(
-            features.track, features.labels, protocol=protocol, seed=seed)
-        results += [train_and_evaluate(m, features, splits[seed], seed=seed, epochs=epochs,
-                                       batch_size=batch_size, learning_rate=learning_rate,
-                                       progress=progress, save_to=save_models,
-                                       protocol=protocol) for m in models]
+        splits[seed] = (
+            split
+            if split is not None
+            else make_split(features.track, features.labels, protocol=protocol, seed=seed)
+        )
+        results += [
+            train_and_evaluate(
+                m,
+                features,
+                splits[seed],
+                seed=seed,
+                epochs=epochs,
+                batch_size=batch_size,
+                learning_rate=learning_rate,
+                progress=progress,
+                save_to=save_models,
+                protocol=protocol,
+            )
+            for m in models
+        ]
         if save_models is not None:
             record_outputs(save_models, saved_names(models, [seed]))
         if baseline:
-            results.append(_with_song_accuracies(baseline_result(features, splits[seed], seed=seed),
-                                                 features))
-    return Comparison(results=results, splits=splits, features=features, models=models,
-                      protocol=protocol,
-                      settings={"epochs": epochs, "batch_size": batch_size,
-                                "learning_rate": learning_rate},
-                      seconds=time.perf_counter() - start)
+            results.append(
+                _with_song_accuracies(baseline_result(features, splits[seed], seed=seed), features)
+            )
+    return Comparison(
+        results=results,
+        splits=splits,
+        features=features,
+        models=models,
+        protocol=protocol,
+        settings={"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate},
+        seconds=time.perf_counter() - start,
+    )

@@ -71,10 +71,14 @@ def segment_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> tupl
     """
     import scipy.fft
 
-    seg, hop, frames, n_fft = (params.samples_per_segment, params.hop_length,
-                               params.frames_per_segment, params.n_fft)
+    seg, hop, frames, n_fft = (
+        params.samples_per_segment,
+        params.hop_length,
+        params.frames_per_segment,
+        params.n_fft,
+    )
     y = np.asarray(y, dtype=np.float32)
-    chunks = [y[s * seg:(s + 1) * seg] for s in range(params.segments_per_track)]
+    chunks = [y[s * seg : (s + 1) * seg] for s in range(params.segments_per_track)]
     kept = [c for c in chunks if len(c) and 1 + len(c) // hop == frames]
     dropped = params.segments_per_track - len(kept)
     if not kept:
@@ -82,12 +86,12 @@ def segment_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> tupl
     # Centre the frames as librosa does: n_fft // 2 zeros before and after each segment.
     padded = np.stack([np.pad(c, (n_fft // 2, n_fft // 2 + seg - len(c))) for c in kept])
     windows = np.lib.stride_tricks.sliding_window_view(padded, n_fft, axis=-1)[:, ::hop][:, :frames]
-    spectrum = scipy.fft.rfft(windows * _hann(n_fft), axis=-1)       # float32 in, complex64 out
-    power = spectrum.real ** 2 + spectrum.imag ** 2                   # (segments, frames, bins)
+    spectrum = scipy.fft.rfft(windows * _hann(n_fft), axis=-1)  # float32 in, complex64 out
+    power = spectrum.real**2 + spectrum.imag**2  # (segments, frames, bins)
     mel = power @ _mel_basis(params.sample_rate, n_fft, params.n_mels).T
     db = 10.0 * np.log10(np.maximum(1e-10, mel))
-    db = np.maximum(db, db.max(axis=(1, 2), keepdims=True) - 80.0)   # the floor, per segment
-    mfcc = scipy.fft.dct(db, axis=-1, type=2, norm="ortho")[..., :params.n_mfcc]
+    db = np.maximum(db, db.max(axis=(1, 2), keepdims=True) - 80.0)  # the floor, per segment
+    mfcc = scipy.fft.dct(db, axis=-1, type=2, norm="ortho")[..., : params.n_mfcc]
     return np.ascontiguousarray(mfcc, dtype=np.float32), dropped
 
 
@@ -103,7 +107,7 @@ def whole_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> np.nda
     seg = params.samples_per_segment
     whole = np.asarray(y, dtype=np.float32)[: len(y) // seg * seg]
     block = seg * params.segments_per_track  # segment_mfcc cuts one track's worth at a time
-    parts = [segment_mfcc(whole[s:s + block], params)[0] for s in range(0, len(whole), block)]
+    parts = [segment_mfcc(whole[s : s + block], params)[0] for s in range(0, len(whole), block)]
     if not parts:
         return np.zeros((0, params.frames_per_segment, params.n_mfcc), np.float32)
     return np.concatenate(parts)
@@ -155,15 +159,23 @@ class Features:
         """A few lines: what was computed, what was dropped, and what was left out, by reason
         with a count and a few names (all of them are in :attr:`skipped`)."""
         kind = "synthetic sample" if self.synthetic else self.dataset
-        lines = [f"{len(self.labels)} segments of shape {self.mfcc.shape[1:]} from {self.n_tracks} "
-                 f"tracks in {len(self.mapping)} genres" + (f" ({kind})" if kind else "")]
+        lines = [
+            f"{len(self.labels)} segments of shape {self.mfcc.shape[1:]} from {self.n_tracks} "
+            f"tracks in {len(self.mapping)} genres" + (f" ({kind})" if kind else "")
+        ]
         if np.any(self.published != ""):
-            lines.append("the dataset's own split, in tracks: " + ", ".join(
-                f"{side} {len(np.unique(self.track[self.published == side]))}"
-                for side in ("train", "validation", "test")))
+            lines.append(
+                "the dataset's own split, in tracks: "
+                + ", ".join(
+                    f"{side} {len(np.unique(self.track[self.published == side]))}"
+                    for side in ("train", "validation", "test")
+                )
+            )
         if self.dropped_segments:
-            lines.append(f"{self.dropped_segments} short segment(s) dropped (clips shorter than "
-                         f"{self.params.track_duration:g} s), as in the notes")
+            lines.append(
+                f"{self.dropped_segments} short segment(s) dropped (clips shorter than "
+                f"{self.params.track_duration:g} s), as in the notes"
+            )
         if self.skipped:
             lines.append(f"{len(self.skipped):,} file(s), folder(s) or track(s) left out:")
             lines += summarise_left_out(self.skipped)
@@ -199,25 +211,37 @@ def load_features(path: str | Path) -> Features:
     """
     path = Path(path)
     if not path.is_file():
-        raise PathNotFoundError(f"No features file at {path}: run `python -m course prepare` first.")
+        raise PathNotFoundError(
+            f"No features file at {path}: run `python -m course prepare` first."
+        )
     try:
         with np.load(path, allow_pickle=False) as z:
             if int(z["version"]) != FEATURE_VERSION:
-                raise DatasetError(f"{path} was written by another feature version; prepare it again.")
+                raise DatasetError(
+                    f"{path} was written by another feature version; prepare it again."
+                )
             feats = Features(
-                mfcc=z["mfcc"], labels=z["labels"], **{name: z[name] for name in _TEXT},
+                mfcc=z["mfcc"],
+                labels=z["labels"],
+                **{name: z[name] for name in _TEXT},
                 dataset=str(z["dataset"]),
                 params=FeatureParams(**json.loads(str(z["params"]))),
                 skipped=list(zip(z["skipped_files"].tolist(), z["skipped_reasons"].tolist())),
-                dropped_segments=int(z["dropped_segments"]), synthetic=bool(z["synthetic"]),
+                dropped_segments=int(z["dropped_segments"]),
+                synthetic=bool(z["synthetic"]),
             )
     except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise DatasetError(f"{path} is not a readable course features file ({exc}); "
-                           "delete it and prepare the features again.") from exc
-    lengths = {len(a) for a in (feats.labels, feats.mfcc, feats.track, feats.published,
-                                feats.group)}
+        raise DatasetError(
+            f"{path} is not a readable course features file ({exc}); "
+            "delete it and prepare the features again."
+        ) from exc
+    lengths = {
+        len(a) for a in (feats.labels, feats.mfcc, feats.track, feats.published, feats.group)
+    }
     if len(lengths) > 1:
-        raise DatasetError(f"{path} is inconsistent (arrays of different lengths); prepare it again.")
+        raise DatasetError(
+            f"{path} is inconsistent (arrays of different lengths); prepare it again."
+        )
     return feats
 
 
@@ -228,18 +252,32 @@ def computing_libraries() -> dict[str, str]:
     import scipy
     import soundfile
 
-    return {"librosa": librosa.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
-            "soundfile": soundfile.__version__, "libsndfile": soundfile.__libsndfile_version__}
+    return {
+        "librosa": librosa.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "soundfile": soundfile.__version__,
+        "libsndfile": soundfile.__libsndfile_version__,
+    }
 
 
 def cache_key(tracks: list[Track], params: FeatureParams) -> str:
     """A hash of all that shapes the features and their labels: the feature version, every
     parameter, the computing libraries' versions, and each file's name, genre, label, split
     side, group, size and modification time. Change any and the cache is not used."""
-    files = [(t.relpath, t.genre, t.label, t.split, t.group, st.st_size, st.st_mtime_ns)
-             for t, st in ((t, t.path.stat()) for t in tracks)]
-    blob = json.dumps({"version": FEATURE_VERSION, "params": asdict(params), "files": files,
-                       "libraries": computing_libraries()}, sort_keys=True)
+    files = [
+        (t.relpath, t.genre, t.label, t.split, t.group, st.st_size, st.st_mtime_ns)
+        for t, st in ((t, t.path.stat()) for t in tracks)
+    ]
+    blob = json.dumps(
+        {
+            "version": FEATURE_VERSION,
+            "params": asdict(params),
+            "files": files,
+            "libraries": computing_libraries(),
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -251,9 +289,15 @@ def _cached(path: Path) -> Features | None:
         return None
 
 
-def prepare(data: str | Path | DataSource | None = None, params: FeatureParams = FeatureParams(),
-            out: str | Path | None = None, tracks_per_genre: int | None = None,
-            cache: bool = True, progress: bool = True, jobs: int | None = None) -> Features:
+def prepare(
+    data: str | Path | DataSource | None = None,
+    params: FeatureParams = FeatureParams(),
+    out: str | Path | None = None,
+    tracks_per_genre: int | None = None,
+    cache: bool = True,
+    progress: bool = True,
+    jobs: int | None = None,
+) -> Features:
     """Compute (or load from the cache) the MFCC features of a dataset.
 
     Args:
@@ -281,38 +325,57 @@ def prepare(data: str | Path | DataSource | None = None, params: FeatureParams =
         07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb
     """
     if out is not None:
-        out = check_replaceable_file(out, lambda p: _cached(p) is not None, "a features file",
-                                     suffix=".npz")
+        out = check_replaceable_file(
+            out, lambda p: _cached(p) is not None, "a features file", suffix=".npz"
+        )
     source = data if isinstance(data, DataSource) else resolve_data(data, progress=progress)
     tracks, genres, ignored = scan_source(source, tracks_per_genre=tracks_per_genre)
     cache_file = CACHE_DIR / f"mfcc-{cache_key(tracks, params)}.npz"
     feats = _cached(cache_file) if cache else None
     if feats is not None:
-        feats = replace(feats, skipped=list(dict.fromkeys([*ignored, *feats.skipped])),
-                        dataset=source.dataset)  # the listing's skipped files first
+        feats = replace(
+            feats, skipped=list(dict.fromkeys([*ignored, *feats.skipped])), dataset=source.dataset
+        )  # the listing's skipped files first
         if out is not None:
             feats.save(out)
         return feats
 
     kept, skipped, dropped = [], list(ignored), 0
     outcomes = _map_tracks([t.path for t in tracks], params, jobs)
-    for t, (m, d, reason) in track(zip(tracks, outcomes), total=len(tracks), desc="MFCC features",
-                                   unit="file", progress=progress):
+    for t, (m, d, reason) in track(
+        zip(tracks, outcomes),
+        total=len(tracks),
+        desc="MFCC features",
+        unit="file",
+        progress=progress,
+    ):
         if reason:
             skipped.append((t.relpath, reason))
             continue
         dropped += d
         kept.append((t, m))
     if not kept:
-        raise DatasetError(f"No usable audio in {source.root}: every file was skipped "
-                           f"({len(skipped)} skipped). {EXPECTED_LAYOUT}")
-    per_track = {k: np.repeat([getattr(t, k) for t, _ in kept], [len(m) for _, m in kept])
-                 for k in ("label", "relpath", "split", "group")}  # one value per segment
+        raise DatasetError(
+            f"No usable audio in {source.root}: every file was skipped "
+            f"({len(skipped)} skipped). {EXPECTED_LAYOUT}"
+        )
+    per_track = {
+        k: np.repeat([getattr(t, k) for t, _ in kept], [len(m) for _, m in kept])
+        for k in ("label", "relpath", "split", "group")
+    }  # one value per segment
     feats = Features(
-        mfcc=np.concatenate([m for _, m in kept]), labels=per_track["label"].astype(np.int64),
-        mapping=np.asarray(genres), track=per_track["relpath"], params=params, skipped=skipped,
-        dropped_segments=dropped, synthetic=source.synthetic, published=per_track["split"],
-        group=per_track["group"], dataset=source.dataset)
+        mfcc=np.concatenate([m for _, m in kept]),
+        labels=per_track["label"].astype(np.int64),
+        mapping=np.asarray(genres),
+        track=per_track["relpath"],
+        params=params,
+        skipped=skipped,
+        dropped_segments=dropped,
+        synthetic=source.synthetic,
+        published=per_track["split"],
+        group=per_track["group"],
+        dataset=source.dataset,
+    )
     if cache:
         feats.save(cache_file)
     if out is not None:
@@ -341,8 +404,11 @@ def track_features(path: str | Path, params: FeatureParams) -> tuple[np.ndarray 
         return None, 0, getattr(exc, "reason", str(exc))
     m, dropped = segment_mfcc(y, params)
     if len(m) == 0:
-        return None, dropped, (f"shorter than one {params.samples_per_segment / params.sample_rate:g}"
-                               "-s segment")
+        return (
+            None,
+            dropped,
+            (f"shorter than one {params.samples_per_segment / params.sample_rate:g}-s segment"),
+        )
     return m, dropped, ""
 
 
@@ -373,6 +439,7 @@ def frame_statistics(mfcc: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each group's (track's, song's) per-coefficient mean and standard deviation over all its
     frames: ``(n_groups, 2 * n_mfcc)``; ``groups`` numbers each segment's group from 0."""
     from .errors import check_groups
+
     groups = check_groups(groups, len(mfcc))
     frames = [mfcc[groups == i].reshape(-1, mfcc.shape[-1]) for i in range(int(groups.max()) + 1)]
     return np.asarray([np.concatenate([f.mean(axis=0), f.std(axis=0)]) for f in frames], np.float64)

@@ -39,11 +39,19 @@ from .errors import DatasetError
 from .settings import AUDIO_EXTENSIONS
 
 #: FMA's audio folders, as their archives unpack, and the subset each is named after.
-AUDIO_FOLDERS = {"fma_small": "small", "fma_medium": "medium", "fma_large": "large",
-                 "fma_full": "full"}
+AUDIO_FOLDERS = {
+    "fma_small": "small",
+    "fma_medium": "medium",
+    "fma_large": "large",
+    "fma_full": "full",
+}
 #: The values of ``('set', 'subset')`` each folder holds: the subsets nest.
-SUBSET_MEMBERS = {"small": ("small",), "medium": ("small", "medium"),
-                  "large": ("small", "medium", "large"), "full": ("small", "medium", "large")}
+SUBSET_MEMBERS = {
+    "small": ("small",),
+    "medium": ("small", "medium"),
+    "large": ("small", "medium", "large"),
+    "full": ("small", "medium", "large"),
+}
 #: Where ``tracks.csv`` lies, relative to the folder that holds the audio folder.
 METADATA = Path("fma_metadata") / "tracks.csv"
 #: ``('set', 'split')`` as the course names the sides of a split.
@@ -117,8 +125,9 @@ def read_tracks_csv(path: str | Path) -> Mapping[int, FmaRow]:
     try:
         st = path.stat()
     except OSError as exc:
-        raise DatasetError(f"{path} is not readable ({exc}); unzip fma_metadata.zip "
-                           "again.") from exc
+        raise DatasetError(
+            f"{path} is not readable ({exc}); unzip fma_metadata.zip again."
+        ) from exc
     return _read_tracks_csv(path, st.st_size, st.st_mtime_ns)
 
 
@@ -137,20 +146,28 @@ def _read_tracks_csv(path: Path, size: int, mtime_ns: int) -> Mapping[int, FmaRo
                 if not row:
                     continue
                 if len(row) < width:
-                    raise DatasetError(f"{path}: line {rows.line_num} is cut short ({len(row)} "
-                                       "fields); unzip tracks.csv from fma_metadata.zip again.")
+                    raise DatasetError(
+                        f"{path}: line {rows.line_num} is cut short ({len(row)} "
+                        "fields); unzip tracks.csv from fma_metadata.zip again."
+                    )
                 tid, genre, split, subset, artist = pick(row)
                 if not tid.isdigit():
-                    raise DatasetError(f"{path}: line {rows.line_num} has no integer track id "
-                                       f"({tid[:20]!r}); unzip fma_metadata.zip again.")
+                    raise DatasetError(
+                        f"{path}: line {rows.line_num} has no integer track id "
+                        f"({tid[:20]!r}); unzip fma_metadata.zip again."
+                    )
                 genre, subset, artist = genre.strip(), subset.strip(), artist.strip()
-                found[int(tid)] = FmaRow(text.setdefault(genre, genre),
-                                         SIDES.get(split.strip(), ""),
-                                         text.setdefault(subset, subset),
-                                         text.setdefault(artist, artist))
+                found[int(tid)] = FmaRow(
+                    text.setdefault(genre, genre),
+                    SIDES.get(split.strip(), ""),
+                    text.setdefault(subset, subset),
+                    text.setdefault(artist, artist),
+                )
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DatasetError(f"{path} is not readable as FMA's tracks.csv ({exc}); unzip it "
-                           "again from fma_metadata.zip.") from exc
+        raise DatasetError(
+            f"{path} is not readable as FMA's tracks.csv ({exc}); unzip it "
+            "again from fma_metadata.zip."
+        ) from exc
     finally:
         csv.field_size_limit(limit)
     return MappingProxyType(found)
@@ -158,16 +175,20 @@ def _read_tracks_csv(path: Path, size: int, mtime_ns: int) -> Mapping[int, FmaRo
 
 def _column_positions(path: Path, top: list[str], field: list[str], index: list[str]) -> list[int]:
     if not index or index[0].strip() != "track_id" or len(top) != len(field):
-        raise DatasetError(f"{path} does not start with the three header rows of FMA's tracks.csv "
-                           "(column groups, column names, track_id); unzip it again from "
-                           "fma_metadata.zip.")
+        raise DatasetError(
+            f"{path} does not start with the three header rows of FMA's tracks.csv "
+            "(column groups, column names, track_id); unzip it again from "
+            "fma_metadata.zip."
+        )
     names = {}
     for i, key in enumerate(zip((t.strip() for t in top), (s.strip() for s in field))):
         names.setdefault(key, i)
     missing = [f"({g!r}, {n!r})" for g, n in COLUMNS if (g, n) not in names]
     if missing:
-        raise DatasetError(f"{path} lacks the column(s) {', '.join(missing)} of FMA's "
-                           "tracks.csv; unzip it again from fma_metadata.zip.")
+        raise DatasetError(
+            f"{path} lacks the column(s) {', '.join(missing)} of FMA's "
+            "tracks.csv; unzip it again from fma_metadata.zip."
+        )
     return [names[c] for c in COLUMNS]
 
 
@@ -191,20 +212,28 @@ def find_fma(path: str | Path) -> FmaLayout | None:
             return FmaLayout(path, csv_path, AUDIO_FOLDERS[path.name])
         return None
     if path.name == METADATA.parent.name and (path / METADATA.name).is_file():
-        raise DatasetError(f"{path} is FMA's metadata alone: pass the folder that holds it and "
-                           f"the audio folder (fma_small ...), {path.parent}.")
+        raise DatasetError(
+            f"{path} is FMA's metadata alone: pass the folder that holds it and "
+            f"the audio folder (fma_small ...), {path.parent}."
+        )
     if not (path / METADATA.parent).is_dir():
         return None
     if not (path / METADATA).is_file():
-        raise DatasetError(f"{path / METADATA.parent} holds no tracks.csv, where FMA's genres "
-                           "and split are: unzip fma_metadata.zip there again.")
+        raise DatasetError(
+            f"{path / METADATA.parent} holds no tracks.csv, where FMA's genres "
+            "and split are: unzip fma_metadata.zip there again."
+        )
     present = [name for name in AUDIO_FOLDERS if (path / name).is_dir()]
     if len(present) > 1:
-        raise DatasetError(f"{path} holds {' and '.join(present)}: pass the one to use, for "
-                           f"example --data {path / present[0]}.")
+        raise DatasetError(
+            f"{path} holds {' and '.join(present)}: pass the one to use, for "
+            f"example --data {path / present[0]}."
+        )
     if not present:
-        raise DatasetError(f"{path} holds FMA's metadata but no audio folder: unzip "
-                           "fma_small.zip (or fma_medium.zip) there, beside fma_metadata/.")
+        raise DatasetError(
+            f"{path} holds FMA's metadata but no audio folder: unzip "
+            "fma_small.zip (or fma_medium.zip) there, beside fma_metadata/."
+        )
     return FmaLayout(path / present[0], path / METADATA, AUDIO_FOLDERS[present[0]])
 
 
@@ -215,20 +244,22 @@ def looks_like_fma_audio(folder: str | Path) -> bool:
     if not folder.is_dir():
         return False
     numbered = sorted(d for d in folder.iterdir() if d.is_dir() and d.name.isdigit())[:3]
-    return any(any(_TRACK_NAME.fullmatch(f.name) for f in d.iterdir())
-               for d in (folder, *numbered))
+    return any(any(_TRACK_NAME.fullmatch(f.name) for f in d.iterdir()) for d in (folder, *numbered))
 
 
 def missing_metadata_message(folder: str | Path) -> str:
     """The one-line error for FMA audio found without ``fma_metadata/tracks.csv``."""
-    return (f"{folder} looks like FMA audio (numbered folders of six-digit MP3s) without "
-            "fma_metadata/tracks.csv beside it, and FMA's genres come only from tracks.csv: "
-            "unzip fma_metadata.zip next to the fma_small (or fma_medium) folder and pass the "
-            "folder that holds both.")
+    return (
+        f"{folder} looks like FMA audio (numbered folders of six-digit MP3s) without "
+        "fma_metadata/tracks.csv beside it, and FMA's genres come only from tracks.csv: "
+        "unzip fma_metadata.zip next to the fma_small (or fma_medium) folder and pass the "
+        "folder that holds both."
+    )
 
 
-def list_fma(layout: FmaLayout, tracks_per_genre: int | None = None
-             ) -> tuple[list[FmaTrack], list[str], list[tuple[str, str]]]:
+def list_fma(
+    layout: FmaLayout, tracks_per_genre: int | None = None
+) -> tuple[list[FmaTrack], list[str], list[tuple[str, str]]]:
     """Pair an FMA audio folder with ``tracks.csv``: the labelled tracks, the genres, and what
     is left out and why.
 
@@ -258,8 +289,11 @@ def list_fma(layout: FmaLayout, tracks_per_genre: int | None = None
     for dirpath, dirnames, filenames in os.walk(layout.audio):
         here = Path(dirpath).relative_to(layout.audio).as_posix()
         prefix = "" if here == "." else here + "/"
-        left_out += [(prefix + d + "/", "a hidden folder; ignored")
-                     for d in sorted(dirnames) if d.startswith(".")]
+        left_out += [
+            (prefix + d + "/", "a hidden folder; ignored")
+            for d in sorted(dirnames)
+            if d.startswith(".")
+        ]
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             rel = prefix + name
@@ -268,9 +302,14 @@ def list_fma(layout: FmaLayout, tracks_per_genre: int | None = None
                 left_out.append((rel, "a hidden file; ignored"))
             elif not match or match[2][:3] != match[1]:
                 ext = Path(name).suffix.lower()
-                left_out.append((rel, "audio not at FMA's NNN/NNNNNN.mp3; ignored"
-                                 if ext in AUDIO_EXTENSIONS
-                                 else f"not an audio file ({ext or 'no extension'}); ignored"))
+                left_out.append(
+                    (
+                        rel,
+                        "audio not at FMA's NNN/NNNNNN.mp3; ignored"
+                        if ext in AUDIO_EXTENSIONS
+                        else f"not an audio file ({ext or 'no extension'}); ignored",
+                    )
+                )
             else:
                 tid = int(match[2])
                 present.add(tid)
@@ -278,21 +317,29 @@ def list_fma(layout: FmaLayout, tracks_per_genre: int | None = None
                 if row is None:
                     left_out.append((rel, "not listed in tracks.csv; ignored"))
                 elif row.subset not in members:
-                    left_out.append((rel, f"tracks.csv puts it in the {row.subset or 'no'} "
-                                          f"subset, not in {folder}; ignored"))
+                    left_out.append(
+                        (
+                            rel,
+                            f"tracks.csv puts it in the {row.subset or 'no'} "
+                            f"subset, not in {folder}; ignored",
+                        )
+                    )
                 elif not row.genre:
                     left_out.append((rel, "no genre_top in tracks.csv, so no label; left out"))
                 else:
                     usable.append((tid, rel, row))
     missing = sorted(t for t, row in rows.items() if row.subset in members and t not in present)
-    left_out += [(audio_relpath(t), f"listed in tracks.csv for {folder}, but no audio file")
-                 for t in missing]
+    left_out += [
+        (audio_relpath(t), f"listed in tracks.csv for {folder}, but no audio file") for t in missing
+    ]
     genres = sorted({row.genre for _, _, row in usable})
     if len(genres) < 2:
-        raise DatasetError(f"{layout.audio} has {len(usable)} track(s) that {layout.tracks_csv} "
-                           f"labels, in {len(genres)} genre(s) ({len(left_out)} file(s) or "
-                           "track(s) left out), and genre classification needs at least two "
-                           f"genres: is {folder} completely unzipped?")
+        raise DatasetError(
+            f"{layout.audio} has {len(usable)} track(s) that {layout.tracks_csv} "
+            f"labels, in {len(genres)} genre(s) ({len(left_out)} file(s) or "
+            "track(s) left out), and genre classification needs at least two "
+            f"genres: is {folder} completely unzipped?"
+        )
     label = {g: i for i, g in enumerate(genres)}
     taken = dict.fromkeys(genres, 0)
     tracks = []

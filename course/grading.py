@@ -68,9 +68,13 @@ def _check_calls(tree: ast.Module) -> list[tuple[ast.stmt, str, ast.expr]]:
     found = []
     for node in tree.body:
         call = node.value if isinstance(node, ast.Expr) else None
-        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and isinstance(call.func.value, ast.Name) and call.func.value.id == "check"
-                and len(call.args) == 1):
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == "check"
+            and len(call.args) == 1
+        ):
             found.append((node, call.func.attr, call.args[0]))
     return found
 
@@ -88,13 +92,19 @@ def _reference(blocks: list[str], checker: str, where: str) -> tuple[str, ast.Mo
         tree = _parse(block, f"{where}: a solution block")
         for node in tree.body:
             test = node.test if isinstance(node, ast.Assert) else None
-            if (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute)
-                    and getattr(test.func.value, "id", None) == "check"
-                    and test.func.attr == checker and len(test.args) == 1):
+            if (
+                isinstance(test, ast.Call)
+                and isinstance(test.func, ast.Attribute)
+                and getattr(test.func.value, "id", None) == "check"
+                and test.func.attr == checker
+                and len(test.args) == 1
+            ):
                 return block, tree, test.args[0]
-    raise CourseError(f"{where}: the checked exercise check.{checker} has no solution code: add "
-                      "a ```python block to the notebook's hidden solutions that defines the "
-                      f"answer and asserts check.{checker}(answer).")
+    raise CourseError(
+        f"{where}: the checked exercise check.{checker} has no solution code: add "
+        "a ```python block to the notebook's hidden solutions that defines the "
+        f"answer and asserts check.{checker}(answer)."
+    )
 
 
 def _top(tree: ast.Module, kind: type, name: str):
@@ -102,16 +112,22 @@ def _top(tree: ast.Module, kind: type, name: str):
     for node in tree.body:
         if kind is ast.FunctionDef and isinstance(node, ast.FunctionDef) and node.name == name:
             return node
-        if kind is ast.Assign and isinstance(node, ast.Assign) and any(
-                getattr(t, "id", None) == name for t in node.targets):
+        if (
+            kind is ast.Assign
+            and isinstance(node, ast.Assign)
+            and any(getattr(t, "id", None) == name for t in node.targets)
+        ):
             return node
     return None
 
 
 def _body(node: ast.FunctionDef) -> list[ast.stmt]:
     """A function's statements after its docstring."""
-    doc = (isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
-           and isinstance(node.body[0].value.value, str))
+    doc = (
+        isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+        and isinstance(node.body[0].value.value, str)
+    )
     return node.body[1:] if doc else node.body
 
 
@@ -128,15 +144,19 @@ def answer_cells(source: str, blocks: list[str], where: str) -> list[tuple[str, 
     edits, found = [], []
     for statement, checker, answer in _check_calls(stub):
         if not isinstance(answer, ast.Name):
-            raise CourseError(f"{where}: check.{checker} is given {ast.unparse(answer)}; give it "
-                              "the name of the answer (a function or a value).")
+            raise CourseError(
+                f"{where}: check.{checker} is given {ast.unparse(answer)}; give it "
+                "the name of the answer (a function or a value)."
+            )
         block, tree, given = _reference(blocks, checker, where)
         ref = _top(tree, ast.FunctionDef, given.id) if isinstance(given, ast.Name) else None
         if ref is not None and _top(stub, ast.FunctionDef, answer.id):
             mine, body = _top(stub, ast.FunctionDef, answer.id), _body(ref)
             first = _body(mine)[0] if _body(mine) else None
             indent = " " * (first.col_offset if first else mine.col_offset + 4)
-            code = textwrap.dedent("\n".join(block.splitlines()[body[0].lineno - 1:ref.end_lineno]))
+            code = textwrap.dedent(
+                "\n".join(block.splitlines()[body[0].lineno - 1 : ref.end_lineno])
+            )
             start = first.lineno - 1 if first else mine.end_lineno
             span = (start, mine.end_lineno if first else start)
         elif _top(stub, ast.Assign, answer.id):
@@ -146,14 +166,20 @@ def answer_cells(source: str, blocks: list[str], where: str) -> list[tuple[str, 
             code = f"{answer.id} = {ast.get_source_segment(block, given)}"
             span = (mine.lineno - 1, mine.end_lineno)
         else:
-            raise CourseError(f"{where}: check.{checker}'s answer {answer.id} is neither a "
-                              "function the solution defines nor a value the cell assigns.")
-        solution = [f"{indent}### BEGIN SOLUTION",
-                    *[indent + line if line.strip() else "" for line in code.splitlines()],
-                    f"{indent}### END SOLUTION"]
+            raise CourseError(
+                f"{where}: check.{checker}'s answer {answer.id} is neither a "
+                "function the solution defines nor a value the cell assigns."
+            )
+        solution = [
+            f"{indent}### BEGIN SOLUTION",
+            *[indent + line if line.strip() else "" for line in code.splitlines()],
+            f"{indent}### END SOLUTION",
+        ]
         edits += [(*span, solution), (statement.lineno - 1, statement.end_lineno, [])]
-        test = (f"assert check.{checker}({answer.id})\n### BEGIN HIDDEN TESTS\n"
-                f"assert check.{checker}({answer.id})  # fresh cases again\n### END HIDDEN TESTS")
+        test = (
+            f"assert check.{checker}({answer.id})\n### BEGIN HIDDEN TESTS\n"
+            f"assert check.{checker}({answer.id})  # fresh cases again\n### END HIDDEN TESTS"
+        )
         found.append((checker, test))
     for start, stop, new in sorted(edits, key=lambda e: e[0], reverse=True):
         lines[start:stop] = new
@@ -163,8 +189,11 @@ def answer_cells(source: str, blocks: list[str], where: str) -> list[tuple[str, 
 
 def _bound(source: str) -> set[str]:
     """Names a cell's top level binds (assignments, imports, definitions)."""
-    return {s.get_name() for s in symtable.symtable(source, "cell", "exec").get_symbols()
-            if s.is_assigned() or s.is_imported()}
+    return {
+        s.get_name()
+        for s in symtable.symtable(source, "cell", "exec").get_symbols()
+        if s.is_assigned() or s.is_imported()
+    }
 
 
 def _free(source: str) -> set[str]:
@@ -177,8 +206,11 @@ def _free(source: str) -> set[str]:
     while tables:
         table = tables.pop()
         tables += table.get_children()
-        used |= {s.get_name() for s in table.get_symbols() if s.is_referenced() and (
-            table is top or s.is_global())}
+        used |= {
+            s.get_name()
+            for s in table.get_symbols()
+            if s.is_referenced() and (table is top or s.is_global())
+        }
     return used - _bound(source) - _KNOWN
 
 
@@ -200,10 +232,20 @@ def _imports(sources: list[str]) -> str:
 
 
 def _cell(kind: str, source: str, grade_id: str, **nbgrader) -> dict:
-    meta = {"grade": False, "grade_id": grade_id, "locked": True, "schema_version": 3,
-            "solution": False, **nbgrader}
-    cell = {"cell_type": kind, "id": grade_id, "metadata": {"nbgrader": meta},
-            "source": source.splitlines(keepends=True)}
+    meta = {
+        "grade": False,
+        "grade_id": grade_id,
+        "locked": True,
+        "schema_version": 3,
+        "solution": False,
+        **nbgrader,
+    }
+    cell = {
+        "cell_type": kind,
+        "id": grade_id,
+        "metadata": {"nbgrader": meta},
+        "source": source.splitlines(keepends=True),
+    }
     return {**cell, "execution_count": None, "outputs": []} if kind == "code" else cell
 
 
@@ -233,22 +275,39 @@ def nbgrader_assignment(notebook: dict, name: str = "the notebook") -> dict | No
     cells = without_solutions(notebook, name)["cells"]
     blocks = solution_code(notebook, name)
     source = ["".join(c["source"]) for c in cells]
-    checked = [i for i, c in enumerate(cells) if c["cell_type"] == "code"
-               and _check_calls(_parse(source[i], f"{name}, cell {i}"))]
+    checked = [
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code" and _check_calls(_parse(source[i], f"{name}, cell {i}"))
+    ]
     if not checked:
         return None
-    headings = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
-                and _HEADING.match(source[i])]
+    headings = [
+        i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and _HEADING.match(source[i])
+    ]
     start = max((i for i in headings if i <= checked[0]), default=checked[0])
     stop = min((i for i in headings if i > checked[-1]), default=len(cells))
-    used = [b for b in blocks if any(f"check.{m}(" in b for i in checked
-                                     for m in re.findall(r"^check\.(\w+)\(", source[i], re.M))]
+    used = [
+        b
+        for b in blocks
+        if any(
+            f"check.{m}(" in b
+            for i in checked
+            for m in re.findall(r"^check\.(\w+)\(", source[i], re.M)
+        )
+    ]
     setup = _imports([*used, *source[start:stop]])
     title = _title(cells, name)
-    out = [_cell("markdown", f"# {title}: check yourself\n\nWrite each answer in its cell, then "
-                 "run the test cell below it. When your work is graded, every answer is also "
-                 "checked on cases you have not seen.", "intro"),
-           _cell("code", setup, "setup")]
+    out = [
+        _cell(
+            "markdown",
+            f"# {title}: check yourself\n\nWrite each answer in its cell, then "
+            "run the test cell below it. When your work is graded, every answer is also "
+            "checked on cases you have not seen.",
+            "intro",
+        ),
+        _cell("code", setup, "setup"),
+    ]
     available = _KNOWN | _bound(setup)
     for i in range(start, stop):
         cell, text, where = cells[i], source[i], f"{name}, cell {i}"
@@ -269,8 +328,11 @@ def nbgrader_assignment(notebook: dict, name: str = "the notebook") -> dict | No
             out.append(_cell("markdown", shown, f"cell_{i}"))
         else:
             out.append(_cell("markdown", text, f"cell_{i}"))
-    metadata = {k: v for k, v in notebook.get("metadata", {}).items()
-                if k in ("kernelspec", "language_info")}
+    metadata = {
+        k: v
+        for k, v in notebook.get("metadata", {}).items()
+        if k in ("kernelspec", "language_info")
+    }
     return {"cells": out, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -309,8 +371,10 @@ def nbgrader_course(out_dir: str | Path, notebooks=None, force: bool = False) ->
         if assignment is not None:
             files[f"source/{nb.stem}/{nb.name}"] = notebook_json(assignment)
     if len(files) == 1:
-        raise CourseError("None of the notebooks has a checked exercise (check.<name>(answer)); "
-                          "there is nothing for nbgrader to grade.")
+        raise CourseError(
+            "None of the notebooks has a checked exercise (check.<name>(answer)); "
+            "there is nothing for nbgrader to grade."
+        )
     out = make_folder(claim_class_folder(out_dir, list(files), NBGRADER, force))
     for name, text in files.items():
         with atomic_path(out / name) as tmp:
@@ -319,8 +383,7 @@ def nbgrader_course(out_dir: str | Path, notebooks=None, force: bool = False) ->
     return [out / name for name in files]
 
 
-def write_exercises(out_dir: str | Path, kind: str, force: bool = False,
-                    notebooks=None) -> str:
+def write_exercises(out_dir: str | Path, kind: str, force: bool = False, notebooks=None) -> str:
     """What ``python -m course exercises`` does: the class copies ``"without"`` or ``"with"``
     solutions (:func:`course.publish.exercise_copies`), or an ``"nbgrader"`` course folder
     (:func:`nbgrader_course`). Returns the line to print."""
@@ -328,11 +391,13 @@ def write_exercises(out_dir: str | Path, kind: str, force: bool = False,
 
     where = display_path(out_dir)
     if kind != "nbgrader":
-        written = exercise_copies(out_dir, solutions=kind == "with", notebooks=notebooks,
-                                  force=force)
+        written = exercise_copies(
+            out_dir, solutions=kind == "with", notebooks=notebooks, force=force
+        )
         return f"Wrote {len(written)} notebooks {kind} solutions to {where}"
     names = [p.parent.name for p in nbgrader_course(out_dir, notebooks, force)[1:]]
-    return (f"Wrote an nbgrader course to {where}: nbgrader_config.py and {len(names)} "
-            f"assignment{'s' * (len(names) > 1)} in source/ ({', '.join(names)}). Next: cd "
-            f"{where} && nbgrader generate_assignment {names[0]}")
-
+    return (
+        f"Wrote an nbgrader course to {where}: nbgrader_config.py and {len(names)} "
+        f"assignment{'s' * (len(names) > 1)} in source/ ({', '.join(names)}). Next: cd "
+        f"{where} && nbgrader generate_assignment {names[0]}"
+    )

@@ -87,8 +87,14 @@ def plot_gradient_norms(norms: dict[str, np.ndarray], title: str = ""):
 
     Notebook: 04_neural_network_basics.ipynb
     """
-    return plot_series(norms, xlabel="layer (1 = nearest the input)",
-                       ylabel="gradient norm (log scale)", title=title, logy=True, marker="o")
+    return plot_series(
+        norms,
+        xlabel="layer (1 = nearest the input)",
+        ylabel="gradient norm (log scale)",
+        title=title,
+        logy=True,
+        marker="o",
+    )
 
 
 def plot_ai_ml_dl():
@@ -102,9 +108,11 @@ def plot_ai_ml_dl():
     from matplotlib.patches import Ellipse
 
     fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
-    rings = [("artificial intelligence: agents acting toward goals", 8.0, 4.6, PALETTE[5]),
-             ("machine learning: learning from data", 5.8, 3.2, PALETTE[1]),
-             ("deep learning:\nneural networks\nwith many layers", 3.4, 1.8, PALETTE[3])]
+    rings = [
+        ("artificial intelligence: agents acting toward goals", 8.0, 4.6, PALETTE[5]),
+        ("machine learning: learning from data", 5.8, 3.2, PALETTE[1]),
+        ("deep learning:\nneural networks\nwith many layers", 3.4, 1.8, PALETTE[3]),
+    ]
     for label, w, h, colour in rings:
         ax.add_patch(Ellipse((0, h / 2), w, h, color=colour, alpha=0.35))
         inner = label.startswith("deep")
@@ -116,8 +124,14 @@ def plot_ai_ml_dl():
     return fig
 
 
-def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], ax=None,
-                   title: str = "", colorbar: bool = True):
+def plot_confusion(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    labels: Sequence[str],
+    ax=None,
+    title: str = "",
+    colorbar: bool = True,
+):
     """A confusion matrix: true genre down, predicted genre across, each row as percentages.
 
     Args:
@@ -143,8 +157,15 @@ def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]
     for i in range(n):
         for j in range(n):
             if counts[i, j]:
-                ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=9,
-                        color="white" if percent[i, j] > 60 else "black")
+                ax.text(
+                    j,
+                    i,
+                    counts[i, j],
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if percent[i, j] > 60 else "black",
+                )
     ax.set_xticks(range(n), labels, rotation=45, ha="right")
     ax.set_yticks(range(n), labels)
     ax.set_xlabel("predicted genre")
@@ -157,8 +178,14 @@ def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]
     return fig
 
 
-def plot_gradient_descent(losses: dict[str, np.ndarray], predict, x: np.ndarray, y: np.ndarray,
-                          names: Sequence[str], features: Sequence[str]):
+def plot_gradient_descent(
+    losses: dict[str, np.ndarray],
+    predict,
+    x: np.ndarray,
+    y: np.ndarray,
+    names: Sequence[str],
+    features: Sequence[str],
+):
     """Gradient descent on a two-feature problem: the loss of every update for several learning
     rates, and the classes the chosen network predicts over the feature plane.
 
@@ -176,19 +203,28 @@ def plot_gradient_descent(losses: dict[str, np.ndarray], predict, x: np.ndarray,
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
     for (label, values), colour in zip(losses.items(), PALETTE):
         left.plot(np.arange(1, len(values) + 1), values, color=colour, lw=1.8, label=label)
-    left.set(yscale="log", xlabel="update", ylabel="training loss (log scale)",
-             title="loss per update, three learning rates")
+    left.set(
+        yscale="log",
+        xlabel="update",
+        ylabel="training loss (log scale)",
+        title="loss per update, three learning rates",
+    )
     left.legend(ncols=len(losses), loc="upper center", bbox_to_anchor=(0.5, -0.16))
     pad = 0.5
-    gx, gy = np.meshgrid(np.linspace(x[:, 0].min() - pad, x[:, 0].max() + pad, 200),
-                         np.linspace(x[:, 1].min() - pad, x[:, 1].max() + pad, 200))
+    gx, gy = np.meshgrid(
+        np.linspace(x[:, 0].min() - pad, x[:, 0].max() + pad, 200),
+        np.linspace(x[:, 1].min() - pad, x[:, 1].max() + pad, 200),
+    )
     regions = predict(np.c_[gx.ravel(), gy.ravel()]).reshape(gx.shape)
     colours = [GENRE_COLOURS.get(n, PALETTE[i]) for i, n in enumerate(names)]
     right.contourf(gx, gy, regions, levels=[-0.5, 0.5, 1.5], colors=colours, alpha=0.18)
     for k, (name, colour) in enumerate(zip(names, colours)):
         right.scatter(*x[y == k].T, s=18, color=colour, label=name, edgecolor="white", lw=0.4)
-    right.set(xlabel=features[0], ylabel=features[1],
-              title="what the trained network predicts (shaded) and the data (dots)")
+    right.set(
+        xlabel=features[0],
+        ylabel=features[1],
+        title="what the trained network predicts (shaded) and the data (dots)",
+    )
     right.legend()
     return fig
 
@@ -209,8 +245,12 @@ def plot_batch_sizes(records: dict[str, np.ndarray]):
     for (label, rec), colour in zip(records.items(), PALETTE):
         for ax, column in zip(axes, (0, 1)):
             ax.plot(rec[:, column], rec[:, 2], color=colour, lw=1.8, marker=".", label=label)
-    axes[0].set(xscale="log", xlabel="updates (log scale)", ylabel="validation accuracy",
-                title="at equal numbers of updates")
+    axes[0].set(
+        xscale="log",
+        xlabel="updates (log scale)",
+        ylabel="validation accuracy",
+        title="at equal numbers of updates",
+    )
     axes[1].set(xlabel="seconds of training", title="at equal time")
     axes[0].legend()
     return fig
@@ -232,36 +272,60 @@ def plot_remedies(rows: Sequence[dict], runs: Sequence):
     """
     colour = {"helped": PALETTE[2], "hurt": PALETTE[3], "reference": "#000000"}
     reference = {r.seed: r for r in runs if r.remedy == rows[0]["name"]}
-    fig, (diff, gap) = plt.subplots(1, 2, figsize=(13, 0.45 * len(rows) + 1.9), sharey=True,
-                                    layout="constrained")
+    fig, (diff, gap) = plt.subplots(
+        1, 2, figsize=(13, 0.45 * len(rows) + 1.9), sharey=True, layout="constrained"
+    )
     for i, row in enumerate(rows):
         mine = [r for r in runs if r.remedy == row["name"]]
         c = colour.get(row["verdict"], PALETTE[0])
         if i > 0:
             d = [r.test_accuracy - reference[r.seed].test_accuracy for r in mine]
-            diff.errorbar(row["difference"], i, xerr=[[row["difference"] - row["low"]],
-                                                      [row["high"] - row["difference"]]],
-                          fmt="o", color=c, ms=8, capsize=4)
+            diff.errorbar(
+                row["difference"],
+                i,
+                xerr=[[row["difference"] - row["low"]], [row["high"] - row["difference"]]],
+                fmt="o",
+                color=c,
+                ms=8,
+                capsize=4,
+            )
             diff.scatter(d, [i] * len(d), color=c, s=16, alpha=0.5, zorder=3)
         g = [r.gap for r in mine]
         gap.plot([np.mean(g)], [i], "o", color=c, ms=8)
         gap.scatter(g, [i] * len(g), color=c, s=16, alpha=0.5, zorder=3)
     diff.axvline(0, color="#000000", ls="--", lw=1)
     gap.axvline(np.mean([r.gap for r in reference.values()]), color="#000000", ls="--", lw=1)
-    diff.set(yticks=range(len(rows)), yticklabels=[r["name"] for r in rows],
-             xlabel="test accuracy minus the reference's (same seed)",
-             title="difference from the reference: seeds (dots), 95 % interval (bar)")
+    diff.set(
+        yticks=range(len(rows)),
+        yticklabels=[r["name"] for r in rows],
+        xlabel="test accuracy minus the reference's (same seed)",
+        title="difference from the reference: seeds (dots), 95 % interval (bar)",
+    )
     diff.invert_yaxis()
-    gap.set(xlabel="training minus validation accuracy", title="overfitting gap (dashed: reference)")
-    handles = [plt.Line2D([], [], color=c, marker="o", ls="", label=v) for v, c in
-               (("reference", "#000000"), ("helped", PALETTE[2]), ("hurt", PALETTE[3]),
-                ("no clear effect", PALETTE[0]))]
+    gap.set(
+        xlabel="training minus validation accuracy", title="overfitting gap (dashed: reference)"
+    )
+    handles = [
+        plt.Line2D([], [], color=c, marker="o", ls="", label=v)
+        for v, c in (
+            ("reference", "#000000"),
+            ("helped", PALETTE[2]),
+            ("hurt", PALETTE[3]),
+            ("no clear effect", PALETTE[0]),
+        )
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncols=4)
     return fig
 
 
-def plot_genre_timeline(probabilities: np.ndarray, genres: list[str], segment_seconds: float,
-                        title: str = "", show: int = 5, include: Sequence[str] = ()):
+def plot_genre_timeline(
+    probabilities: np.ndarray,
+    genres: list[str],
+    segment_seconds: float,
+    title: str = "",
+    show: int = 5,
+    include: Sequence[str] = (),
+):
     """A classifier's genre probabilities along a recording, one band per genre, stacked.
 
     Args:
@@ -281,22 +345,31 @@ def plot_genre_timeline(probabilities: np.ndarray, genres: list[str], segment_se
     """
     p = np.asarray(probabilities, dtype=float)
     if p.ndim != 2 or p.shape[1] != len(genres) or len(p) == 0:
-        raise ParameterError(f"probabilities must be (segments, {len(genres)} genres) with at "
-                             f"least one segment, got {p.shape}.")
+        raise ParameterError(
+            f"probabilities must be (segments, {len(genres)} genres) with at "
+            f"least one segment, got {p.shape}."
+        )
     order = list(np.argsort(-p.mean(axis=0)))
     forced = [genres.index(g) for g in include if g in genres]
     kept = [i for i in order if i in forced or order.index(i) < show]
     rest = [i for i in order if i not in kept]
     bands = [p[:, i] for i in kept] + ([p[:, rest].sum(axis=1)] if len(rest) else [])
     labels = [genres[i] for i in kept] + (["other genres"] if len(rest) else [])
-    colours = ([GENRE_COLOURS.get(genres[i], PALETTE[j % len(PALETTE)])
-                for j, i in enumerate(kept)] + (["#DDDDDD"] if len(rest) else []))
+    colours = [
+        GENRE_COLOURS.get(genres[i], PALETTE[j % len(PALETTE)]) for j, i in enumerate(kept)
+    ] + (["#DDDDDD"] if len(rest) else [])
     edges = np.arange(len(p) + 1) * segment_seconds
     # Each segment's probabilities hold for its whole span: a step drawn from edge to edge.
     t = np.repeat(edges, 2)[1:-1]
     fig, ax = prepare_axes(None, figsize=(10, 3.6))
-    ax.stackplot(t, [np.repeat(b, 2) for b in bands], labels=labels, colors=colours,
-                 edgecolor="white", linewidth=0.3)
+    ax.stackplot(
+        t,
+        [np.repeat(b, 2) for b in bands],
+        labels=labels,
+        colors=colours,
+        edgecolor="white",
+        linewidth=0.3,
+    )
     ax.set_xlim(0, edges[-1])
     ax.set_ylim(0, 1)
     ax.set_xlabel("time (s)")
@@ -323,10 +396,19 @@ def plot_va_plane(truth: np.ndarray, predictions: dict[str, np.ndarray], title: 
     """
     truth = np.asarray(truth, float)
     if truth.ndim != 2 or truth.shape[1] != 2 or not predictions:
-        raise ParameterError(f"truth must be (songs, 2) and at least one model's predictions "
-                             f"given, got {truth.shape} and {len(predictions)} models.")
-    fig, axes = plt.subplots(1, len(predictions), figsize=(3.3 * len(predictions) + 0.6, 3.8),
-                             layout="constrained", sharex=True, sharey=True, squeeze=False)
+        raise ParameterError(
+            f"truth must be (songs, 2) and at least one model's predictions "
+            f"given, got {truth.shape} and {len(predictions)} models."
+        )
+    fig, axes = plt.subplots(
+        1,
+        len(predictions),
+        figsize=(3.3 * len(predictions) + 0.6, 3.8),
+        layout="constrained",
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
     for ax, (name, p), colour in zip(axes[0], predictions.items(), PALETTE):
         p = np.asarray(p, float)
         for (v, a), (pv, pa) in zip(truth, p):

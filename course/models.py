@@ -70,7 +70,11 @@ def _pair(v):
 
 def _check_shape(input_shape) -> tuple[int, ...]:
     shape = tuple(int(d) for d in input_shape)
-    if len(shape) not in (2, 3) or any(d <= 0 for d in shape) or (len(shape) == 3 and shape[2] != 1):
+    if (
+        len(shape) not in (2, 3)
+        or any(d <= 0 for d in shape)
+        or (len(shape) == 3 and shape[2] != 1)
+    ):
         raise ParameterError(
             f"input_shape must be (frames, coefficients) or (frames, coefficients, 1) with "
             f"positive sizes, got {input_shape!r}. For the notes' MFCC segments use (130, 13)."
@@ -126,8 +130,11 @@ def build_mlp(
     model.add(keras.Input(shape=shape))
     model.add(layers.Flatten())
     for units in hidden:
-        model.add(layers.Dense(units, activation=activation,
-                               kernel_regularizer=_regularizer(keras, l1, l2)))
+        model.add(
+            layers.Dense(
+                units, activation=activation, kernel_regularizer=_regularizer(keras, l1, l2)
+            )
+        )
         if dropout:
             model.add(layers.Dropout(dropout))
     model.add(layers.Dense(n_classes, activation="softmax"))
@@ -214,8 +221,14 @@ def _build_recurrent(cell: str, input_shape, n_classes, units, dense, dropout, n
     return model
 
 
-def build_lstm(input_shape=(130, 13), n_classes: int = 10, units: Sequence[int] = (64, 64),
-               dense: int = 64, dropout: float = 0.3, name: str = "lstm"):
+def build_lstm(
+    input_shape=(130, 13),
+    n_classes: int = 10,
+    units: Sequence[int] = (64, 64),
+    dense: int = 64,
+    dropout: float = 0.3,
+    name: str = "lstm",
+):
     """The notes' recurrent network: LSTM 64 (returning sequences), LSTM 64, Dense 64 (ReLU),
     Dropout 0.3 and softmax.
 
@@ -237,28 +250,42 @@ def build_lstm(input_shape=(130, 13), n_classes: int = 10, units: Sequence[int] 
     return _build_recurrent("lstm", input_shape, n_classes, units, dense, dropout, name)
 
 
-def build_gru(input_shape=(130, 13), n_classes: int = 10, units: Sequence[int] = (64, 64),
-              dense: int = 64, dropout: float = 0.3, name: str = "gru"):
-    """:func:`build_lstm` with GRU layers (Keras's default ``reset_after=True``).
-    """
+def build_gru(
+    input_shape=(130, 13),
+    n_classes: int = 10,
+    units: Sequence[int] = (64, 64),
+    dense: int = 64,
+    dropout: float = 0.3,
+    name: str = "gru",
+):
+    """:func:`build_lstm` with GRU layers (Keras's default ``reset_after=True``)."""
     return _build_recurrent("gru", input_shape, n_classes, units, dense, dropout, name)
 
 
-def build_rnn(input_shape=(130, 13), n_classes: int = 10, units: Sequence[int] = (64, 64),
-              dense: int = 64, dropout: float = 0.3, name: str = "rnn"):
-    """:func:`build_lstm` with SimpleRNN (tanh) layers.
-    """
+def build_rnn(
+    input_shape=(130, 13),
+    n_classes: int = 10,
+    units: Sequence[int] = (64, 64),
+    dense: int = 64,
+    dropout: float = 0.3,
+    name: str = "rnn",
+):
+    """:func:`build_lstm` with SimpleRNN (tanh) layers."""
     return _build_recurrent("rnn", input_shape, n_classes, units, dense, dropout, name)
 
 
 #: The builders by the names the command line uses.
-BUILDERS = {"mlp": build_mlp, "cnn": build_cnn, "lstm": build_lstm, "gru": build_gru,
-            "rnn": build_rnn}
+BUILDERS = {
+    "mlp": build_mlp,
+    "cnn": build_cnn,
+    "lstm": build_lstm,
+    "gru": build_gru,
+    "rnn": build_rnn,
+}
 
 
 def build_model(name: str, input_shape, n_classes: int = 10, **options):
-    """Build a model by name (``mlp``, ``cnn``, ``lstm``, ``gru`` or ``rnn``).
-    """
+    """Build a model by name (``mlp``, ``cnn``, ``lstm``, ``gru`` or ``rnn``)."""
     check_choice("model", name, BUILDERS)
     return BUILDERS[name](input_shape=input_shape, n_classes=n_classes, **options)
 
@@ -271,7 +298,9 @@ def summary_table(model) -> str:
     rows = ["| layer | type | output shape | parameters |", "| --- | --- | --- | ---: |"]
     for layer in model.layers:
         shape = tuple(layer.output.shape) if hasattr(layer, "output") else "?"
-        rows.append(f"| {layer.name} | {type(layer).__name__} | {shape} | {layer.count_params():,} |")
+        rows.append(
+            f"| {layer.name} | {type(layer).__name__} | {shape} | {layer.count_params():,} |"
+        )
     rows.append(f"| **total** | | | **{model.count_params():,}** |")
     return "\n".join(rows)
 
@@ -296,5 +325,7 @@ def regression_model(name: str, input_shape=(130, 13), n_outputs: int = 2, **kwa
     check_at_least(1, n_outputs=n_outputs)
     classifier = build_model(name, input_shape=input_shape, n_classes=max(2, n_outputs), **kwargs)
     head = keras.layers.Dense(n_outputs, activation=None, name="regression")
-    return keras.Sequential([keras.Input(shape=classifier.input_shape[1:]),
-                             *classifier.layers[:-1], head], name=f"{name}_regression")
+    return keras.Sequential(
+        [keras.Input(shape=classifier.input_shape[1:]), *classifier.layers[:-1], head],
+        name=f"{name}_regression",
+    )

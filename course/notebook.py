@@ -32,19 +32,30 @@ def teaching_source(obj, full: bool = False) -> str:
     checks: set[int] = set()
 
     def only_raises(node) -> bool:
-        return (isinstance(node, ast.If) and not node.orelse
-                and all(isinstance(n, ast.Raise) for n in node.body))
+        return (
+            isinstance(node, ast.If)
+            and not node.orelse
+            and all(isinstance(n, ast.Raise) for n in node.body)
+        )
 
     def is_check(node) -> bool:
         call = getattr(node, "value", None)
-        return (isinstance(node, (ast.Expr, ast.Assign)) and isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Name) and call.func.id.startswith("check_"))
+        return (
+            isinstance(node, (ast.Expr, ast.Assign))
+            and isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id.startswith("check_")
+        )
 
     def visit(body) -> None:
         for node in body:
             first = node.lineno - 1
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
-                    and isinstance(node.value.value, str) and node is body[0]:
+            if (
+                isinstance(node, ast.Expr)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+                and node is body[0]
+            ):
                 drop.update(range(first, node.end_lineno))  # a docstring
             elif is_check(node) or only_raises(node):
                 drop.update(range(first, node.end_lineno))

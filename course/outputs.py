@@ -40,8 +40,11 @@ def read_record(folder: str | Path) -> dict:
     (empty when there is none or it cannot be read; older records have no hashes or kinds)."""
     try:
         data = json.loads((Path(folder) / RECORD).read_text(encoding="utf-8"))
-        record = {"files": sorted(set(data["files"])), "sha256": dict(data.get("sha256", {})),
-                  "kinds": dict(data.get("kinds", {}))}
+        record = {
+            "files": sorted(set(data["files"])),
+            "sha256": dict(data.get("sha256", {})),
+            "kinds": dict(data.get("kinds", {})),
+        }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {"files": [], "sha256": {}, "kinds": {}}
     return record
@@ -73,22 +76,29 @@ def check_output_folder(folder: str | Path) -> Path:
     """
     folder = Path(folder).expanduser()
     if folder.is_symlink() and not folder.exists():
-        raise OutputError(f"{folder} is a symbolic link to {os.readlink(folder)}, which does not "
-                          "exist: make that folder first, or give --out-dir another folder.")
+        raise OutputError(
+            f"{folder} is a symbolic link to {os.readlink(folder)}, which does not "
+            "exist: make that folder first, or give --out-dir another folder."
+        )
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder} is a file, not a folder: give --out-dir a folder.")
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
         if existing.is_symlink() and not existing.exists():
-            raise OutputError(f"{folder} cannot be made: {existing} is a symbolic link to "
-                              f"{os.readlink(existing)}, which does not exist.")
+            raise OutputError(
+                f"{folder} cannot be made: {existing} is a symbolic link to "
+                f"{os.readlink(existing)}, which does not exist."
+            )
     if not existing.is_dir():
-        raise OutputError(f"{folder} cannot be made: {existing} is a file, not a folder. Give "
-                          "--out-dir a folder.")
+        raise OutputError(
+            f"{folder} cannot be made: {existing} is a file, not a folder. Give --out-dir a folder."
+        )
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"{folder} cannot be written: you may not write in {existing}. Give "
-                          "--out-dir a folder of yours.")
+        raise OutputError(
+            f"{folder} cannot be written: you may not write in {existing}. Give "
+            "--out-dir a folder of yours."
+        )
     return folder
 
 
@@ -102,8 +112,14 @@ def make_folder(folder: str | Path) -> Path:
     return folder
 
 
-def claim_outputs(folder: str | Path, names: Iterable[str], *, protect_edits: bool = False,
-                  force: bool = False, refuse_kinds: Iterable[str] = ()) -> Path:
+def claim_outputs(
+    folder: str | Path,
+    names: Iterable[str],
+    *,
+    protect_edits: bool = False,
+    force: bool = False,
+    refuse_kinds: Iterable[str] = (),
+) -> Path:
     """Check, before any work, that the course may write ``names`` into ``folder``.
 
     A name may be written if no file has it yet, or if the folder's record says the course
@@ -139,21 +155,33 @@ def claim_outputs(folder: str | Path, names: Iterable[str], *, protect_edits: bo
     ours = set(record["files"])
     foreign = sorted(n for n in names if (folder / n).exists() and n not in ours)
     if foreign:
-        raise OutputError(f"{folder} already holds {_listed(foreign)}, which the course did not "
-                          "write; choose another --out-dir or move those files away.")
+        raise OutputError(
+            f"{folder} already holds {_listed(foreign)}, which the course did not "
+            "write; choose another --out-dir or move those files away."
+        )
     if protect_edits and not force:
-        edited = sorted(n for n in names if (folder / n).is_file()
-                        and record["sha256"].get(n) != file_sha256(folder / n))
+        edited = sorted(
+            n
+            for n in names
+            if (folder / n).is_file() and record["sha256"].get(n) != file_sha256(folder / n)
+        )
         if edited:
-            raise OutputError(f"In {folder}, {_listed(edited)} changed since the course wrote "
-                              "it (or the course has no record of what it wrote); it is left as "
-                              "it is. Give --force to replace it, or choose another --out-dir.")
-    refused = sorted(n for n, kind in record["kinds"].items()
-                     if kind in set(refuse_kinds) and (folder / n).exists())
+            raise OutputError(
+                f"In {folder}, {_listed(edited)} changed since the course wrote "
+                "it (or the course has no record of what it wrote); it is left as "
+                "it is. Give --force to replace it, or choose another --out-dir."
+            )
+    refused = sorted(
+        n
+        for n, kind in record["kinds"].items()
+        if kind in set(refuse_kinds) and (folder / n).exists()
+    )
     if refused and not force:
-        raise OutputError(f"{folder} holds {_listed(refused)}, recorded as "
-                          f"{record['kinds'][refused[0]]!r}; the course does not write these files "
-                          "beside them. Choose another --out-dir, or give --force if you mean it.")
+        raise OutputError(
+            f"{folder} holds {_listed(refused)}, recorded as "
+            f"{record['kinds'][refused[0]]!r}; the course does not write these files "
+            "beside them. Choose another --out-dir, or give --force if you mean it."
+        )
     return folder
 
 
@@ -209,8 +237,9 @@ def atomic_path(target: str | Path):
             tmp.unlink()
 
 
-def check_replaceable_file(path: str | Path, is_ours: Callable[[Path], bool], what: str,
-                           suffix: str | None = None) -> Path:
+def check_replaceable_file(
+    path: str | Path, is_ours: Callable[[Path], bool], what: str, suffix: str | None = None
+) -> Path:
     """Check that the course may write the single file ``path``.
 
     Args:
@@ -232,6 +261,8 @@ def check_replaceable_file(path: str | Path, is_ours: Callable[[Path], bool], wh
     if path.is_dir():
         raise OutputError(f"{path} is a folder: give a file name for {what}.")
     if path.exists() and not is_ours(path):
-        raise OutputError(f"{path} exists and is not {what} the course wrote; it is left as it "
-                          "is. Choose another file name.")
+        raise OutputError(
+            f"{path} exists and is not {what} the course wrote; it is left as it "
+            "is. Choose another file name."
+        )
     return path

@@ -14,14 +14,28 @@ import numpy as np
 from .settings import GENRES
 
 #: Okabe-Ito colours, safe for the common forms of colour blindness.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 
 #: One colour per GTZAN genre (Paul Tol's colour-blind-safe "muted" scheme plus dark grey), so
 #: a genre is drawn in the same colour in every figure.
-GENRE_COLOURS = dict(zip(GENRES, ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
-                                  "#DDCC77", "#CC6677", "#882255", "#AA4499", "#555555")))
+GENRE_COLOURS = dict(
+    zip(
+        GENRES,
+        (
+            "#332288",
+            "#88CCEE",
+            "#44AA99",
+            "#117733",
+            "#999933",
+            "#DDCC77",
+            "#CC6677",
+            "#882255",
+            "#AA4499",
+            "#555555",
+        ),
+    )
+)
 
 
 #: The colour map for spectrograms and MFCC images (perceptually uniform).
@@ -52,13 +66,15 @@ def figure_png(fig) -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
-    fig.canvas.print_figure(buffer, format="png", dpi=fig.dpi, bbox_inches="tight",
-                            facecolor="white", edgecolor="white")
+    fig.canvas.print_figure(
+        buffer, format="png", dpi=fig.dpi, bbox_inches="tight", facecolor="white", edgecolor="white"
+    )
     image = Image.open(buffer).convert("RGB")
     # Maximum coverage keeps every colour within a few levels of the original (median cut
     # leaves visible bands in colour bars), and dithering would only add bytes.
-    palette = image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE,
-                             dither=Image.Dither.NONE)
+    palette = image.quantize(
+        colors=256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
+    )
     out = io.BytesIO()
     palette.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -92,16 +108,16 @@ def show_figures_as_palette_png() -> bool:
     return True
 
 
-
 def use_course_style() -> None:
     """Give every figure from here on the course's style (:data:`STYLE`, a learner's own plots
     included) and, in a notebook, show figures as the course's compact PNGs
     (:func:`show_figures_as_palette_png`). Importing ``course.plots`` changes nothing: each
     notebook calls this once in its first cell, and the command line before it draws.
 
-    Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb, 03_mfcc.ipynb,
-        04_neural_network_basics.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb, 07_cnn_on_mfcc.ipynb,
-        08_rnn.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb, 11_music_emotion.ipynb
+    Notebook: 00_start_here.ipynb, 01_waveform_and_fourier.ipynb, 02_stft_spectrogram.ipynb,
+        03_mfcc.ipynb, 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 06_cnn.ipynb,
+        07_cnn_on_mfcc.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb, 10_genre_comparison.ipynb,
+        11_music_emotion.ipynb
     """
     plt.rcParams.update(STYLE)
     show_figures_as_palette_png()
@@ -122,9 +138,18 @@ def prepare_axes(ax, figsize=(10, 3.2)):
     return fig, ax
 
 
-def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "",
-                cmap: str = CMAP, origin: str = "upper", colorbar: bool = True, annotate: bool = False,
-                extent=None, columns: int | None = None, shared: bool = False):
+def plot_images(
+    images: dict[str, np.ndarray],
+    xlabel: str = "",
+    ylabel: str = "",
+    cmap: str = CMAP,
+    origin: str = "upper",
+    colorbar: bool = True,
+    annotate: bool = False,
+    extent=None,
+    columns: int | None = None,
+    shared: bool = False,
+):
     """Several 2-D arrays side by side (matrices, feature maps, spectrograms), each with a
     colour bar.
 
@@ -147,8 +172,9 @@ def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "
     n = len(images)
     columns = columns or n
     rows = int(np.ceil(n / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.6 * rows), squeeze=False,
-                             layout="constrained")
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(4.2 * columns, 3.6 * rows), squeeze=False, layout="constrained"
+    )
     for ax in axes.flat[n:]:
         ax.axis("off")
     scale = {}
@@ -157,16 +183,30 @@ def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "
         scale = {"vmin": min(v.min() for v in values), "vmax": max(v.max() for v in values)}
     for ax, (title, image) in zip(axes.flat, images.items()):
         image = np.asarray(image)
-        img = ax.imshow(image, cmap=cmap, origin=origin, aspect="auto", interpolation="nearest",
-                        extent=extent, **scale)
+        img = ax.imshow(
+            image,
+            cmap=cmap,
+            origin=origin,
+            aspect="auto",
+            interpolation="nearest",
+            extent=extent,
+            **scale,
+        )
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.grid(False)
         if annotate:
             for (i, j), v in np.ndenumerate(image):
-                ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=10,
-                        color="white" if v < (image.min() + image.max()) / 2 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{v:g}",
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    color="white" if v < (image.min() + image.max()) / 2 else "black",
+                )
             ax.set_xticks(range(image.shape[1]))
             ax.set_yticks(range(image.shape[0]))
         if colorbar:
@@ -174,8 +214,7 @@ def plot_images(images: dict[str, np.ndarray], xlabel: str = "", ylabel: str = "
     return fig
 
 
-def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8,
-                 limit: float | None = None):
+def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8, limit: float | None = None):
     """The kernels of a Conv2D layer with one input channel, one small image each, oriented as
     the MFCC images: frame across, coefficient up (the first panel carries the axis labels).
 
@@ -196,16 +235,27 @@ def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8,
     kh, kw, _, n = kernel.shape
     rows = int(np.ceil(n / columns))
     limit = float(np.abs(kernel).max()) if limit is None else limit
-    fig, axes = plt.subplots(rows, columns, figsize=(1.4 * columns, 1.4 * rows + 0.8),
-                             squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        rows,
+        columns,
+        figsize=(1.4 * columns, 1.4 * rows + 0.8),
+        squeeze=False,
+        layout="constrained",
+    )
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
         if i >= n:
             ax.axis("off")
             continue
-        img = ax.imshow(kernel[:, :, 0, i].T, cmap="RdBu_r", vmin=-limit, vmax=limit,
-                        origin="lower", extent=(-0.5, kh - 0.5, -0.5, kw - 0.5))
+        img = ax.imshow(
+            kernel[:, :, 0, i].T,
+            cmap="RdBu_r",
+            vmin=-limit,
+            vmax=limit,
+            origin="lower",
+            extent=(-0.5, kh - 0.5, -0.5, kw - 0.5),
+        )
         ax.set_title(str(i), fontsize=9)
         if i == 0:
             ax.set_xlabel("frame", fontsize=9)
@@ -216,8 +266,14 @@ def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8,
     return fig
 
 
-def plot_series(series: dict[str, np.ndarray], xlabel: str, ylabel: str, title: str = "",
-                logy: bool = False, marker: str | None = None):
+def plot_series(
+    series: dict[str, np.ndarray],
+    xlabel: str,
+    ylabel: str,
+    title: str = "",
+    logy: bool = False,
+    marker: str | None = None,
+):
     """Lines against their index (time step, layer, ...), one per entry.
 
     Args:

@@ -72,9 +72,11 @@ class Prediction:
         minutes, secs = divmod(round(self.seconds), 60)
         tops = ", ".join(f"{g} {p:.2f}" for g, p in self.top(k))
         n = len(self.probabilities)
-        return (f"{self.source} ({minutes}:{secs:02d}, {n} segment{'s' * (n != 1)} of "
-                f"{self.segment_seconds:g} s): {tops}; {self.agreement:.0%} of segments pick "
-                f"{self.top(1)[0][0]}")
+        return (
+            f"{self.source} ({minutes}:{secs:02d}, {n} segment{'s' * (n != 1)} of "
+            f"{self.segment_seconds:g} s): {tops}; {self.agreement:.0%} of segments pick "
+            f"{self.top(1)[0][0]}"
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,12 +119,19 @@ class GenreClassifier:
         """
         x = self.features(y)
         if len(x) == 0:
-            raise AudioError(source, f"shorter than one {self.segment_seconds:g}-s segment, "
-                                     "the least this model can classify")
+            raise AudioError(
+                source,
+                f"shorter than one {self.segment_seconds:g}-s segment, "
+                "the least this model can classify",
+            )
         probabilities = np.asarray(self.model.predict(x, verbose=0, batch_size=64), dtype=float)
-        return Prediction(source=str(source), genres=list(self.genres),
-                          probabilities=probabilities, segment_seconds=self.segment_seconds,
-                          seconds=len(y) / self.params.sample_rate)
+        return Prediction(
+            source=str(source),
+            genres=list(self.genres),
+            probabilities=probabilities,
+            segment_seconds=self.segment_seconds,
+            seconds=len(y) / self.params.sample_rate,
+        )
 
     def predict_file(self, path: str | Path) -> Prediction:
         """Classify a whole audio file (any format :func:`course.audio.load_audio` reads).
@@ -144,10 +153,16 @@ class GenreClassifier:
             os.replace(part, keras_path)
         finally:
             part.unlink(missing_ok=True)
-        info = {**self.info, "course_version": COURSE_VERSION, "feature_version": FEATURE_VERSION,
-                "features": asdict(self.params), "genres": list(self.genres),
-                "standardisation": None if self.mean is None else
-                {"mean": np.asarray(self.mean).tolist(), "std": np.asarray(self.std).tolist()}}
+        info = {
+            **self.info,
+            "course_version": COURSE_VERSION,
+            "feature_version": FEATURE_VERSION,
+            "features": asdict(self.params),
+            "genres": list(self.genres),
+            "standardisation": None
+            if self.mean is None
+            else {"mean": np.asarray(self.mean).tolist(), "std": np.asarray(self.std).tolist()},
+        }
         with atomic_path(info_path) as tmp:
             tmp.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
         return keras_path, info_path
@@ -161,7 +176,8 @@ def _choose(folder: Path) -> Path:
     if not found:
         raise PathNotFoundError(
             f"No saved model in {folder}: train one with `python -m course compare` (it saves "
-            "every model it trains there), or give --model PATH.")
+            "every model it trains there), or give --model PATH."
+        )
 
     def score(path: Path) -> float:
         try:
@@ -194,19 +210,24 @@ def load_classifier(path: str | Path | None = None) -> GenreClassifier:
     elif not path.exists():
         raise PathNotFoundError(
             f"No saved model at {path}: train one with `python -m course compare`, which saves "
-            f"its models in {DEFAULT_MODELS_DIR.relative_to(RESULTS_DIR.parent)}/.")
+            f"its models in {DEFAULT_MODELS_DIR.relative_to(RESULTS_DIR.parent)}/."
+        )
     keras_path, info_path = path.with_suffix(".keras"), path.with_suffix(".json")
     try:
         info = json.loads(info_path.read_text(encoding="utf-8"))
         params = FeatureParams(**info["features"])
         genres = list(info["genres"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"{info_path} is missing or not a course model's settings ({exc}); "
-                         "save models with `python -m course compare`.") from None
+        raise ModelError(
+            f"{info_path} is missing or not a course model's settings ({exc}); "
+            "save models with `python -m course compare`."
+        ) from None
     if info.get("feature_version") != FEATURE_VERSION:
-        raise ModelError(f"{keras_path} was trained on features of version "
-                         f"{info.get('feature_version')}, and the course now computes version "
-                         f"{FEATURE_VERSION}; train it again with `python -m course compare`.")
+        raise ModelError(
+            f"{keras_path} was trained on features of version "
+            f"{info.get('feature_version')}, and the course now computes version "
+            f"{FEATURE_VERSION}; train it again with `python -m course compare`."
+        )
     model = import_keras().models.load_model(keras_path)
     expected = (params.frames_per_segment, params.n_mfcc)
     got = tuple(model.input_shape[1:3])
@@ -214,12 +235,12 @@ def load_classifier(path: str | Path | None = None) -> GenreClassifier:
         raise ModelError(
             f"{keras_path} takes inputs of {got} and gives {model.output_shape[-1]} genres, but "
             f"its settings ({info_path.name}) describe {expected} MFCC segments and "
-            f"{len(genres)} genres: the two files do not belong together.")
+            f"{len(genres)} genres: the two files do not belong together."
+        )
     scale = info.get("standardisation")
     mean = None if scale is None else np.asarray(scale["mean"], dtype=np.float32)
     std = None if scale is None else np.asarray(scale["std"], dtype=np.float32)
-    return GenreClassifier(model=model, params=params, genres=genres, mean=mean, std=std,
-                           info=info)
+    return GenreClassifier(model=model, params=params, genres=genres, mean=mean, std=std, info=info)
 
 
 def audio_files(paths) -> list[Path]:
@@ -228,8 +249,13 @@ def audio_files(paths) -> list[Path]:
     files = []
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
-                            and f.suffix.lower() in AUDIO_EXTENSIONS)
+            files += sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and not f.name.startswith(".")
+                and f.suffix.lower() in AUDIO_EXTENSIONS
+            )
         else:
             files.append(p)
     return files
@@ -266,23 +292,31 @@ def classify_files(load, files, top: int = 3, figures_dir: str | Path | None = N
     from .outputs import claim_outputs, record_outputs
 
     if not files:
-        raise PathNotFoundError("No audio files found; the course reads "
-                                f"{', '.join(AUDIO_EXTENSIONS)} files.")
+        raise PathNotFoundError(
+            f"No audio files found; the course reads {', '.join(AUDIO_EXTENSIONS)} files."
+        )
     missing = [f for f in files if not f.is_file()]
     if len(missing) == len(files):  # before TensorFlow and the model are loaded
-        raise PathNotFoundError(f"No such file: {', '.join(map(str, missing[:5]))}"
-                                f"{' ...' * (len(missing) > 5)}; give audio files or folders.")
+        raise PathNotFoundError(
+            f"No such file: {', '.join(map(str, missing[:5]))}"
+            f"{' ...' * (len(missing) > 5)}; give audio files or folders."
+        )
     names = {}
     for i, f in enumerate(files):
-        names[f] = f"{f.stem}_genres.png" if f"{f.stem}_genres.png" not in names.values() \
+        names[f] = (
+            f"{f.stem}_genres.png"
+            if f"{f.stem}_genres.png" not in names.values()
             else f"{f.stem}_{i}_genres.png"
+        )
     out = claim_outputs(figures_dir, names.values()) if figures_dir is not None else None
     classifier = load()
     print(model_line(classifier.info))
     if classifier.info.get("synthetic"):
-        print("Note: this model learned the synthetic sample's made-up genres, not real music; "
-              "its answers for real recordings mean little until you train it on a real "
-              "dataset (python -m course compare --data DATASET).")
+        print(
+            "Note: this model learned the synthetic sample's made-up genres, not real music; "
+            "its answers for real recordings mean little until you train it on a real "
+            "dataset (python -m course compare --data DATASET)."
+        )
     failed = 0
     for f in files:
         try:
@@ -303,16 +337,25 @@ def model_line(info: dict) -> str:
     """One line on a saved model: what it is, what it was trained on, and its recorded song
     accuracies, each named for what it is (validation: what chose it; test: leaky when the
     protocol let test songs into training)."""
-    parts = [f"Model: {info.get('model', '?')} (seed {info.get('seed', '?')}), trained on "
-             + ("the synthetic sample" if info.get("synthetic") else "real data")
-             + (f", protocol {info['protocol']}" if info.get("protocol") else "")]
+    parts = [
+        f"Model: {info.get('model', '?')} (seed {info.get('seed', '?')}), trained on "
+        + ("the synthetic sample" if info.get("synthetic") else "real data")
+        + (f", protocol {info['protocol']}" if info.get("protocol") else "")
+    ]
     if info.get("validation_song_accuracy") is not None:
         parts.append(f"validation song accuracy {info['validation_song_accuracy']:.3f}")
     if info.get("test_song_accuracy") is not None:
         leaky = info.get("test_accuracy_leaky")
-        parts.append(f"test song accuracy {info['test_song_accuracy']:.3f}"
-                     + (" (leaky: its test songs had segments in training)" if leaky else
-                        "" if leaky is False else " (leak not recorded)"))
+        parts.append(
+            f"test song accuracy {info['test_song_accuracy']:.3f}"
+            + (
+                " (leaky: its test songs had segments in training)"
+                if leaky
+                else ""
+                if leaky is False
+                else " (leak not recorded)"
+            )
+        )
     return "; ".join(parts)
 
 
@@ -321,8 +364,9 @@ def _save_timeline(prediction: Prediction, path: Path, title: str) -> None:
 
     from .learning_plots import plot_genre_timeline
 
-    fig = plot_genre_timeline(prediction.probabilities, prediction.genres,
-                              prediction.segment_seconds, title=title)
+    fig = plot_genre_timeline(
+        prediction.probabilities, prediction.genres, prediction.segment_seconds, title=title
+    )
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png")
     plt.close(fig)

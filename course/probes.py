@@ -67,7 +67,9 @@ def input_gradient_norms(layer, x: np.ndarray) -> np.ndarray:
     return np.linalg.norm(grad, axis=(0, 2))
 
 
-def memory_task(n: int, steps: int, seed: int = 0, noise: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def memory_task(
+    n: int, steps: int, seed: int = 0, noise: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """A task that needs long memory: remember the sign of the first input.
 
     Each sequence has two values per step: a value, and a marker that is 1 at the first step and

@@ -25,8 +25,13 @@ def redraws() -> bool:
         return False
 
 
-def track(iterable: Iterable, total: int | None = None, desc: str = "", unit: str = "item",
-          progress: bool = True) -> Iterator:
+def track(
+    iterable: Iterable,
+    total: int | None = None,
+    desc: str = "",
+    unit: str = "item",
+    progress: bool = True,
+) -> Iterator:
     """Iterate over ``iterable`` with progress shown: a tqdm bar where it can redraw, else one
     line at the end (``"desc: 100 files in 3.2 s (31.2 files/s)"``); nothing if ``progress`` is
     False or ``TQDM_DISABLE`` is set.
@@ -55,5 +60,8 @@ def track(iterable: Iterable, total: int | None = None, desc: str = "", unit: st
         yield item
     seconds = time.perf_counter() - start
     rate = f" ({count / seconds:.1f} {unit}s/s)" if seconds > 0 and count else ""
-    print(f"{desc}: {count} {unit}{'' if count == 1 else 's'} in {seconds:.1f} s{rate}",
-          file=sys.stderr, flush=True)
+    print(
+        f"{desc}: {count} {unit}{'' if count == 1 else 's'} in {seconds:.1f} s{rate}",
+        file=sys.stderr,
+        flush=True,
+    )

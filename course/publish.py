@@ -42,8 +42,10 @@ def course_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
     folder = Path(folder)
     found = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb")) if folder.is_dir() else []
     if not found:
-        raise PathNotFoundError(f"No course notebooks (NN_name.ipynb) in {folder}; give the "
-                                "notebooks folder of the course.")
+        raise PathNotFoundError(
+            f"No course notebooks (NN_name.ipynb) in {folder}; give the "
+            "notebooks folder of the course."
+        )
     return found
 
 
@@ -74,13 +76,18 @@ def _urls() -> dict[str, str]:
 
 def _copy_assets(out: Path) -> None:
     target = out / ASSETS
-    shutil.copytree(_COURSE_STATIC, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("README.md", "__pycache__"))
+    shutil.copytree(
+        _COURSE_STATIC,
+        target,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("README.md", "__pycache__"),
+    )
     shutil.copytree(_mathjax_folder(), target / "mathjax", dirs_exist_ok=True)
 
 
 def _link_pages(page: str, stems: set[str], suffix: str) -> str:
     """Turn links to the notebooks published together into links to their pages."""
+
     def swap(match: re.Match) -> str:
         stem = match.group(2)
         return f"{match.group(1)}{stem}{suffix}" if stem in stems else match.group(0)
@@ -97,8 +104,9 @@ def _publish(notebooks, out_dir, suffix: str, exporter, extra: dict[str, str] | 
     notebooks = [Path(n) for n in notebooks]
     for nb in notebooks:
         if not nb.is_file() or nb.suffix != ".ipynb":
-            raise PathNotFoundError(f"No notebook {nb}: give .ipynb files, for example "
-                                    "notebooks/06_cnn.ipynb.")
+            raise PathNotFoundError(
+                f"No notebook {nb}: give .ipynb files, for example notebooks/06_cnn.ipynb."
+            )
     pages = {nb: nb.stem + suffix for nb in notebooks}
     names = [ASSETS, *pages.values(), *(extra or {})]
     out = claim_outputs(out_dir, names)
@@ -135,16 +143,22 @@ def export_slides(notebooks, out_dir: str | Path) -> list[Path]:
     """
     SlidesExporter = import_extra("nbconvert", "lab", "Writing slide decks").SlidesExporter  # noqa: N806
 
-    exporter = SlidesExporter(extra_template_basedirs=[str(_TEMPLATES)],
-                              template_name="course-slides",
-                              reveal_url_prefix=f"{ASSETS}/reveal.js", reveal_theme="white",
-                              reveal_scroll=True, **_urls())
+    exporter = SlidesExporter(
+        extra_template_basedirs=[str(_TEMPLATES)],
+        template_name="course-slides",
+        reveal_url_prefix=f"{ASSETS}/reveal.js",
+        reveal_theme="white",
+        reveal_scroll=True,
+        **_urls(),
+    )
     return _publish(notebooks, out_dir, ".slides.html", exporter)
 
 
 def _index(notebooks: list[Path]) -> str:
-    items = "\n".join(f'  <li><a href="{html.escape(nb.stem)}.html">'
-                      f"{html.escape(notebook_title(nb))}</a></li>" for nb in notebooks)
+    items = "\n".join(
+        f'  <li><a href="{html.escape(nb.stem)}.html">{html.escape(notebook_title(nb))}</a></li>'
+        for nb in notebooks
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -206,10 +220,13 @@ _DETAILS_TAG = re.compile(r"<(/?)details\b[^>]*>", re.IGNORECASE)
 _MARKS = r"</?details\b|<summary\b|BEGIN (?:SOLUTION|HIDDEN TESTS)"
 #: Text that is, labels or points to a solution; in a cell not marked as one, an error.
 _SOLUTION_LIKE = {
-    "markdown": re.compile(_MARKS + r"|^ {0,3}#{1,6}[^\n]*\b(?:solutions?|answers?)\b"
-                           r"|(?:\*\*|__|<b>|<strong>)\s*(?:solutions?|answers?)\b"
-                           r"|\bsolutions?\b[^.!?\n]*\b(?:at the end|below|further down)\b"
-                           r"|\b(?:under|see|in) (?:the )?solutions\b", re.I | re.M),
+    "markdown": re.compile(
+        _MARKS + r"|^ {0,3}#{1,6}[^\n]*\b(?:solutions?|answers?)\b"
+        r"|(?:\*\*|__|<b>|<strong>)\s*(?:solutions?|answers?)\b"
+        r"|\bsolutions?\b[^.!?\n]*\b(?:at the end|below|further down)\b"
+        r"|\b(?:under|see|in) (?:the )?solutions\b",
+        re.I | re.M,
+    ),
     "code": re.compile(_MARKS + r"|^\s*#+\s*(?:solutions?|answers?)\b", re.I | re.M),
 }
 _MENTION = r"(?:\*\*\s*solutions?\s*\*\*|\bsolutions\b|\banswer key\b)"
@@ -218,14 +235,19 @@ _SENTENCE = r"(?:[^.!?;\n]|\n(?![ \t]*\n))"
 _POINTERS = (
     re.compile(r"[ \t]*\([^()]*(?:\bsolutions?\b|\banswer key\b)[^()]*\)", re.I),
     re.compile(rf";{_SENTENCE}*?{_MENTION}{_SENTENCE}*(?=[.!?])", re.I),
-    re.compile(rf"(?:(?<=[.!?])[ \t]+|(?<=[.!?]\n)|(?<=\n\n)|\A){_SENTENCE}*?{_MENTION}"
-               rf"{_SENTENCE}*[.!?]", re.I),
+    re.compile(
+        rf"(?:(?<=[.!?])[ \t]+|(?<=[.!?]\n)|(?<=\n\n)|\A){_SENTENCE}*?{_MENTION}"
+        rf"{_SENTENCE}*[.!?]",
+        re.I,
+    ),
 )
 #: A checked exercise's call, whose stored output is the checker's verdict on the stub.
 _CHECKED = re.compile(r"^check\.\w+\(", re.M)
-_MARK_HELP = (f"Mark a hidden solution's cell with the tag {SOLUTION_TAG!r} and the metadata "
-              '"course": {"solution": "cell"} (all of it) or "details" (its <details> blocks, '
-              "Markdown only), as course.publish.mark_solution_cells does, or reword the cell.")
+_MARK_HELP = (
+    f"Mark a hidden solution's cell with the tag {SOLUTION_TAG!r} and the metadata "
+    '"course": {"solution": "cell"} (all of it) or "details" (its <details> blocks, '
+    "Markdown only), as course.publish.mark_solution_cells does, or reword the cell."
+)
 
 
 def read_notebook(path: str | Path) -> dict:
@@ -258,10 +280,15 @@ def solution_extent(cell: dict, where: str = "a cell") -> str | None:
     tagged = SOLUTION_TAG in meta.get("tags", [])
     if extent is None and not tagged:
         return None
-    if extent not in SOLUTION_EXTENTS or not tagged or (
-            extent == "details" and cell["cell_type"] != "markdown"):
-        raise CourseError(f"{where} has a solution mark the course does not know (tags "
-                          f"{meta.get('tags')}, course {meta.get('course')}). {_MARK_HELP}")
+    if (
+        extent not in SOLUTION_EXTENTS
+        or not tagged
+        or (extent == "details" and cell["cell_type"] != "markdown")
+    ):
+        raise CourseError(
+            f"{where} has a solution mark the course does not know (tags "
+            f"{meta.get('tags')}, course {meta.get('course')}). {_MARK_HELP}"
+        )
     return extent
 
 
@@ -279,7 +306,7 @@ def _cut_details(text: str, where: str) -> tuple[str, list[str]]:
             depth -= 1
             if depth == 0:
                 kept.append(text[pos:start])
-                blocks.append(text[start:tag.end()])
+                blocks.append(text[start : tag.end()])
                 pos = tag.end()
     if depth:
         raise CourseError(f"{where}: a <details> has no </details>, so where it ends is unknown.")
@@ -330,25 +357,32 @@ def without_solutions(notebook: dict, name: str = "the notebook") -> dict:
         kind = "code" if cell["cell_type"] == "code" else "markdown"
         for pattern in _POINTERS if kind == "markdown" else ():
             text = pattern.sub("", text)
-        found = _SOLUTION_LIKE[kind].search(text) or re.search(
-            r"solution", json.dumps(cell["metadata"]), re.I) or re.search(
-            _MARKS, json.dumps([cell.get("outputs"), cell.get("attachments")]), re.I)
+        found = (
+            _SOLUTION_LIKE[kind].search(text)
+            or re.search(r"solution", json.dumps(cell["metadata"]), re.I)
+            or re.search(_MARKS, json.dumps([cell.get("outputs"), cell.get("attachments")]), re.I)
+        )
         if found:
-            raise CourseError(f"{where} holds {found.group(0)!r}, which is, labels or points to "
-                              f"a solution, but is not marked as one. {_MARK_HELP}")
+            raise CourseError(
+                f"{where} holds {found.group(0)!r}, which is, labels or points to "
+                f"a solution, but is not marked as one. {_MARK_HELP}"
+            )
         if text != "".join(cell["source"]):
             cell["source"] = text.splitlines(keepends=True)
         if "attachments" in cell:
-            cell["attachments"] = {k: v for k, v in cell["attachments"].items()
-                                   if f"attachment:{k}" in text}
+            cell["attachments"] = {
+                k: v for k, v in cell["attachments"].items() if f"attachment:{k}" in text
+            }
         if kind == "code" and _CHECKED.search(text):
             cell["outputs"] = []
         cells.append(cell)
     out["cells"] = cells
     found = re.search(rf"{_MARKS}|solution", json.dumps(out.get("metadata", {})), re.I)
     if found:
-        raise CourseError(f"{name}: its notebook metadata holds {found.group(0)!r}; a copy "
-                          "without solutions would keep it. Remove it from the metadata.")
+        raise CourseError(
+            f"{name}: its notebook metadata holds {found.group(0)!r}; a copy "
+            "without solutions would keep it. Remove it from the metadata."
+        )
     return out
 
 
@@ -362,8 +396,11 @@ def mark_solution_cells(path: str | Path) -> int:
     marked = 0
     for i, cell in enumerate(notebook["cells"]):
         text, where = "".join(cell["source"]), _where(path.name, i, cell)
-        if (cell["cell_type"] != "markdown" or solution_extent(cell, where)
-                or not _DETAILS_TAG.search(text)):
+        if (
+            cell["cell_type"] != "markdown"
+            or solution_extent(cell, where)
+            or not _DETAILS_TAG.search(text)
+        ):
             continue
         extent = "details" if _cut_details(text, where)[0].strip() else "cell"
         meta = cell.setdefault("metadata", {})
@@ -375,8 +412,9 @@ def mark_solution_cells(path: str | Path) -> int:
     return marked
 
 
-def claim_class_folder(out_dir: str | Path, names: list[str], kind: str,
-                       force: bool = False) -> Path:
+def claim_class_folder(
+    out_dir: str | Path, names: list[str], kind: str, force: bool = False
+) -> Path:
     """:func:`course.outputs.claim_outputs` for copies of ``kind``: a copy edited since the
     course wrote it, and copies with solutions beside the students' copies, are refused (an
     :class:`OutputError`) unless ``force``. Nothing is created."""
@@ -384,8 +422,9 @@ def claim_class_folder(out_dir: str | Path, names: list[str], kind: str,
     return claim_outputs(out_dir, names, protect_edits=True, force=force, refuse_kinds=beside)
 
 
-def exercise_copies(out_dir: str | Path, solutions: bool, notebooks=None,
-                    force: bool = False) -> list[Path]:
+def exercise_copies(
+    out_dir: str | Path, solutions: bool, notebooks=None, force: bool = False
+) -> list[Path]:
     """Copies of the notebooks for a class, from the same source: without solutions (for the
     students, see :func:`without_solutions`) or with them (an answer key: the notebooks as they
     are). The folder and every notebook are checked before anything is written.

@@ -77,8 +77,14 @@ def _accuracy(model, x, y) -> float:
     return float(np.mean(np.argmax(model.predict(x, verbose=0, batch_size=256), axis=1) == y))
 
 
-def run_remedies(remedies: Sequence[Remedy], features: Features, source, seeds: Sequence[int],
-                 epochs: int = TrainParams.epochs, progress: bool = True) -> list[RemedyRun]:
+def run_remedies(
+    remedies: Sequence[Remedy],
+    features: Features,
+    source,
+    seeds: Sequence[int],
+    epochs: int = TrainParams.epochs,
+    progress: bool = True,
+) -> list[RemedyRun]:
     """Train every remedy with every seed; each seed draws its own track split, and inputs are
     standardised with that split's training statistics.
 
@@ -107,8 +113,10 @@ def run_remedies(remedies: Sequence[Remedy], features: Features, source, seeds: 
     for seed, remedy in track(jobs, desc="remedy runs", unit="run", progress=progress):
         if seed != last_seed:
             split = split_tracks(features.track, features.labels, seed=seed)
-            y = {part: features.labels[getattr(split, part)]
-                 for part in ("train", "validation", "test")}
+            y = {
+                part: features.labels[getattr(split, part)]
+                for part in ("train", "validation", "test")
+            }
             extra, last_seed = None, seed
         if remedy.augmented and extra is None:
             extra = augmented_features(features, split, source, seed=seed, progress=False)
@@ -119,34 +127,54 @@ def run_remedies(remedies: Sequence[Remedy], features: Features, source, seeds: 
             train_y = np.concatenate([train_y, extra.labels])
         # statistics from the real training tracks only, for every remedy alike
         _, x_train, x_val, x_test, x_real = standardise(
-            features.mfcc[split.train], train_x, features.mfcc[split.validation],
-            features.mfcc[split.test], features.mfcc[split.train])
+            features.mfcc[split.train],
+            train_x,
+            features.mfcc[split.validation],
+            features.mfcc[split.test],
+            features.mfcc[split.train],
+        )
         n_epochs = epochs
         if remedy.same_updates:
             n_epochs = max(1, round(epochs * len(split.train) / len(train_x)))
         callbacks = []
         if remedy.patience is not None:
-            callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=remedy.patience,
-                                                       restore_best_weights=True)]
+            callbacks = [
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss", patience=remedy.patience, restore_best_weights=True
+                )
+            ]
         exp = run_experiment(
-            remedy.name, lambda r=remedy: build_mlp(hidden=r.hidden, dropout=r.dropout, l1=r.l1,
-                                                    l2=r.l2),
-            (x_train, train_y), (x_val, y["validation"]), seed=seed, epochs=n_epochs,
-            callbacks=callbacks, progress=False)
+            remedy.name,
+            lambda r=remedy: build_mlp(hidden=r.hidden, dropout=r.dropout, l1=r.l1, l2=r.l2),
+            (x_train, train_y),
+            (x_val, y["validation"]),
+            seed=seed,
+            epochs=n_epochs,
+            callbacks=callbacks,
+            progress=False,
+        )
         batches_per_epoch = -(-len(x_train) // TrainParams.batch_size)
         first = next(w for w in exp.model.weights if len(w.shape) == 2).numpy()
-        runs.append(RemedyRun(
-            remedy=remedy.name, seed=seed,
-            train_accuracy=_accuracy(exp.model, x_real, y["train"]),
-            validation_accuracy=_accuracy(exp.model, x_val, y["validation"]),
-            test_accuracy=_accuracy(exp.model, x_test, y["test"]), epochs=exp.epochs,
-            updates=exp.epochs * batches_per_epoch, parameters=exp.parameters,
-            near_zero=float(np.mean(np.abs(first) < 1e-3)), history=exp.history))
+        runs.append(
+            RemedyRun(
+                remedy=remedy.name,
+                seed=seed,
+                train_accuracy=_accuracy(exp.model, x_real, y["train"]),
+                validation_accuracy=_accuracy(exp.model, x_val, y["validation"]),
+                test_accuracy=_accuracy(exp.model, x_test, y["test"]),
+                epochs=exp.epochs,
+                updates=exp.epochs * batches_per_epoch,
+                parameters=exp.parameters,
+                near_zero=float(np.mean(np.abs(first) < 1e-3)),
+                history=exp.history,
+            )
+        )
     return runs
 
 
-def verdicts(runs: Sequence[RemedyRun], reference: str | None = None,
-             confidence: float = 0.95) -> list[dict]:
+def verdicts(
+    runs: Sequence[RemedyRun], reference: str | None = None, confidence: float = 0.95
+) -> list[dict]:
     """Each remedy's test accuracy over seeds, and its paired difference from the reference.
 
     Args:
@@ -173,19 +201,33 @@ def verdicts(runs: Sequence[RemedyRun], reference: str | None = None,
     for name in names:
         mine = [by[(name, s)] for s in seeds]
         acc = np.array([r.test_accuracy for r in mine])
-        row = {"name": name, "parameters": mine[0].parameters,
-               "updates": float(np.mean([r.updates for r in mine])),
-               "test_mean": float(acc.mean()), "test_std": float(acc.std(ddof=1)),
-               "gap_mean": float(np.mean([r.gap for r in mine])), "difference": np.nan,
-               "low": np.nan, "high": np.nan, "verdict": "reference"}
+        row = {
+            "name": name,
+            "parameters": mine[0].parameters,
+            "updates": float(np.mean([r.updates for r in mine])),
+            "test_mean": float(acc.mean()),
+            "test_std": float(acc.std(ddof=1)),
+            "gap_mean": float(np.mean([r.gap for r in mine])),
+            "difference": np.nan,
+            "low": np.nan,
+            "high": np.nan,
+            "verdict": "reference",
+        }
         if name != reference:
             diff = acc - np.array([by[(reference, s)].test_accuracy for s in seeds])
             t = stats.t.ppf(0.5 + confidence / 2, len(diff) - 1)
             half = t * diff.std(ddof=1) / np.sqrt(len(diff))
             low, high = diff.mean() - half, diff.mean() + half
-            row.update(difference=float(diff.mean()), low=float(low), high=float(high),
-                       verdict="helped" if low > 0 else "hurt" if high < 0
-                       else "no clear effect on this data")
+            row.update(
+                difference=float(diff.mean()),
+                low=float(low),
+                high=float(high),
+                verdict="helped"
+                if low > 0
+                else "hurt"
+                if high < 0
+                else "no clear effect on this data",
+            )
         rows.append(row)
     return rows
 
@@ -195,13 +237,20 @@ def verdict_table(rows: Sequence[dict]) -> str:
 
     Notebook: 05_overfitting.ipynb
     """
-    lines = ["| remedy | parameters | updates | test accuracy, mean ± sd over seeds | "
-             "train − validation gap | difference from reference (95 % interval) | verdict |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        "| remedy | parameters | updates | test accuracy, mean ± sd over seeds | "
+        "train − validation gap | difference from reference (95 % interval) | verdict |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for r in rows:
-        diff = ("" if np.isnan(r["difference"]) else
-                f"{r['difference']:+.3f} ({r['low']:+.3f} to {r['high']:+.3f})")
-        lines.append(f"| {r['name']} | {r['parameters']:,} | {r['updates']:,.0f} | "
-                     f"{r['test_mean']:.3f} ± {r['test_std']:.3f} | {r['gap_mean']:+.3f} | {diff} | "
-                     f"{r['verdict']} |")
+        diff = (
+            ""
+            if np.isnan(r["difference"])
+            else f"{r['difference']:+.3f} ({r['low']:+.3f} to {r['high']:+.3f})"
+        )
+        lines.append(
+            f"| {r['name']} | {r['parameters']:,} | {r['updates']:,.0f} | "
+            f"{r['test_mean']:.3f} ± {r['test_std']:.3f} | {r['gap_mean']:+.3f} | {diff} | "
+            f"{r['verdict']} |"
+        )
     return "\n".join(lines)

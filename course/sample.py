@@ -39,8 +39,14 @@ MANIFEST = "SAMPLE.json"
 
 
 def _manifest(tracks_per_genre: int, seed: int, duration: float) -> dict:
-    return {"version": SAMPLE_VERSION, "tracks_per_genre": tracks_per_genre, "seed": seed,
-            "duration": duration, "sample_rate": SAMPLE_RATE, "genres": list(GENRES)}
+    return {
+        "version": SAMPLE_VERSION,
+        "tracks_per_genre": tracks_per_genre,
+        "seed": seed,
+        "duration": duration,
+        "sample_rate": SAMPLE_RATE,
+        "genres": list(GENRES),
+    }
 
 
 def foreign_files(folder: str | Path) -> list[str]:
@@ -50,17 +56,24 @@ def foreign_files(folder: str | Path) -> list[str]:
     for p in sorted(folder.rglob("*")):
         parts = p.relative_to(folder).parts
         ours = (parts == (MANIFEST,) and p.is_file()) or (
-            parts[0] in GENRES and (
+            parts[0] in GENRES
+            and (
                 (len(parts) == 1 and p.is_dir())
-                or (len(parts) == 2 and p.is_file()
-                    and re.fullmatch(rf"{parts[0]}\.\d{{5}}\.wav", parts[1]) is not None)))
+                or (
+                    len(parts) == 2
+                    and p.is_file()
+                    and re.fullmatch(rf"{parts[0]}\.\d{{5}}\.wav", parts[1]) is not None
+                )
+            )
+        )
         if not ours:
             extra.append(p.relative_to(folder).as_posix())
     return extra
 
 
-def check_target(out_dir: Path, manifest: str = MANIFEST, foreign=None,
-                 what: str = "synthetic sample") -> None:
+def check_target(
+    out_dir: Path, manifest: str = MANIFEST, foreign=None, what: str = "synthetic sample"
+) -> None:
     """Refuse a target that holds anything the course did not write (see :func:`make_sample`).
 
     Args:
@@ -73,18 +86,24 @@ def check_target(out_dir: Path, manifest: str = MANIFEST, foreign=None,
     if not out_dir.exists():
         return
     if not out_dir.is_dir():
-        raise OutputError(f"{out_dir} is a file, not a folder: give --out-dir a new or empty folder.")
+        raise OutputError(
+            f"{out_dir} is a file, not a folder: give --out-dir a new or empty folder."
+        )
     if not any(out_dir.iterdir()):
         return
     if not (out_dir / manifest).is_file():
-        raise OutputError(f"{out_dir} is not empty and holds no {what} (no {manifest}); "
-                          "nothing in it was touched. Give --out-dir a new or empty folder.")
+        raise OutputError(
+            f"{out_dir} is not empty and holds no {what} (no {manifest}); "
+            "nothing in it was touched. Give --out-dir a new or empty folder."
+        )
     extra = (foreign or foreign_files)(out_dir)
     if extra:
         more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
-        raise OutputError(f"{out_dir} holds a {what} but also {extra[0]}{more}, which the "
-                          "course did not write; nothing in it was touched. Move those away or "
-                          "choose another folder.")
+        raise OutputError(
+            f"{out_dir} holds a {what} but also {extra[0]}{more}, which the "
+            "course did not write; nothing in it was touched. Move those away or "
+            "choose another folder."
+        )
 
 
 def build_folder(out_dir: Path, write, ready, check) -> Path:
@@ -129,9 +148,14 @@ def build_folder(out_dir: Path, write, ready, check) -> Path:
     return out_dir
 
 
-def make_sample(out_dir: str | Path = SAMPLE_DIR, tracks_per_genre: int = DEFAULT_TRACKS_PER_GENRE,
-                seed: int = DEFAULT_SEED, duration: float = 30.0, progress: bool = True,
-                force: bool = False) -> Path:
+def make_sample(
+    out_dir: str | Path = SAMPLE_DIR,
+    tracks_per_genre: int = DEFAULT_TRACKS_PER_GENRE,
+    seed: int = DEFAULT_SEED,
+    duration: float = 30.0,
+    progress: bool = True,
+    force: bool = False,
+) -> Path:
     """Write the synthetic sample to ``out_dir`` unless an identical one is already there.
 
     Nothing the course did not write is ever removed or overwritten. ``out_dir`` may be new,
@@ -161,6 +185,7 @@ def make_sample(out_dir: str | Path = SAMPLE_DIR, tracks_per_genre: int = DEFAUL
     wanted = _manifest(tracks_per_genre, seed, duration)
     if not force and sample_matches(out_dir, wanted):
         return out_dir
+
     def write(folder: Path) -> None:
         jobs = [(g, i) for g in GENRES for i in range(tracks_per_genre)]
         for genre, i in track(jobs, desc="Synthesising sample", unit="track", progress=progress):
@@ -169,8 +194,9 @@ def make_sample(out_dir: str | Path = SAMPLE_DIR, tracks_per_genre: int = DEFAUL
             sf.write(folder / genre / f"{genre}.{i:05d}.wav", y, SAMPLE_RATE, subtype="PCM_16")
         (folder / MANIFEST).write_text(json.dumps(wanted, indent=2) + "\n")
 
-    return build_folder(out_dir, write, ready=lambda d: not force and sample_matches(d, wanted),
-                        check=check_target)
+    return build_folder(
+        out_dir, write, ready=lambda d: not force and sample_matches(d, wanted), check=check_target
+    )
 
 
 def sample_matches(folder: str | Path, wanted: dict | None = None) -> bool:
@@ -183,13 +209,13 @@ def sample_matches(folder: str | Path, wanted: dict | None = None) -> bool:
         return False
     if found != wanted:
         return False
-    return all((folder / g / f"{g}.{i:05d}.wav").is_file()
-               for g in GENRES for i in range(wanted["tracks_per_genre"]))
+    return all(
+        (folder / g / f"{g}.{i:05d}.wav").is_file()
+        for g in GENRES
+        for i in range(wanted["tracks_per_genre"])
+    )
 
 
 def ensure_sample(progress: bool = True) -> Path:
-    """The default sample folder, generated on first use.
-    """
+    """The default sample folder, generated on first use."""
     return make_sample(SAMPLE_DIR, progress=progress)
-
-

@@ -77,17 +77,23 @@ def conv2d(x, kernel, bias=None, strides=1, padding: str = "valid") -> np.ndarra
         raise ParameterError(f"kernel must be (kh, kw, C, F), got shape {kernel.shape}.")
     kh, kw, c, f = kernel.shape
     if x.shape[-1] != c:
-        raise ParameterError(f"x has {x.shape[-1]} channels but the kernel expects {c}: "
-                         "the kernel's third axis must equal the input's channels.")
+        raise ParameterError(
+            f"x has {x.shape[-1]} channels but the kernel expects {c}: "
+            "the kernel's third axis must equal the input's channels."
+        )
     sh, sw = _pair(strides, "strides")
     if padding == "same":
-        x = np.pad(x, ((0, 0), same_padding(x.shape[1], kh, sh), same_padding(x.shape[2], kw, sw), (0, 0)))
+        x = np.pad(
+            x, ((0, 0), same_padding(x.shape[1], kh, sh), same_padding(x.shape[2], kw, sw), (0, 0))
+        )
     elif padding != "valid":
         raise ParameterError(f"padding must be 'valid' or 'same', got {padding!r}.")
     if x.shape[1] < kh or x.shape[2] < kw:
-        raise ParameterError(f"A {kh}x{kw} kernel does not fit a {x.shape[1]}x{x.shape[2]} input "
-                         "with 'valid' padding: use padding='same' or a smaller kernel.")
-    win = _windows(x, kh, kw, sh, sw)                       # (N, oh, ow, C, kh, kw)
+        raise ParameterError(
+            f"A {kh}x{kw} kernel does not fit a {x.shape[1]}x{x.shape[2]} input "
+            "with 'valid' padding: use padding='same' or a smaller kernel."
+        )
+    win = _windows(x, kh, kw, sh, sw)  # (N, oh, ow, C, kh, kw)
     out = np.einsum("nhwcij,ijcf->nhwf", win, kernel, optimize=True)
     if bias is not None:
         out = out + np.asarray(bias)
@@ -118,7 +124,7 @@ def pool2d(x, pool_size=2, strides=None, padding: str = "valid", mode: str = "ma
     sh, sw = _pair(pool_size if strides is None else strides, "strides")
     if mode not in ("max", "avg"):
         raise ParameterError(f"mode must be 'max' or 'avg', got {mode!r}.")
-    real = np.ones(x.shape[:3] + (1,))                         # 1 where a cell is real input
+    real = np.ones(x.shape[:3] + (1,))  # 1 where a cell is real input
     values = x.astype(np.float64)
     if padding == "same":
         pads = ((0, 0), same_padding(x.shape[1], ph, sh), same_padding(x.shape[2], pw, sw), (0, 0))
@@ -126,7 +132,7 @@ def pool2d(x, pool_size=2, strides=None, padding: str = "valid", mode: str = "ma
         real = np.pad(real, pads)
     elif padding != "valid":
         raise ParameterError(f"padding must be 'valid' or 'same', got {padding!r}.")
-    win = _windows(values, ph, pw, sh, sw)                     # (N, oh, ow, C, ph, pw)
+    win = _windows(values, ph, pw, sh, sw)  # (N, oh, ow, C, ph, pw)
     if mode == "max":
         out = win.max(axis=(-2, -1))
     else:
@@ -139,12 +145,17 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-_ACTIVATIONS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "linear": lambda z: z,
-                "sigmoid": _sigmoid}
+_ACTIVATIONS = {
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "linear": lambda z: z,
+    "sigmoid": _sigmoid,
+}
 
 
-def rnn_forward(x, kernel, recurrent_kernel, bias, activation: str = "tanh",
-                return_sequences: bool = False) -> np.ndarray:
+def rnn_forward(
+    x, kernel, recurrent_kernel, bias, activation: str = "tanh", return_sequences: bool = False
+) -> np.ndarray:
     """A SimpleRNN layer: ``h_t = activation(x_t U + h_{t-1} W + b)``, starting from ``h_0 = 0``.
 
     Args:
@@ -160,8 +171,9 @@ def rnn_forward(x, kernel, recurrent_kernel, bias, activation: str = "tanh",
     """
     x = check_ndim(x, 3, "x", "(batch, steps, features)")
     if activation not in _ACTIVATIONS:
-        raise ParameterError(f"Unknown activation {activation!r}; choose one of: "
-                             f"{', '.join(_ACTIVATIONS)}.")
+        raise ParameterError(
+            f"Unknown activation {activation!r}; choose one of: {', '.join(_ACTIVATIONS)}."
+        )
     act = _ACTIVATIONS[activation]
     h = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
     states = []
@@ -195,8 +207,12 @@ def lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):
     """
     z = x_t @ kernel + h @ recurrent_kernel + bias
     zi, zf, zg, zo = np.split(z, 4, axis=-1)
-    gates = {"input": _sigmoid(zi), "forget": _sigmoid(zf), "candidate": np.tanh(zg),
-             "output": _sigmoid(zo)}
+    gates = {
+        "input": _sigmoid(zi),
+        "forget": _sigmoid(zf),
+        "candidate": np.tanh(zg),
+        "output": _sigmoid(zo),
+    }
     c = gates["forget"] * c + gates["input"] * gates["candidate"]
     h = gates["output"] * np.tanh(c)
     return h, c, gates
@@ -251,7 +267,9 @@ def gru_step(x_t, h, kernel, recurrent_kernel, bias, reset_after: bool = True):
     if reset_after:
         bias = np.asarray(bias)
         if bias.shape[0] != 2:
-            raise ParameterError(f"With reset_after=True the bias is (2, 3 units), got {bias.shape}.")
+            raise ParameterError(
+                f"With reset_after=True the bias is (2, 3 units), got {bias.shape}."
+            )
         x_part = x_t @ kernel + bias[0]
         h_part = h @ recurrent_kernel + bias[1]
         xz, xr, xh = np.split(x_part, 3, axis=-1)
@@ -266,8 +284,9 @@ def gru_step(x_t, h, kernel, recurrent_kernel, bias, reset_after: bool = True):
     return z * h + (1 - z) * n, {"update": z, "reset": r, "candidate": n}
 
 
-def gru_forward(x, kernel, recurrent_kernel, bias, reset_after: bool = True,
-                return_sequences: bool = False) -> np.ndarray:
+def gru_forward(
+    x, kernel, recurrent_kernel, bias, reset_after: bool = True, return_sequences: bool = False
+) -> np.ndarray:
     """A GRU layer (Keras's defaults): :func:`gru_step` over time from a zero state.
 
     Args:

@@ -180,12 +180,25 @@ def show_progress(progress: bool = True) -> bool:
     """Whether to draw a progress bar: ``progress``, unless ``TQDM_DISABLE`` is set (as when
     notebooks are executed for committing, so their outputs hold no stale bars).
     """
-    return bool(progress) and os.environ.get("TQDM_DISABLE", "").strip().lower() not in {"1", "true", "yes"}
+    return bool(progress) and os.environ.get("TQDM_DISABLE", "").strip().lower() not in {
+        "1",
+        "true",
+        "yes",
+    }
 
 
 #: Packages whose versions runs record, in order; each must be installed for the course to work.
-PACKAGES = ("tensorflow", "keras", "librosa", "numpy", "scikit-learn", "soundfile",
-            "matplotlib", "jupyterlab", "nbval")
+PACKAGES = (
+    "tensorflow",
+    "keras",
+    "librosa",
+    "numpy",
+    "scikit-learn",
+    "soundfile",
+    "matplotlib",
+    "jupyterlab",
+    "nbval",
+)
 
 
 def versions() -> dict[str, str]:
@@ -205,5 +218,7 @@ def how_found(origin: str) -> str:
     """Where a dataset came from, in words (``origin`` is the rule that found it)."""
     if origin.startswith("data/"):
         return f"found in {origin}/"
-    return {"sample": "used because no dataset was given or found in data/",
-            "--data": "given with --data"}.get(origin, f"named by ${origin}")
+    return {
+        "sample": "used because no dataset was given or found in data/",
+        "--data": "given with --data",
+    }.get(origin, f"named by ${origin}")

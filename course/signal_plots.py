@@ -16,8 +16,14 @@ from .plots import CMAP, PALETTE, genre_colour, prepare_axes
 from .settings import SAMPLE_RATE
 
 
-def plot_waveform(y: np.ndarray, sr: int = SAMPLE_RATE, ax=None, title: str = "",
-                  colour: str | None = None, start: float = 0.0):
+def plot_waveform(
+    y: np.ndarray,
+    sr: int = SAMPLE_RATE,
+    ax=None,
+    title: str = "",
+    colour: str | None = None,
+    start: float = 0.0,
+):
     """A waveform: amplitude against time in seconds.
 
     Args:
@@ -68,16 +74,30 @@ def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPL
     Notebook: 00_start_here.ipynb
     """
     n_cols = max(len(v) for v in clips.values())
-    fig, axes = plt.subplots(len(clips), n_cols, figsize=(4.6 * n_cols, 1.3 * len(clips)),
-                             sharex=True, sharey=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        len(clips),
+        n_cols,
+        figsize=(4.6 * n_cols, 1.3 * len(clips)),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
     for row, (genre, ys) in enumerate(clips.items()):
         for col in range(n_cols):
             ax = axes[row, col]
             if col < len(ys):
                 plot_waveform(ys[col], sr, ax=ax, colour=genre_colour(genre))
-                ax.text(0.99, 0.95, f"RMS {rms_dbfs(ys[col]):.0f} dBFS", transform=ax.transAxes,
-                        ha="right", va="top", fontsize=10,
-                        bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+                ax.text(
+                    0.99,
+                    0.95,
+                    f"RMS {rms_dbfs(ys[col]):.0f} dBFS",
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="top",
+                    fontsize=10,
+                    bbox={"facecolor": "white", "alpha": 0.8, "lw": 0},
+                )
             ax.set_xlabel("time (s)" if row == len(clips) - 1 else "")
             ax.set_ylabel(genre if col == 0 else "", rotation=0, ha="right", va="center")
             ax.set(ylim=(-1.05, 1.05), yticks=[-1, 0, 1])
@@ -85,8 +105,15 @@ def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPL
     return fig
 
 
-def plot_spectrum(freqs: np.ndarray, magnitudes: np.ndarray, ax=None, title: str = "",
-                  fmax: float | None = None, db: bool = False, colour: str | None = None):
+def plot_spectrum(
+    freqs: np.ndarray,
+    magnitudes: np.ndarray,
+    ax=None,
+    title: str = "",
+    fmax: float | None = None,
+    db: bool = False,
+    colour: str | None = None,
+):
     """A magnitude spectrum: magnitude against frequency in Hz.
 
     Args:
@@ -118,9 +145,17 @@ def plot_spectrum(freqs: np.ndarray, magnitudes: np.ndarray, ax=None, title: str
     return fig
 
 
-def plot_spectrogram(S_db: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax=None,
-                     title: str = "", y_axis: str = "linear", n_fft: int | None = None,
-                     colorbar: bool = True, label: str = "dB"):
+def plot_spectrogram(
+    S_db: np.ndarray,
+    sr: int = SAMPLE_RATE,
+    hop_length: int = 512,
+    ax=None,
+    title: str = "",
+    y_axis: str = "linear",
+    n_fft: int | None = None,
+    colorbar: bool = True,
+    label: str = "dB",
+):
     """A spectrogram (or mel spectrogram) in dB: time in s, frequency in Hz, colour bar in dB.
 
     Args:
@@ -142,8 +177,16 @@ def plot_spectrogram(S_db: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 
     import librosa.display
 
     fig, ax = prepare_axes(ax, figsize=(10, 4))
-    img = librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="time",
-                                   y_axis=y_axis, ax=ax, cmap=CMAP, n_fft=n_fft)
+    img = librosa.display.specshow(
+        S_db,
+        sr=sr,
+        hop_length=hop_length,
+        x_axis="time",
+        y_axis=y_axis,
+        ax=ax,
+        cmap=CMAP,
+        n_fft=n_fft,
+    )
     ax.set_xlabel("time (s)")
     ax.set_ylabel("frequency (Hz)")
     if title:
@@ -153,10 +196,18 @@ def plot_spectrogram(S_db: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 
     return fig
 
 
-def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax=None,
-              title: str = "", colorbar: bool = True, first: int = 0,
-              vmin: float | None = None, vmax: float | None = None,
-              label: str = "value (dB-scaled)"):
+def plot_mfcc(
+    mfcc: np.ndarray,
+    sr: int = SAMPLE_RATE,
+    hop_length: int = 512,
+    ax=None,
+    title: str = "",
+    colorbar: bool = True,
+    first: int = 0,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    label: str = "value (dB-scaled)",
+):
     """MFCCs as an image: time in s across, coefficient index up (whole numbers), value as
     colour.
 
@@ -179,8 +230,16 @@ def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax
     fig, ax = prepare_axes(ax, figsize=(10, 3.5))
     n_mfcc, n_frames = mfcc.shape
     extent = (0, n_frames * hop_length / sr, first - 0.5, first + n_mfcc - 0.5)
-    img = ax.imshow(mfcc, origin="lower", aspect="auto", cmap=CMAP, extent=extent,
-                    interpolation="nearest", vmin=vmin, vmax=vmax)
+    img = ax.imshow(
+        mfcc,
+        origin="lower",
+        aspect="auto",
+        cmap=CMAP,
+        extent=extent,
+        interpolation="nearest",
+        vmin=vmin,
+        vmax=vmax,
+    )
     ax.yaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.set_xlabel("time (s)")
     ax.set_ylabel("MFCC coefficient")
@@ -192,8 +251,9 @@ def plot_mfcc(mfcc: np.ndarray, sr: int = SAMPLE_RATE, hop_length: int = 512, ax
     return fig
 
 
-def plot_filterbank(filterbank: np.ndarray, sr: int = SAMPLE_RATE, ax=None, title: str = "",
-                    every: int = 1):
+def plot_filterbank(
+    filterbank: np.ndarray, sr: int = SAMPLE_RATE, ax=None, title: str = "", every: int = 1
+):
     """Mel filters as triangles over frequency in Hz.
 
     Args:
@@ -221,8 +281,9 @@ def plot_filterbank(filterbank: np.ndarray, sr: int = SAMPLE_RATE, ax=None, titl
     return fig
 
 
-def plot_sampling(freq_hz: float = 3.0, rates_hz: Sequence[float] = (40.0, 4.0),
-                  seconds: float = 1.0):
+def plot_sampling(
+    freq_hz: float = 3.0, rates_hz: Sequence[float] = (40.0, 4.0), seconds: float = 1.0
+):
     """A sine and its samples at several sample rates, one panel per rate: enough samples
     trace the wave; too few (below twice its frequency) trace a slower, aliased wave.
 
@@ -236,16 +297,34 @@ def plot_sampling(freq_hz: float = 3.0, rates_hz: Sequence[float] = (40.0, 4.0),
 
     Notebook: 01_waveform_and_fourier.ipynb
     """
-    fig, axes = plt.subplots(1, len(rates_hz), figsize=(5 * len(rates_hz), 3.2),
-                             sharey=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        1,
+        len(rates_hz),
+        figsize=(5 * len(rates_hz), 3.2),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
     t = np.linspace(0, seconds, 2000)
     for ax, rate in zip(axes[0], rates_hz):
         ts = np.arange(0, seconds + 1e-9, 1.0 / rate)
         ax.plot(t, np.sin(2 * np.pi * freq_hz * t), color="#999999", lw=1, label="the sound")
-        ax.stem(ts, np.sin(2 * np.pi * freq_hz * ts), linefmt=PALETTE[0], markerfmt="o",
-                basefmt=" ", label="samples")
-        ax.plot(ts, np.sin(2 * np.pi * freq_hz * ts), color=PALETTE[3], lw=1, ls="--",
-                label="joined samples")
+        ax.stem(
+            ts,
+            np.sin(2 * np.pi * freq_hz * ts),
+            linefmt=PALETTE[0],
+            markerfmt="o",
+            basefmt=" ",
+            label="samples",
+        )
+        ax.plot(
+            ts,
+            np.sin(2 * np.pi * freq_hz * ts),
+            color=PALETTE[3],
+            lw=1,
+            ls="--",
+            label="joined samples",
+        )
         ax.set_title(f"{freq_hz:g} Hz sine sampled at {rate:g} Hz")
         ax.set_xlabel("time (s)")
     axes[0, 0].set_ylabel("amplitude")

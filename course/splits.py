@@ -43,8 +43,12 @@ class Split:
 PROTOCOLS = ("track", "notes", "published")
 
 
-def split_segments(labels: np.ndarray, seed: int = 0, test_size: float = TrainParams.test_size,
-                   validation_size: float = TrainParams.validation_size) -> Split:
+def split_segments(
+    labels: np.ndarray,
+    seed: int = 0,
+    test_size: float = TrainParams.test_size,
+    validation_size: float = TrainParams.validation_size,
+) -> Split:
     """The notes' split: segments at random, test 25 %, then validation 20 % of the rest.
 
     Segments of one track land on both sides; :meth:`Split.leaked_test_segments` counts how
@@ -67,10 +71,14 @@ def split_segments(labels: np.ndarray, seed: int = 0, test_size: float = TrainPa
     return Split(train=np.sort(train), validation=np.sort(val), test=np.sort(test))
 
 
-def split_tracks(track: np.ndarray, labels: np.ndarray, seed: int = 0,
-                 test_size: float = TrainParams.test_size,
-                 validation_size: float = TrainParams.validation_size,
-                 groups: np.ndarray | None = None) -> Split:
+def split_tracks(
+    track: np.ndarray,
+    labels: np.ndarray,
+    seed: int = 0,
+    test_size: float = TrainParams.test_size,
+    validation_size: float = TrainParams.validation_size,
+    groups: np.ndarray | None = None,
+) -> Split:
     """A split by track (or by any group): all segments of a group land on the same side.
 
     scikit-learn's ``StratifiedGroupKFold`` cuts the groups into ``round(1 / test_size)``
@@ -107,8 +115,10 @@ def split_tracks(track: np.ndarray, labels: np.ndarray, seed: int = 0,
         folds = max(2, round(1 / size))
         n_groups = len(np.unique(groups[index]))
         if n_groups < folds:
-            raise ParameterError(f"Splitting off {what} ({size:g}) needs at least {folds} tracks "
-                                 f"or groups, but there are {n_groups}: use more tracks.")
+            raise ParameterError(
+                f"Splitting off {what} ({size:g}) needs at least {folds} tracks "
+                f"or groups, but there are {n_groups}: use more tracks."
+            )
         splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
         keep, out = next(splitter.split(index, labels[index], groups=groups[index]))
         return index[keep], index[out]
@@ -152,15 +162,19 @@ def read_split_lists(path: str | Path) -> dict[str, list[str]]:
     """
     path = Path(path)
     if not path.exists():
-        raise PathNotFoundError(f"No split file or folder at {path}; give a folder with train*.txt, "
-                                "valid*.txt and test*.txt, or a file of '<side> <track>' lines.")
+        raise PathNotFoundError(
+            f"No split file or folder at {path}; give a folder with train*.txt, "
+            "valid*.txt and test*.txt, or a file of '<side> <track>' lines."
+        )
 
     def lines(f: Path) -> list[str]:
         try:
             text = f.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            raise DatasetError(f"{f} is not UTF-8 text; save the split list as UTF-8 (plain "
-                               "text, one track per line).") from None
+            raise DatasetError(
+                f"{f} is not UTF-8 text; save the split list as UTF-8 (plain "
+                "text, one track per line)."
+            ) from None
         kept = (line.split("#", 1)[0].strip() for line in text.splitlines())
         return [line for line in kept if line]
 
@@ -169,15 +183,19 @@ def read_split_lists(path: str | Path) -> dict[str, list[str]]:
         for side, prefix in _SIDE_FILES.items():
             found = sorted(path.glob(f"{prefix}*.txt"))
             if len(found) != 1:
-                raise DatasetError(f"{path} needs exactly one {prefix}*.txt list, found {len(found)}.")
+                raise DatasetError(
+                    f"{path} needs exactly one {prefix}*.txt list, found {len(found)}."
+                )
             lists[side] = lines(found[0])
     else:
         for number, line in enumerate(lines(path), 1):
             side, _, name = line.partition(" ")
             side = {"valid": "validation", "val": "validation"}.get(side, side)
             if side not in lists or not name.strip():
-                raise DatasetError(f"{path}, line {number}: expected '<side> <track>' with side "
-                                   f"train, validation or test, got {line!r}.")
+                raise DatasetError(
+                    f"{path}, line {number}: expected '<side> <track>' with side "
+                    f"train, validation or test, got {line!r}."
+                )
             lists[side].append(name.strip())
     seen: dict[str, str] = {}
     for side, names in lists.items():
@@ -216,8 +234,10 @@ def split_from_lists(track: np.ndarray, lists: dict[str, list[str]]) -> tuple[Sp
     unlisted = len(set(keys[where == -1].tolist()))
     split = Split(**{side: np.flatnonzero(where == i) for i, side in enumerate(SPLIT_SIDES)})
     if not all(len(idx) for idx in (split.train, split.validation, split.test)):
-        raise DatasetError("The split lists leave the training, validation or test side empty for "
-                           "this data; do they name this dataset's tracks?")
+        raise DatasetError(
+            "The split lists leave the training, validation or test side empty for "
+            "this data; do they name this dataset's tracks?"
+        )
     return split, {"missing": missing, "unlisted": unlisted}
 
 
@@ -240,20 +260,32 @@ def published_split(published: np.ndarray) -> Split:
     """
     published = np.asarray(published).astype(str)
     if not np.any(published != ""):
-        raise DatasetError("This dataset ships no split of its own (FMA does; GTZAN does not). "
-                           "Use --protocol track, or published lists for GTZAN with "
-                           "--split-file data/splits/gtzan_fault_filtered.")
+        raise DatasetError(
+            "This dataset ships no split of its own (FMA does; GTZAN does not). "
+            "Use --protocol track, or published lists for GTZAN with "
+            "--split-file data/splits/gtzan_fault_filtered."
+        )
     split = Split(**{side: np.flatnonzero(published == side) for side in SPLIT_SIDES})
-    empty = [side for side, idx in zip(SPLIT_SIDES, (split.train, split.validation, split.test))
-             if not len(idx)]
+    empty = [
+        side
+        for side, idx in zip(SPLIT_SIDES, (split.train, split.validation, split.test))
+        if not len(idx)
+    ]
     if empty:
-        raise DatasetError(f"The dataset's own split leaves the {', '.join(empty)} side(s) empty "
-                           "for the tracks used (fewer tracks per genre?); use --protocol track.")
+        raise DatasetError(
+            f"The dataset's own split leaves the {', '.join(empty)} side(s) empty "
+            "for the tracks used (fewer tracks per genre?); use --protocol track."
+        )
     return split
 
 
-def make_split(track: np.ndarray, labels: np.ndarray, protocol: str = "track", seed: int = 0,
-               published: np.ndarray | None = None) -> Split:
+def make_split(
+    track: np.ndarray,
+    labels: np.ndarray,
+    protocol: str = "track",
+    seed: int = 0,
+    published: np.ndarray | None = None,
+) -> Split:
     """The split a protocol uses: ``track`` (no track on two sides), ``notes`` (segments at
     random, as the notes did) or ``published`` (the dataset's own split).
 

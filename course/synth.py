@@ -61,8 +61,16 @@ class _Renderer:
             self._tables[key] = table / np.max(np.abs(table))
         return self._tables[key]
 
-    def note(self, buf: np.ndarray, start_s: float, dur_s: float, midi: float, timbre: str,
-             gain: float, vibrato: float = 0.0) -> None:
+    def note(
+        self,
+        buf: np.ndarray,
+        start_s: float,
+        dur_s: float,
+        midi: float,
+        timbre: str,
+        gain: float,
+        vibrato: float = 0.0,
+    ) -> None:
         start = int(start_s * self.sr)
         if start >= self.n or dur_s <= 0:
             return
@@ -85,14 +93,14 @@ class _Renderer:
         held = int(dur_s * self.sr)
         if held < n:  # short release after the note's end avoids clicks
             env[held:] *= np.linspace(1.0, 0.0, n - held)
-        buf[start:start + n] += gain * wave * env
+        buf[start : start + n] += gain * wave * env
 
     def hit(self, buf: np.ndarray, start_s: float, sound: np.ndarray, gain: float) -> None:
         start = max(0, int(start_s * self.sr))
         if start >= self.n:
             return
         n = min(len(sound), self.n - start)
-        buf[start:start + n] += gain * sound[:n]
+        buf[start : start + n] += gain * sound[:n]
 
 
 def _drum_kit(sr: int, rng: np.random.Generator, genre: str) -> dict[str, np.ndarray]:
@@ -139,8 +147,9 @@ def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -
     # About one track in four borrows its instruments from anywhere, as real bands do.
     if rng.random() < 0.25:
         pool = sorted(_TIMBRES)
-        recipe = replace(recipe, chord_timbre=str(rng.choice(pool)),
-                         lead_timbre=str(rng.choice(pool)))
+        recipe = replace(
+            recipe, chord_timbre=str(rng.choice(pool)), lead_timbre=str(rng.choice(pool))
+        )
     tempo = rng.uniform(*recipe.tempo)
     swing = rng.uniform(*recipe.swing)
     key = int(rng.integers(12))
@@ -157,8 +166,11 @@ def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -
 
     if recipe.kick is not None:
         kit = _drum_kit(sr, rng, genre)
-        lanes = [("kick", recipe.kick, 1.0), ("snare", recipe.snare, 0.7),
-                 ("hat_open" if recipe.hat_open else "hat", recipe.hat, 0.35)]
+        lanes = [
+            ("kick", recipe.kick, 1.0),
+            ("snare", recipe.snare, 0.7),
+            ("hat_open" if recipe.hat_open else "hat", recipe.hat, 0.35),
+        ]
         for bar in range(n_bars):
             for name, pattern, gain in lanes:
                 for step, ch in enumerate(pattern):
@@ -185,8 +197,9 @@ def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -
                 dur = min(dur, 0.6 * beat_s)  # skanks and strums are short
             onset = bar_start + _step_time(step, beat_s, swing)
             for interval in CHORDS[quality]:
-                r.note(harmony, onset, dur, root + interval, recipe.chord_timbre, 0.25,
-                       recipe.vibrato)
+                r.note(
+                    harmony, onset, dur, root + interval, recipe.chord_timbre, 0.25, recipe.vibrato
+                )
         # Bass line.
         b = root - 12
         fifth = b + 7
@@ -195,8 +208,14 @@ def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -
         elif recipe.bass_style == "808":
             for step, ch in enumerate(recipe.kick or "x"):
                 if ch != ".":
-                    r.note(bass, bar_start + _step_time(step, beat_s, swing), 1.5 * beat_s,
-                           b - 12, "sub", 0.8)
+                    r.note(
+                        bass,
+                        bar_start + _step_time(step, beat_s, swing),
+                        1.5 * beat_s,
+                        b - 12,
+                        "sub",
+                        0.8,
+                    )
         else:
             line: list[tuple[int, float, float]]  # (step, midi, length in beats)
             if recipe.bass_style == "boogie":
@@ -214,8 +233,14 @@ def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -
             else:  # eighths
                 line = [(2 * i, b, 0.45) for i in range(8)]
             for step, midi, beats in line:
-                r.note(bass, bar_start + _step_time(step, beat_s, swing), beats * beat_s, midi,
-                       recipe.bass_timbre, 0.5)
+                r.note(
+                    bass,
+                    bar_start + _step_time(step, beat_s, swing),
+                    beats * beat_s,
+                    midi,
+                    recipe.bass_timbre,
+                    0.5,
+                )
         # Lead: a random walk in the scale on an eighth-note grid; pop repeats its first hook.
         if genre == "pop" and bar >= 2 and hook:
             phrase = hook
@@ -231,16 +256,27 @@ def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -
         for pos, pitch in phrase:
             octave, step_in_scale = divmod(pitch, len(scale))
             midi = 72 + key + 12 * (octave - 1) + scale[step_in_scale]
-            r.note(lead, bar_start + _step_time(2 * pos, beat_s, swing), 0.5 * beat_s * 1.6,
-                   midi, recipe.lead_timbre, 0.35, recipe.vibrato)
+            r.note(
+                lead,
+                bar_start + _step_time(2 * pos, beat_s, swing),
+                0.5 * beat_s * 1.6,
+                midi,
+                recipe.lead_timbre,
+                0.35,
+                recipe.vibrato,
+            )
 
     drive = rng.uniform(*recipe.distortion)
     if drive > 0.05:
         for part in (harmony, lead):
             peak = np.max(np.abs(part)) or 1.0
             part[:] = np.tanh(drive * part / peak) / np.tanh(drive) * peak
-    mix = (drums * level() * (rng.random() > 0.1) + harmony * level()
-           + bass * level() + lead * level() * (rng.random() > 0.15))
+    mix = (
+        drums * level() * (rng.random() > 0.1)
+        + harmony * level()
+        + bass * level()
+        + lead * level() * (rng.random() > 0.15)
+    )
     # A one-pole low-pass with a random cutoff stands in for different recordings.
     cutoff = rng.uniform(1500, 10000)
     a = np.exp(-2 * np.pi * cutoff / sr)
@@ -257,8 +293,9 @@ def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -
     return mix.astype(np.float32)
 
 
-def synthesize_track(genre: str, index: int, seed: int = DEFAULT_SEED, sr: int = SAMPLE_RATE,
-                     duration: float = 30.0) -> np.ndarray:
+def synthesize_track(
+    genre: str, index: int, seed: int = DEFAULT_SEED, sr: int = SAMPLE_RATE, duration: float = 30.0
+) -> np.ndarray:
     """Render one synthetic track of a genre.
 
     Args:
@@ -280,8 +317,13 @@ def synthesize_track(genre: str, index: int, seed: int = DEFAULT_SEED, sr: int =
     return _render_track(genre, seed, index, sr, duration)
 
 
-def synthesize_note(midi: float = 57, timbre: str = "piano", seconds: float = 1.5,
-                    sr: int = SAMPLE_RATE, seed: int = 0) -> np.ndarray:
+def synthesize_note(
+    midi: float = 57,
+    timbre: str = "piano",
+    seconds: float = 1.5,
+    sr: int = SAMPLE_RATE,
+    seed: int = 0,
+) -> np.ndarray:
     """One note of one of the sample's instruments, for looking at harmonics.
 
     Args:
@@ -298,14 +340,19 @@ def synthesize_note(midi: float = 57, timbre: str = "piano", seconds: float = 1.
     Notebook: 01_waveform_and_fourier.ipynb
     """
     if timbre not in _TIMBRES:
-        raise ParameterError(f"Unknown timbre {timbre!r}; choose one of: {', '.join(sorted(_TIMBRES))}.")
+        raise ParameterError(
+            f"Unknown timbre {timbre!r}; choose one of: {', '.join(sorted(_TIMBRES))}."
+        )
     if not seconds > 0.1:
-        raise ParameterError(f"seconds must be more than 0.1 (a note needs its attack and its "
-                             f"0.05-s release), got {seconds!r}.")
+        raise ParameterError(
+            f"seconds must be more than 0.1 (a note needs its attack and its "
+            f"0.05-s release), got {seconds!r}."
+        )
     n = int(seconds * sr)
     buf = np.zeros(n)
     _Renderer(n, sr, np.random.default_rng(seed), brightness=1.0).note(
-        buf, 0.0, seconds - 0.05, midi, timbre, 1.0)
+        buf, 0.0, seconds - 0.05, midi, timbre, 1.0
+    )
     return (0.8 * buf / np.max(np.abs(buf))).astype(np.float32)
 
 

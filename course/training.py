@@ -45,8 +45,11 @@ def compile_model(model, learning_rate: float = TrainParams.learning_rate):
     """
     keras = import_keras()
     check_positive(learning_rate=learning_rate)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -71,8 +74,12 @@ def _epoch_progress(epochs: int, desc: str):
 
         def on_train_end(self, logs=None):
             metrics = ", ".join(f"{k} {v:.3f}" for k, v in self.last.items())
-            print(f"{desc}: {self.epochs_run} epochs in {time.perf_counter() - self.start:.1f} s; "
-                  f"{metrics}", file=sys.stderr, flush=True)
+            print(
+                f"{desc}: {self.epochs_run} epochs in {time.perf_counter() - self.start:.1f} s; "
+                f"{metrics}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     return OneLine()
 
@@ -88,10 +95,19 @@ def check_run(seeds, epochs: int, batch_size: int, learning_rate: float) -> list
     return seeds
 
 
-def fit(model, x_train, y_train, x_val=None, y_val=None, *,
-        epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
-        learning_rate: float | None = TrainParams.learning_rate, callbacks=(),
-        progress: bool | str = True) -> dict[str, list[float]]:
+def fit(
+    model,
+    x_train,
+    y_train,
+    x_val=None,
+    y_val=None,
+    *,
+    epochs: int = TrainParams.epochs,
+    batch_size: int = TrainParams.batch_size,
+    learning_rate: float | None = TrainParams.learning_rate,
+    callbacks=(),
+    progress: bool | str = True,
+) -> dict[str, list[float]]:
     """Fit a model with the notes' defaults and return its history.
 
     Args:
@@ -116,8 +132,15 @@ def fit(model, x_train, y_train, x_val=None, y_val=None, *,
     if show_progress(bool(progress)):
         cbs.append(_epoch_progress(epochs, progress if isinstance(progress, str) else model.name))
     validation = (x_val, y_val) if x_val is not None else None
-    history = model.fit(x_train, y_train, validation_data=validation, epochs=epochs,
-                        batch_size=batch_size, verbose=0, callbacks=cbs)
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=validation,
+        epochs=epochs,
+        batch_size=batch_size,
+        verbose=0,
+        callbacks=cbs,
+    )
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
@@ -146,11 +169,19 @@ class Experiment:
         return float(self.history["accuracy"][-1] - self.history["val_accuracy"][-1])
 
 
-def run_experiment(name: str, build, train: tuple[np.ndarray, np.ndarray],
-                   validation: tuple[np.ndarray, np.ndarray], *, seed: int = 0,
-                   epochs: int = TrainParams.epochs, batch_size: int = TrainParams.batch_size,
-                   learning_rate: float = TrainParams.learning_rate, callbacks=(),
-                   progress: bool = True) -> Experiment:
+def run_experiment(
+    name: str,
+    build,
+    train: tuple[np.ndarray, np.ndarray],
+    validation: tuple[np.ndarray, np.ndarray],
+    *,
+    seed: int = 0,
+    epochs: int = TrainParams.epochs,
+    batch_size: int = TrainParams.batch_size,
+    learning_rate: float = TrainParams.learning_rate,
+    callbacks=(),
+    progress: bool = True,
+) -> Experiment:
     """Seed, build a model with ``build()``, fit it and keep its history.
 
     Seeding before building means two experiments with the same seed start from the same
@@ -172,8 +203,20 @@ def run_experiment(name: str, build, train: tuple[np.ndarray, np.ndarray],
     set_seed(seed)
     model = build()
     start = time.perf_counter()
-    history = fit(model, *train, *validation, epochs=epochs, batch_size=batch_size,
-                  learning_rate=learning_rate, callbacks=callbacks,
-                  progress=name if progress else False)
-    return Experiment(name=name, history=history, seconds=time.perf_counter() - start,
-                      parameters=int(model.count_params()), model=model)
+    history = fit(
+        model,
+        *train,
+        *validation,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        callbacks=callbacks,
+        progress=name if progress else False,
+    )
+    return Experiment(
+        name=name,
+        history=history,
+        seconds=time.perf_counter() - start,
+        parameters=int(model.count_params()),
+        model=model,
+    )

@@ -22,5 +22,6 @@ def course_main(*args) -> subprocess.CompletedProcess:
             status = main(argv)
         except SystemExit as exc:  # argparse's own errors exit
             status = exc.code
-    return subprocess.CompletedProcess(["python", "-m", "course", *argv], status, out.getvalue(),
-                                       err.getvalue())
+    return subprocess.CompletedProcess(
+        ["python", "-m", "course", *argv], status, out.getvalue(), err.getvalue()
+    )

@@ -25,6 +25,7 @@ def cli_error():
         assert proc.returncode == 2, (argv, err)
         assert len(err.splitlines()) == 1 and "Traceback" not in err and "usage:" not in err, err
         return err
+
     return run
 
 
@@ -34,8 +35,9 @@ def tiny_sample(tmp_path_factory):
     first two tracks of each genre)."""
     from course.sample import make_sample
 
-    return make_sample(tmp_path_factory.mktemp("sample") / "sample", tracks_per_genre=2,
-                       progress=False)
+    return make_sample(
+        tmp_path_factory.mktemp("sample") / "sample", tracks_per_genre=2, progress=False
+    )
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +61,9 @@ def write_tone(path, seconds=3.5, sr=SAMPLE_RATE, channels=1, freq=440.0, subtyp
     """Write a test tone; returns the path."""
     t = np.arange(int(seconds * sr)) / sr
     y = 0.5 * np.sin(2 * np.pi * freq * t)
-    data = np.stack([y * (c + 1) / channels for c in range(channels)], axis=1) if channels > 1 else y
+    data = (
+        np.stack([y * (c + 1) / channels for c in range(channels)], axis=1) if channels > 1 else y
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     sf.write(path, data, sr, subtype=subtype, format=fmt)
     return path

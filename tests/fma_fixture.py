@@ -22,19 +22,72 @@ import soundfile as sf
 
 #: tracks.csv's 52 columns, ``(group, field)``, in FMA's order.
 COLUMNS = (
-    [("album", f) for f in ("comments", "date_created", "date_released", "engineer", "favorites",
-                            "id", "information", "listens", "producer", "tags", "title",
-                            "tracks", "type")]
-    + [("artist", f) for f in ("active_year_begin", "active_year_end", "associated_labels",
-                               "bio", "comments", "date_created", "favorites", "id", "latitude",
-                               "location", "longitude", "members", "name", "related_projects",
-                               "tags", "website", "wikipedia_page")]
+    [
+        ("album", f)
+        for f in (
+            "comments",
+            "date_created",
+            "date_released",
+            "engineer",
+            "favorites",
+            "id",
+            "information",
+            "listens",
+            "producer",
+            "tags",
+            "title",
+            "tracks",
+            "type",
+        )
+    ]
+    + [
+        ("artist", f)
+        for f in (
+            "active_year_begin",
+            "active_year_end",
+            "associated_labels",
+            "bio",
+            "comments",
+            "date_created",
+            "favorites",
+            "id",
+            "latitude",
+            "location",
+            "longitude",
+            "members",
+            "name",
+            "related_projects",
+            "tags",
+            "website",
+            "wikipedia_page",
+        )
+    ]
     + [("set", "split"), ("set", "subset")]
-    + [("track", f) for f in ("bit_rate", "comments", "composer", "date_created",
-                              "date_recorded", "duration", "favorites", "genre_top", "genres",
-                              "genres_all", "information", "interest", "language_code",
-                              "license", "listens", "lyricist", "number", "publisher", "tags",
-                              "title")]
+    + [
+        ("track", f)
+        for f in (
+            "bit_rate",
+            "comments",
+            "composer",
+            "date_created",
+            "date_recorded",
+            "duration",
+            "favorites",
+            "genre_top",
+            "genres",
+            "genres_all",
+            "information",
+            "interest",
+            "language_code",
+            "license",
+            "listens",
+            "lyricist",
+            "number",
+            "publisher",
+            "tags",
+            "title",
+        )
+    ]
 )
 assert len(COLUMNS) == 52
 
@@ -46,17 +99,30 @@ _GENRE_IDS = {"Electronic": 15, "Folk": 17, "Hip-Hop": 21, "Rock": 12, "Pop": 10
 #: first three ids of a genre hold one track of each side. No artist is on two sides; artist 1
 #: has training tracks in two genres (Electronic and Hip-Hop).
 TRACKS = {
-    2: ("Electronic", "training", 1), 5: ("Electronic", "validation", 3),
-    10: ("Electronic", "test", 4), 140: ("Electronic", "training", 1),
-    1039: ("Electronic", "training", 2), 1040: ("Electronic", "training", 2),
-    10250: ("Electronic", "validation", 3), 133274: ("Electronic", "test", 4),
-    20: ("Folk", "training", 11), 26: ("Folk", "validation", 13), 30: ("Folk", "test", 14),
-    46: ("Folk", "training", 11), 1066: ("Folk", "training", 12), 1069: ("Folk", "training", 12),
-    10527: ("Folk", "validation", 13), 133275: ("Folk", "test", 14),
-    134: ("Hip-Hop", "training", 21), 135: ("Hip-Hop", "validation", 23),
-    136: ("Hip-Hop", "test", 24), 139: ("Hip-Hop", "training", 21),
-    1073: ("Hip-Hop", "training", 1), 1075: ("Hip-Hop", "training", 1),
-    10666: ("Hip-Hop", "validation", 23), 133276: ("Hip-Hop", "test", 24),
+    2: ("Electronic", "training", 1),
+    5: ("Electronic", "validation", 3),
+    10: ("Electronic", "test", 4),
+    140: ("Electronic", "training", 1),
+    1039: ("Electronic", "training", 2),
+    1040: ("Electronic", "training", 2),
+    10250: ("Electronic", "validation", 3),
+    133274: ("Electronic", "test", 4),
+    20: ("Folk", "training", 11),
+    26: ("Folk", "validation", 13),
+    30: ("Folk", "test", 14),
+    46: ("Folk", "training", 11),
+    1066: ("Folk", "training", 12),
+    1069: ("Folk", "training", 12),
+    10527: ("Folk", "validation", 13),
+    133275: ("Folk", "test", 14),
+    134: ("Hip-Hop", "training", 21),
+    135: ("Hip-Hop", "validation", 23),
+    136: ("Hip-Hop", "test", 24),
+    139: ("Hip-Hop", "training", 21),
+    1073: ("Hip-Hop", "training", 1),
+    1075: ("Hip-Hop", "training", 1),
+    10666: ("Hip-Hop", "validation", 23),
+    133276: ("Hip-Hop", "test", 24),
 }
 #: Written at 44100 Hz stereo (the rest 22050 Hz mono), all about 30 s.
 STEREO_44K = (1040, 1066, 1073)
@@ -68,43 +134,74 @@ NO_GENRE, MISSING = 11, 1482
 #: Audio in fma_small that tracks.csv puts in the medium subset, and audio it does not list.
 OTHER_SUBSET, UNLISTED = 3, 155999
 #: The faulty tracks' rows, as :data:`TRACKS` gives them.
-FAULTS = {EMPTY: ("Folk", "training", 12), TRUNCATED: ("Electronic", "training", 2),
-          NO_GENRE: ("", "training", 5), MISSING: ("Folk", "training", 11)}
+FAULTS = {
+    EMPTY: ("Folk", "training", 12),
+    TRUNCATED: ("Electronic", "training", 2),
+    NO_GENRE: ("", "training", 5),
+    MISSING: ("Folk", "training", 11),
+}
 #: tracks.csv rows beyond the small subset (no audio, and not counted as missing): 20 of the
 #: medium subset (ids 200-219), 40 of the large one (ids 300-339, most without genre_top).
 MEDIUM_ROWS, LARGE_ROWS = range(200, 220), range(300, 340)
 
-_TITLES = ['Food, "Glorious" Food', "Café del Mar — 東京, ünïcödé", 'He said "no", then left',
-           "Plain title", "Ñandú, part 2", "Zürich 'live'"]
-_BIO = ('<p>A band from Brooklyn, NY.\nFormed in 2003 by "Kid" Jones, they play loud.</p>\r\n'
-        "<p>Members: Ana, Björn; née São Paulo.</p>")
+_TITLES = [
+    'Food, "Glorious" Food',
+    "Café del Mar — 東京, ünïcödé",
+    'He said "no", then left',
+    "Plain title",
+    "Ñandú, part 2",
+    "Zürich 'live'",
+]
+_BIO = (
+    '<p>A band from Brooklyn, NY.\nFormed in 2003 by "Kid" Jones, they play loud.</p>\r\n'
+    "<p>Members: Ana, Björn; née São Paulo.</p>"
+)
 
 
 def _row(track_id: int, genre: str, split: str, subset: str, artist: int) -> list[str]:
     title = _TITLES[track_id % len(_TITLES)]
     genres = f"[{_GENRE_IDS[genre]}, 811]" if genre else "[]"
     values = {
-        ("album", "comments"): "0", ("album", "date_created"): "2008-11-26 01:44:45",
-        ("album", "date_released"): "2009-01-05 00:00:00", ("album", "favorites"): "4",
-        ("album", "id"): str(artist * 10), ("album", "information"): "<p>An album, with "
-        "a comma.</p>\n<p>And a second line.</p>", ("album", "listens"): "6073",
-        ("album", "tags"): "[]", ("album", "title"): f"Album of {title}",
-        ("album", "tracks"): "7", ("album", "type"): "Album",
-        ("artist", "active_year_begin"): "2003-01-01 00:00:00", ("artist", "bio"): _BIO,
-        ("artist", "comments"): "0", ("artist", "date_created"): "2008-11-26 01:42:32",
-        ("artist", "favorites"): "9", ("artist", "id"): str(artist),
-        ("artist", "latitude"): "40.6782778", ("artist", "location"): "Brooklyn, NY",
-        ("artist", "longitude"): "-73.9441667", ("artist", "name"): f"Artist {artist}, Jr.",
-        ("artist", "tags"): "['punk', 'noise']", ("artist", "website"): "http://example.org",
-        ("set", "split"): split, ("set", "subset"): subset,
-        ("track", "bit_rate"): "256000", ("track", "comments"): "0",
-        ("track", "date_created"): "2008-11-26 01:48:12", ("track", "duration"): "168",
-        ("track", "favorites"): "2", ("track", "genre_top"): genre, ("track", "genres"): genres,
+        ("album", "comments"): "0",
+        ("album", "date_created"): "2008-11-26 01:44:45",
+        ("album", "date_released"): "2009-01-05 00:00:00",
+        ("album", "favorites"): "4",
+        ("album", "id"): str(artist * 10),
+        ("album", "information"): "<p>An album, with a comma.</p>\n<p>And a second line.</p>",
+        ("album", "listens"): "6073",
+        ("album", "tags"): "[]",
+        ("album", "title"): f"Album of {title}",
+        ("album", "tracks"): "7",
+        ("album", "type"): "Album",
+        ("artist", "active_year_begin"): "2003-01-01 00:00:00",
+        ("artist", "bio"): _BIO,
+        ("artist", "comments"): "0",
+        ("artist", "date_created"): "2008-11-26 01:42:32",
+        ("artist", "favorites"): "9",
+        ("artist", "id"): str(artist),
+        ("artist", "latitude"): "40.6782778",
+        ("artist", "location"): "Brooklyn, NY",
+        ("artist", "longitude"): "-73.9441667",
+        ("artist", "name"): f"Artist {artist}, Jr.",
+        ("artist", "tags"): "['punk', 'noise']",
+        ("artist", "website"): "http://example.org",
+        ("set", "split"): split,
+        ("set", "subset"): subset,
+        ("track", "bit_rate"): "256000",
+        ("track", "comments"): "0",
+        ("track", "date_created"): "2008-11-26 01:48:12",
+        ("track", "duration"): "168",
+        ("track", "favorites"): "2",
+        ("track", "genre_top"): genre,
+        ("track", "genres"): genres,
         ("track", "genres_all"): genres.replace("811]", "811, 1]") if genre else "[]",
-        ("track", "interest"): "4656", ("track", "language_code"): "en",
+        ("track", "interest"): "4656",
+        ("track", "language_code"): "en",
         ("track", "license"): "Attribution-NonCommercial-ShareAlike 3.0 International",
-        ("track", "listens"): "1293", ("track", "number"): "3",
-        ("track", "tags"): "['lo-fi', \"rock 'n' roll\"]", ("track", "title"): title,
+        ("track", "listens"): "1293",
+        ("track", "number"): "3",
+        ("track", "tags"): "['lo-fi', \"rock 'n' roll\"]",
+        ("track", "title"): title,
     }
     return [str(track_id)] + [values.get(c, "") for c in COLUMNS]
 
@@ -113,8 +210,12 @@ def _tracks_csv(path: Path) -> None:
     rows = {t: (g, s, "small", a) for t, (g, s, a) in {**TRACKS, **FAULTS}.items()}
     rows[OTHER_SUBSET] = ("Rock", "training", "medium", 31)
     for i in MEDIUM_ROWS:
-        rows[i] = (("Rock", "Pop", "Jazz", "")[i % 4], ("training", "validation", "test")[i % 3],
-                   "medium", 40 + i % 5)
+        rows[i] = (
+            ("Rock", "Pop", "Jazz", "")[i % 4],
+            ("training", "validation", "test")[i % 3],
+            "medium",
+            40 + i % 5,
+        )
     for i in LARGE_ROWS:
         rows[i] = ("Pop" if i % 4 == 0 else "", "training", "large", 50 + i % 7)
     path.parent.mkdir(parents=True)
@@ -143,7 +244,7 @@ def clip(track_id: int, genre: str, sr: int = 22050, seconds: float = 30.0) -> n
     elif genre == "Folk":
         f0, beat = 196 * 2 ** (rng.integers(0, 12) / 12), rng.uniform(0.4, 0.6)
         decay = np.exp(-(t % beat) / 0.15)
-        y = sum(np.sin(2 * np.pi * f0 * k * t) / k ** 2 for k in range(1, 7)) * decay + 0.02 * noise
+        y = sum(np.sin(2 * np.pi * f0 * k * t) / k**2 for k in range(1, 7)) * decay + 0.02 * noise
     else:
         beat = rng.uniform(0.5, 0.7)
         kick = np.sin(2 * np.pi * 60 * t) * np.exp(-(t % beat) / 0.08)
@@ -200,13 +301,22 @@ def make_fma(root: str | Path, subset: str = "small") -> Path:
     root = Path(root)
     _tracks_csv(root / "fma_metadata" / "tracks.csv")
     (root / "fma_metadata" / "genres.csv").write_text(
-        "genre_id,#tracks,parent,title,top_level\n" + "".join(
-            f"{i},100,0,{g},{i}\n" for g, i in sorted(_GENRE_IDS.items(), key=lambda x: x[1])),
-        encoding="utf-8")
+        "genre_id,#tracks,parent,title,top_level\n"
+        + "".join(
+            f"{i},100,0,{g},{i}\n" for g, i in sorted(_GENRE_IDS.items(), key=lambda x: x[1])
+        ),
+        encoding="utf-8",
+    )
     audio = root / f"fma_{subset}"
     jobs = {t: (g, 30.0) for t, (g, _, _) in TRACKS.items()}
-    jobs.update({TRUNCATED: ("Electronic", 30.0), OTHER_SUBSET: ("Rock", 30.0),
-                 NO_GENRE: ("", 1.0), UNLISTED: ("Folk", 1.0)})
+    jobs.update(
+        {
+            TRUNCATED: ("Electronic", 30.0),
+            OTHER_SUBSET: ("Rock", 30.0),
+            NO_GENRE: ("", 1.0),
+            UNLISTED: ("Folk", 1.0),
+        }
+    )
     with ThreadPoolExecutor(max_workers=4) as pool:
         encoded = dict(zip(jobs, pool.map(lambda t: _mp3(t, *jobs[t]), jobs)))
     encoded[TRUNCATED] = encoded[TRUNCATED][:2048]
@@ -217,7 +327,13 @@ def make_fma(root: str | Path, subset: str = "small") -> Path:
         path.write_bytes(data)
     (audio / "README.txt").write_text(
         f"This is the fma_{subset} subset of FMA: 30-s clips as MP3, named by track id.\n"
-        "See https://github.com/mdeff/fma\n", encoding="utf-8")
-    (audio / "checksums").write_text("".join(f"{hashlib.sha1(data).hexdigest()}  {audio_path(t)}\n"
-                                             for t, data in sorted(encoded.items())))
+        "See https://github.com/mdeff/fma\n",
+        encoding="utf-8",
+    )
+    (audio / "checksums").write_text(
+        "".join(
+            f"{hashlib.sha1(data).hexdigest()}  {audio_path(t)}\n"
+            for t, data in sorted(encoded.items())
+        )
+    )
     return root

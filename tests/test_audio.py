@@ -94,8 +94,9 @@ def test_without_mp3_support_players_fall_back_to_wav(monkeypatch):
     np.testing.assert_allclose(_decode(data)[0], y, atol=1 / 32768)
 
 
-@pytest.mark.parametrize("clip, message", [(np.zeros(0), "empty"),
-                                           (np.array([0.0, np.nan]), "NaN")])
+@pytest.mark.parametrize(
+    "clip, message", [(np.zeros(0), "empty"), (np.array([0.0, np.nan]), "NaN")]
+)
 def test_a_clip_that_cannot_be_played_is_named(clip, message):
     from course.audio import encode_audio
     from course.errors import ParameterError

@@ -45,7 +45,9 @@ def test_add_noise_gives_the_snr_asked_for(snr):
     assert noisy.shape == y.shape
     assert augment.snr_db(y, noisy) == pytest.approx(snr, abs=0.01)
     background = np.random.default_rng(5).standard_normal(SR // 3)  # shorter than y: looped
-    assert augment.snr_db(y, augment.add_noise(y, snr, seed=2, noise=background)) == pytest.approx(snr, abs=0.01)
+    assert augment.snr_db(y, augment.add_noise(y, snr, seed=2, noise=background)) == pytest.approx(
+        snr, abs=0.01
+    )
 
 
 def test_seeds_repeat_and_differ():
@@ -70,8 +72,9 @@ def test_bad_input_is_refused():
 def test_augmented_set_uses_training_tracks_only(tiny_sample, tiny_features):
     f = tiny_features
     split = split_tracks(f.track, f.labels, seed=0)
-    aug = augment.augmented_features(f, split, tiny_sample, transforms=("noise", "pitch"),
-                                     seed=0, progress=False)
+    aug = augment.augmented_features(
+        f, split, tiny_sample, transforms=("noise", "pitch"), seed=0, progress=False
+    )
     train = set(f.track[split.train])
     held_out = set(f.track[split.validation]) | set(f.track[split.test])
     assert set(aug.track) == train
@@ -81,8 +84,9 @@ def test_augmented_set_uses_training_tracks_only(tiny_sample, tiny_features):
     assert len(aug.labels) == 2 * len(split.train)
     label_of = dict(zip(f.track, f.labels))
     assert all(label_of[t] == lab for t, lab in zip(aug.track, aug.labels))
-    again = augment.augmented_features(f, split, tiny_sample, transforms=("noise", "pitch"),
-                                       seed=0, progress=False)
+    again = augment.augmented_features(
+        f, split, tiny_sample, transforms=("noise", "pitch"), seed=0, progress=False
+    )
     np.testing.assert_array_equal(aug.mfcc, again.mfcc)
 
 

@@ -11,20 +11,33 @@ from course.errors import ParameterError
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
-GRID = [([2, 3], "relu", 1), ([2, 8, 3], "relu", 7), ([5, 16, 8, 4], "sigmoid", 6),
-        ([4, 6, 6, 6, 2], "tanh", 5), ([13, 32, 10], "relu", 32)]
+GRID = [
+    ([2, 3], "relu", 1),
+    ([2, 8, 3], "relu", 7),
+    ([5, 16, 8, 4], "sigmoid", 6),
+    ([4, 6, 6, 6, 2], "tanh", 5),
+    ([13, 32, 10], "relu", 32),
+]
 
 
 def data(n_in: int, n_classes: int, n: int, seed: int = 0):
     rng = np.random.default_rng(seed)
-    return (rng.normal(size=(n, n_in)).astype(np.float32),
-            rng.integers(0, n_classes, n).astype(np.int64))
+    return (
+        rng.normal(size=(n, n_in)).astype(np.float32),
+        rng.integers(0, n_classes, n).astype(np.int64),
+    )
 
 
 def keras_model(layers, activation: str):
-    model = keras.Sequential([keras.Input((layers[0][0].shape[0],))] + [
-        keras.layers.Dense(k.shape[1], activation="softmax" if i == len(layers) - 1 else activation)
-        for i, (k, _) in enumerate(layers)])
+    model = keras.Sequential(
+        [keras.Input((layers[0][0].shape[0],))]
+        + [
+            keras.layers.Dense(
+                k.shape[1], activation="softmax" if i == len(layers) - 1 else activation
+            )
+            for i, (k, _) in enumerate(layers)
+        ]
+    )
     model.set_weights([w for pair in layers for w in pair])
     return model
 
@@ -40,23 +53,41 @@ def test_softmax_and_cross_entropy_match_keras():
     # gives 1 / (1 + e^-1) = 0.731 and 0.269; a gap of 1000 leaves e^-1000, which is 0.
     from scipy.special import softmax as scipy_softmax
 
-    big = np.array([[1000.0, 0.0, -5.0], [1000.0, 999.0, -1000.0], [-1000.0, -1001.0, -1000.0],
-                    [710.0, 710.0, 710.0]])
+    big = np.array(
+        [
+            [1000.0, 0.0, -5.0],
+            [1000.0, 999.0, -1000.0],
+            [-1000.0, -1001.0, -1000.0],
+            [710.0, 710.0, 710.0],
+        ]
+    )
     q = backprop.softmax(big)
     assert np.all(np.isfinite(q))
     np.testing.assert_allclose(q, scipy_softmax(big, axis=-1), rtol=1e-12, atol=1e-15)
     e = np.exp(-1.0)
-    np.testing.assert_allclose(q, [[1.0, 0.0, 0.0], [1 / (1 + e), e / (1 + e), 0.0],
-                                   [1 / (2 + e), e / (2 + e), 1 / (2 + e)], [1 / 3, 1 / 3, 1 / 3]],
-                               rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(backprop.softmax(big.astype(np.float32)),
-                               keras.activations.softmax(big.astype(np.float32)).numpy(),
-                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        q,
+        [
+            [1.0, 0.0, 0.0],
+            [1 / (1 + e), e / (1 + e), 0.0],
+            [1 / (2 + e), e / (2 + e), 1 / (2 + e)],
+            [1 / 3, 1 / 3, 1 / 3],
+        ],
+        rtol=1e-12,
+        atol=1e-15,
+    )
+    np.testing.assert_allclose(
+        backprop.softmax(big.astype(np.float32)),
+        keras.activations.softmax(big.astype(np.float32)).numpy(),
+        rtol=1e-5,
+        atol=1e-7,
+    )
     expected = keras.losses.sparse_categorical_crossentropy(labels, p).numpy().mean()
     assert abs(backprop.cross_entropy(p, labels) - expected) < 1e-5
     # uniform probabilities over C classes cost log C
-    assert abs(backprop.cross_entropy(np.full((3, 10), 0.1), np.array([0, 4, 9]))
-               - np.log(10)) < 1e-12
+    assert (
+        abs(backprop.cross_entropy(np.full((3, 10), 0.1), np.array([0, 4, 9])) - np.log(10)) < 1e-12
+    )
 
 
 @pytest.mark.parametrize("sizes, activation, batch", GRID)
@@ -77,8 +108,10 @@ def test_backpropagation_equals_gradient_tape(sizes, activation, batch):
 
 
 def test_backpropagation_equals_finite_differences():
-    layers = [(k.astype(np.float64), b.astype(np.float64))
-              for k, b in backprop.init_dense([3, 5, 4], seed=0)]
+    layers = [
+        (k.astype(np.float64), b.astype(np.float64))
+        for k, b in backprop.init_dense([3, 5, 4], seed=0)
+    ]
     layers[0] = (layers[0][0], np.linspace(-0.5, 0.5, 5))  # biases away from the ReLU kink
     x, y = data(3, 4, 6, seed=2)
     x = x.astype(np.float64)
@@ -111,12 +144,14 @@ def test_training_by_hand_reaches_the_weights_of_model_fit(batch_size):
     keras.utils.set_random_seed(0)
     layers = backprop.init_dense([13, 16, 10], seed=5)
     x, y = data(13, 10, 50, seed=6)
-    trained, losses = backprop.train_sgd(layers, x, y, learning_rate=0.05, epochs=3,
-                                         batch_size=batch_size)
+    trained, losses = backprop.train_sgd(
+        layers, x, y, learning_rate=0.05, epochs=3, batch_size=batch_size
+    )
     assert len(losses) == 3 * -(-50 // batch_size)  # one loss per update
     model = keras_model(layers, "relu")
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05),
-                  loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="sparse_categorical_crossentropy"
+    )
     model.fit(x, y, epochs=3, batch_size=batch_size, shuffle=False, verbose=0)
     for mine, theirs in zip([w for pair in trained for w in pair], model.get_weights()):
         np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-5)
@@ -136,11 +171,15 @@ def test_glorot_limits_batches_and_bad_input():
 def test_steps_shuffle_with_a_seed_and_repeat():
     layers = backprop.init_dense([3, 4, 2], seed=0)
     x, y = data(3, 2, 10, seed=1)
-    run = lambda seed: [loss for _, (_, loss) in zip(range(7), backprop.sgd_steps(  # noqa: E731
-        layers, x, y, 0.1, batch_size=4, shuffle_seed=seed))]
+
+    def run(seed):
+        steps = backprop.sgd_steps(layers, x, y, 0.1, batch_size=4, shuffle_seed=seed)
+        return [loss for _, (_, loss) in zip(range(7), steps)]
+
     assert run(0) == run(0) and run(0) != run(None)
     assert backprop.accuracy(layers, x, y) == np.mean(
-        backprop.forward(layers, x)[-1].argmax(axis=1) == y)
+        backprop.forward(layers, x)[-1].argmax(axis=1) == y
+    )
 
 
 def test_standardise_uses_training_statistics_only():

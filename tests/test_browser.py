@@ -102,8 +102,10 @@ def browser():
         _missing("Playwright is not installed: python -m pip install -r requirements.txt")
     executable = _chromium()
     if executable is None:
-        _missing("no Chromium found: install it (apt-get install chromium) or set "
-                 "COURSE_CHROMIUM to a Chromium or Chrome binary")
+        _missing(
+            "no Chromium found: install it (apt-get install chromium) or set "
+            "COURSE_CHROMIUM to a Chromium or Chrome binary"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable)
         yield browser
@@ -174,30 +176,53 @@ def lab(tmp_path_factory):
     tracker.write_text(json.dumps({"windowingMode": "none"}))
     config = home / "config"
     (config / "labconfig").mkdir(parents=True)
-    (config / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    (config / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
     # As a learner's: no Agg backend from tests/conftest.py, so figures show inline.
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env.update({"COURSE_SMOKE": "1", "JUPYTER_CONFIG_DIR": str(config),
-           "JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")})
+    env.update(
+        {
+            "COURSE_SMOKE": "1",
+            "JUPYTER_CONFIG_DIR": str(config),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        }
+    )
     port, token = _free_port(), os.urandom(12).hex()
     log = (home / "jupyterlab.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-         f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--expose-app-in-browser",
-         "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--expose-app-in-browser",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env,
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if server.poll() is not None:
-                pytest.fail("JupyterLab stopped at start:\n" +
-                            (home / "jupyterlab.log").read_text()[-3000:])
+                pytest.fail(
+                    "JupyterLab stopped at start:\n" + (home / "jupyterlab.log").read_text()[-3000:]
+                )
             try:
                 with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
                     break
@@ -247,8 +272,12 @@ def run_all(lab, offline):
 def test_start_here_runs_top_to_bottom_and_its_player_decodes(run_all, shot):
     page, notebook = run_all("00_start_here.ipynb")
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
-    stderr = ["".join(o["text"])[:200] for c in code for o in c["outputs"]
-              if o["output_type"] == "stream" and o["name"] == "stderr"]
+    stderr = [
+        "".join(o["text"])[:200]
+        for c in code
+        for o in c["outputs"]
+        if o["output_type"] == "stream" and o["name"] == "stderr"
+    ]
     assert not stderr, f"warnings or errors printed: {stderr}"
     shot(page, "01-jupyterlab-00-run-all")
 
@@ -263,15 +292,19 @@ def test_start_here_runs_top_to_bottom_and_its_player_decodes(run_all, shot):
 
 def test_figures_stay_readable_in_the_dark_theme(run_all, shot):
     page, _ = run_all("01_waveform_and_fourier.ipynb")
-    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme',"
-                  " {theme: 'JupyterLab Dark'})")
+    page.evaluate(
+        "() => window.jupyterapp.commands.execute('apputils:change-theme',"
+        " {theme: 'JupyterLab Dark'})"
+    )
     page.wait_for_selector("body[data-jp-theme-light='false']", state="attached")
     opaque = page.evaluate(FIGURES_OPAQUE)
     assert opaque and all(opaque), f"{opaque.count(False)} of {len(opaque)} figures are transparent"
     page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
     shot(page, "03-jupyterlab-dark-theme")
-    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme',"
-                  " {theme: 'JupyterLab Light'})")
+    page.evaluate(
+        "() => window.jupyterapp.commands.execute('apputils:change-theme',"
+        " {theme: 'JupyterLab Light'})"
+    )
     page.wait_for_selector("body[data-jp-theme-light='true']", state="attached")
 
 
@@ -289,7 +322,8 @@ def test_moving_a_slider_redraws_the_figure(run_all, shot):
     page.wait_for_function(
         "([el, src]) => { const img = el.querySelector('.widget-output img');"
         " return img && img.getAttribute('src') !== src; }",
-        arg=[widget.element_handle(), before])
+        arg=[widget.element_handle(), before],
+    )
     page.wait_for_function(IDLE)
     assert int(widget.locator(".widget-readout").first.inner_text()) == int(value) + 1
     shot(page, "05-slider-after")

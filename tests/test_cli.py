@@ -12,16 +12,19 @@ run = course_main  # in this process: no new Python and TensorFlow import per co
 
 def run_fresh(*args):
     """The command line in a new Python process."""
-    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 def test_prepare_writes_the_npz_without_importing_tensorflow(tiny_sample, tmp_path):
     out = tmp_path / "features.npz"
-    code = ("import sys; from course.__main__ import main; "
-            f"rc = main(['prepare', '--data', {str(tiny_sample)!r}, '--out-file', {str(out)!r}, "
-            "'--no-cache']); "
-            "assert 'tensorflow' not in sys.modules, 'prepare imported TensorFlow'; sys.exit(rc)")
+    code = (
+        "import sys; from course.__main__ import main; "
+        f"rc = main(['prepare', '--data', {str(tiny_sample)!r}, '--out-file', {str(out)!r}, "
+        "'--no-cache']); "
+        "assert 'tensorflow' not in sys.modules, 'prepare imported TensorFlow'; sys.exit(rc)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "segments of shape (130, 13) from 20 tracks" in proc.stdout
@@ -32,8 +35,20 @@ def test_prepare_writes_the_npz_without_importing_tensorflow(tiny_sample, tmp_pa
 
 def test_prepare_overrides_parameters(tiny_sample, tmp_path):
     out = tmp_path / "f20.npz"
-    proc = run("prepare", "--data", str(tiny_sample), "--out-file", str(out), "--n-mfcc", "20",
-               "--segments", "5", "--no-cache", "--tracks-per-genre", "1")
+    proc = run(
+        "prepare",
+        "--data",
+        str(tiny_sample),
+        "--out-file",
+        str(out),
+        "--n-mfcc",
+        "20",
+        "--segments",
+        "5",
+        "--no-cache",
+        "--tracks-per-genre",
+        "1",
+    )
     assert proc.returncode == 0, proc.stderr
     with np.load(out, allow_pickle=False) as z:
         assert z["mfcc"].shape[1:] == (1 + 132300 // 512, 20)
@@ -52,14 +67,22 @@ def test_user_mistakes_exit_2_with_one_clear_line(tmp_path, cli_error):
 @pytest.mark.slow
 def test_compare_prints_the_table_and_writes_its_outputs(tiny_sample, tmp_path):
     out = tmp_path / "results"
-    proc = run("compare", "--data", str(tiny_sample), "--epochs", "1", "--out-dir", str(out),
-               "--no-cache")
+    proc = run(
+        "compare", "--data", str(tiny_sample), "--epochs", "1", "--out-dir", str(out), "--no-cache"
+    )
     assert proc.returncode == 0, proc.stderr
     assert "| mlp | 1,014,218 |" in proc.stdout and "| cnn | 45,514 |" in proc.stdout
     assert "| lstm | 57,802 |" in proc.stdout
     assert "not GTZAN results" in proc.stdout  # a synthetic sample is called synthetic
-    for name in ("results.md", "results.csv", "settings.json", "history_mlp_seed0.png",
-                 "history_cnn_seed0.png", "history_lstm_seed0.png", "confusion_cnn.png"):
+    for name in (
+        "results.md",
+        "results.csv",
+        "settings.json",
+        "history_mlp_seed0.png",
+        "history_cnn_seed0.png",
+        "history_lstm_seed0.png",
+        "confusion_cnn.png",
+    ):
         assert (out / name).stat().st_size > 0
     assert "Warning" not in proc.stderr and "E0000" not in proc.stderr
 
@@ -82,10 +105,12 @@ def test_sample_command(tmp_path):
 def test_a_bug_inside_a_command_shows_its_traceback_not_a_one_line_error(tiny_sample):
     # A programming error (here a ZeroDivisionError planted in the features step) is not a
     # user's mistake: it must keep its traceback and must not exit with the user-error status 2.
-    code = ("import sys; import course.features as f; from course.__main__ import main\n"
-            "def broken(*a, **k):\n    return 1 / 0\n"
-            "f.prepare = broken\n"
-            f"sys.exit(main(['prepare', '--data', {str(tiny_sample)!r}]))")
+    code = (
+        "import sys; import course.features as f; from course.__main__ import main\n"
+        "def broken(*a, **k):\n    return 1 / 0\n"
+        "f.prepare = broken\n"
+        f"sys.exit(main(['prepare', '--data', {str(tiny_sample)!r}]))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode not in (0, 2)
     assert "Traceback" in proc.stderr and "ZeroDivisionError" in proc.stderr
@@ -94,11 +119,13 @@ def test_a_bug_inside_a_command_shows_its_traceback_not_a_one_line_error(tiny_sa
 def test_every_user_error_is_one_line_on_stderr_with_status_2(tmp_path, cli_error):
     bad_split = tmp_path / "split.txt"
     bad_split.write_text("holdout a/a.1.wav\n")
-    for args in (("prepare", "--data", tmp_path / "nope"),
-                 ("baseline", "--data", tmp_path),
-                 ("compare", "--split-file", bad_split),
-                 ("compare", "--learning-rate", "-1"),
-                 ("prepare", "--n-mfcc", "200", "--n-mels", "40")):
+    for args in (
+        ("prepare", "--data", tmp_path / "nope"),
+        ("baseline", "--data", tmp_path),
+        ("compare", "--split-file", bad_split),
+        ("compare", "--learning-rate", "-1"),
+        ("prepare", "--n-mfcc", "200", "--n-mels", "40"),
+    ):
         assert cli_error(*args).startswith("error: "), args
 
 
@@ -108,13 +135,31 @@ def test_the_same_seed_gives_the_same_results_in_two_fresh_processes(tiny_sample
 
     rows = []
     for run_dir in ("a", "b"):
-        proc = run_fresh("compare", "--data", str(tiny_sample), "--models", "mlp,cnn",
-                         "--epochs", "2", "--protocol", "track", "--out-dir", str(tmp_path / run_dir))
+        proc = run_fresh(
+            "compare",
+            "--data",
+            str(tiny_sample),
+            "--models",
+            "mlp,cnn",
+            "--epochs",
+            "2",
+            "--protocol",
+            "track",
+            "--out-dir",
+            str(tmp_path / run_dir),
+        )
         assert proc.returncode == 0, proc.stderr
         with open(tmp_path / run_dir / "results.csv") as f:
-            rows.append([{k: v for k, v in r.items() if k != "train_seconds"}
-                         for r in csv.DictReader(f)])
+            rows.append(
+                [{k: v for k, v in r.items() if k != "train_seconds"} for r in csv.DictReader(f)]
+            )
         # Logs that read well: one line per model, no carriage-return redraws.
         assert "\r" not in proc.stderr
-        assert sum(line.startswith(("mlp (seed 0):", "cnn (seed 0):")) for line in proc.stderr.splitlines()) == 2
+        assert (
+            sum(
+                line.startswith(("mlp (seed 0):", "cnn (seed 0):"))
+                for line in proc.stderr.splitlines()
+            )
+            == 2
+        )
     assert rows[0] == rows[1] and [r["model"] for r in rows[0]] == ["mlp", "cnn", "baseline"]

@@ -22,12 +22,18 @@ def _gtzan(root, layout, genres=("rock", "blues", "jazz"), per_genre=2, seconds=
     for gi, genre in enumerate(genres):
         for i in range(per_genre):
             path = base / genre / f"{genre}.{i:05d}{ext}"
-            write_tone(path, seconds=seconds, freq=220.0 * (gi + 1) + 30 * i,
-                       fmt="AU" if ext == ".au" else None, subtype="PCM_16")
+            write_tone(
+                path,
+                seconds=seconds,
+                freq=220.0 * (gi + 1) + 30 * i,
+                fmt="AU" if ext == ".au" else None,
+                subtype="PCM_16",
+            )
     return base
 
 
 # --- finding the data -------------------------------------------------------------------
+
 
 def test_the_one_rule_data_then_env_then_data_gtzan_then_sample(tmp_path, monkeypatch):
     a = _gtzan(tmp_path / "a", "common", per_genre=1, seconds=1.0)
@@ -89,8 +95,12 @@ def test_a_refused_folder_is_one_line_and_exit_2_on_the_command_line(tmp_path):
     import sys
 
     _gtzan(tmp_path, "common", genres=("1", "2"), per_genre=1, seconds=0.5)
-    proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(tmp_path),
-                           "--no-cache"], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "course", "prepare", "--data", str(tmp_path), "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "named only by numbers (1, 2)" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
@@ -103,10 +113,14 @@ def test_labels_come_from_sorted_genre_names(tmp_path):
     tracks, genres = data.list_tracks(base)
     assert genres == ["blues", "jazz", "rock"]
     assert [(t.relpath, t.label) for t in tracks] == [
-        ("blues/blues.00000.wav", 0), ("jazz/jazz.00000.wav", 1), ("rock/rock.00000.wav", 2)]
+        ("blues/blues.00000.wav", 0),
+        ("jazz/jazz.00000.wav", 1),
+        ("rock/rock.00000.wav", 2),
+    ]
 
 
 # --- features ---------------------------------------------------------------------------
+
 
 def test_segment_mfcc_matches_one_librosa_call_per_segment():
     import librosa
@@ -117,8 +131,9 @@ def test_segment_mfcc_matches_one_librosa_call_per_segment():
     m, dropped = features.segment_mfcc(y)
     assert m.shape == (10, 130, 13) and m.dtype == np.float32 and dropped == 0
     for s in range(10):
-        ref = librosa.feature.mfcc(y=y[s * 66150:(s + 1) * 66150], sr=22050, n_mfcc=13,
-                                   n_fft=2048, hop_length=512).T
+        ref = librosa.feature.mfcc(
+            y=y[s * 66150 : (s + 1) * 66150], sr=22050, n_mfcc=13, n_fft=2048, hop_length=512
+        ).T
         np.testing.assert_allclose(m[s], ref, rtol=0, atol=1e-3)
 
 
@@ -129,8 +144,9 @@ def notes_per_segment(y, n_segments=10, seg=66150, hop=512, n_mfcc=13):
 
     out = []
     for d in range(n_segments):
-        m = librosa.feature.mfcc(y=y[seg * d:seg * (d + 1)], sr=22050, n_mfcc=n_mfcc, n_fft=2048,
-                                 hop_length=hop).T
+        m = librosa.feature.mfcc(
+            y=y[seg * d : seg * (d + 1)], sr=22050, n_mfcc=n_mfcc, n_fft=2048, hop_length=hop
+        ).T
         if len(m) == int(np.ceil(seg / hop)):
             out.append(m)
     return np.array(out)
@@ -180,8 +196,12 @@ def test_prepare_skips_an_unreadable_file_and_keeps_everything_else(tmp_path):
     assert [name for name, _ in feats.skipped] == ["jazz/jazz.00054.wav"]
     assert "not readable" in feats.skipped[0][1]
     assert feats.mfcc.shape == (40, 130, 13)
-    assert sorted(set(feats.track)) == ["blues/blues.00000.wav", "blues/blues.00001.wav",
-                                        "jazz/jazz.00000.wav", "jazz/jazz.00001.wav"]
+    assert sorted(set(feats.track)) == [
+        "blues/blues.00000.wav",
+        "blues/blues.00001.wav",
+        "jazz/jazz.00000.wav",
+        "jazz/jazz.00001.wav",
+    ]
     assert list(feats.mapping) == ["blues", "jazz"]
     assert set(feats.labels[feats.track == "jazz/jazz.00001.wav"]) == {1}
     assert "jazz/jazz.00054.wav" in feats.summary()

@@ -31,9 +31,14 @@ ANN = os.path.join("DEAM_Annotations", "annotations")
 AVERAGED = os.path.join(ANN, "annotations averaged per song")
 RATERS = os.path.join(ANN, "annotations per each rater")
 # id: (seconds, sample rate, channels); the gaps are DEAM's kind (2, 3, 5, 7, 10, ...).
-EXCERPTS = {2: (45.0, 44100, 2), 3: (44.6, 44100, 2), 5: (45.6, 48000, 1),
-            **{i: (6.0, 44100, 2) for i in (7, 10, 11, 13, 17, 19, 23, 29, 31)},
-            37: (6.0, 48000, 1), 41: (6.0, 22050, 1)}
+EXCERPTS = {
+    2: (45.0, 44100, 2),
+    3: (44.6, 44100, 2),
+    5: (45.6, 48000, 1),
+    **{i: (6.0, 44100, 2) for i in (7, 10, 11, 13, 17, 19, 23, 29, 31)},
+    37: (6.0, 48000, 1),
+    41: (6.0, 22050, 1),
+}
 WHOLE = {2001: (70.0, 44100, 2), 2003: (100.0, 44100, 1)}
 NO_AUDIO = 43  # annotated, but its MP3 is missing
 RATER_COUNTS = {i: 5 + (i % 7) for i in [*EXCERPTS, NO_AUDIO]} | {2001: 6}  # 2003: none
@@ -83,55 +88,88 @@ def build_deam(root):
     for song_id, (seconds, sr, channels) in {**EXCERPTS, **WHOLE, NO_AUDIO: (1, 1, 1)}.items():
         y, valence, arousal = clip(song_id, seconds, sr, channels)
         v, a = ratings(song_id, valence, arousal)
-        expected[song_id] = {"ratings": (v, a), "valence": round(float(v.mean()), 4)
-                             if len(v) else round(valence, 1),
-                             "arousal": round(float(a.mean()), 4) if len(a) else round(arousal, 1),
-                             "valence_std": round(float(v.std()), 2) if len(v) else 1.25,
-                             "arousal_std": round(float(a.std()), 2) if len(a) else 0.75}
+        expected[song_id] = {
+            "ratings": (v, a),
+            "valence": round(float(v.mean()), 4) if len(v) else round(valence, 1),
+            "arousal": round(float(a.mean()), 4) if len(a) else round(arousal, 1),
+            "valence_std": round(float(v.std()), 2) if len(v) else 1.25,
+            "arousal_std": round(float(a.std()), 2) if len(a) else 0.75,
+        }
         if song_id != NO_AUDIO:
             jobs.append((root / AUDIO_DIR / f"{song_id}.mp3", y, sr))
     (root / AUDIO_DIR).mkdir(parents=True)
     with ThreadPoolExecutor(os.cpu_count() or 2) as pool:  # libsndfile releases the GIL
-        list(pool.map(lambda j: sf.write(j[0], j[1], j[2], format="MP3",
-                                         subtype="MPEG_LAYER_III"), jobs))
+        list(
+            pool.map(
+                lambda j: sf.write(j[0], j[1], j[2], format="MP3", subtype="MPEG_LAYER_III"), jobs
+            )
+        )
     first = sorted(i for i in expected if i < 2000)
     song_level = os.path.join(root, AVERAGED, "song_level")
-    write(os.path.join(song_level, "static_annotations_averaged_songs_1_2000.csv"),
-          "song_id, valence_mean, valence_std, arousal_mean, arousal_std\n" + "".join(
-              f"{i},{e['valence']:g},{e['valence_std']:g},{e['arousal']:g},{e['arousal_std']:g}\n"
-              for i in first for e in [expected[i]]))
-    write(os.path.join(song_level, "static_annotations_averaged_songs_2000_2058.csv"),
-          "song_id, valence_mean, valence_std, valence_ max_mean, valence_max_std, "
-          "valence_min_mean, valence_min_std, arousal_mean, arousal_std, arousal_max_mean, "
-          "arousal_max_std, arousal_min_mean, arousal_min_std\n" + "".join(
-              f"{i},{e['valence']:g},{e['valence_std']:g},8.6,0.49,3.4,1.02,"
-              f"{e['arousal']:g},{e['arousal_std']:g},8.6,0.49,3.4,1.02\n"
-              for i in WHOLE for e in [expected[i]]))
+    write(
+        os.path.join(song_level, "static_annotations_averaged_songs_1_2000.csv"),
+        "song_id, valence_mean, valence_std, arousal_mean, arousal_std\n"
+        + "".join(
+            f"{i},{e['valence']:g},{e['valence_std']:g},{e['arousal']:g},{e['arousal_std']:g}\n"
+            for i in first
+            for e in [expected[i]]
+        ),
+    )
+    write(
+        os.path.join(song_level, "static_annotations_averaged_songs_2000_2058.csv"),
+        "song_id, valence_mean, valence_std, valence_ max_mean, valence_max_std, "
+        "valence_min_mean, valence_min_std, arousal_mean, arousal_std, arousal_max_mean, "
+        "arousal_max_std, arousal_min_mean, arousal_min_std\n"
+        + "".join(
+            f"{i},{e['valence']:g},{e['valence_std']:g},8.6,0.49,3.4,1.02,"
+            f"{e['arousal']:g},{e['arousal_std']:g},8.6,0.49,3.4,1.02\n"
+            for i in WHOLE
+            for e in [expected[i]]
+        ),
+    )
     workers = [f"{k:06x}a{k * 7919 % 4096:03x}" for k in range(1, 20)]
     per_rater = os.path.join(root, RATERS, "song_level")
-    write(os.path.join(per_rater, "static_annotations_songs_1_2000.csv"),
-          "workerID, SongId, Valence, Arousal\n" + "".join(
-              f"{workers[k]},{i},{v:g},{a:g}\n" for i in first
-              for k, (v, a) in enumerate(zip(*expected[i]["ratings"]))))
-    write(os.path.join(per_rater, "static_annotations_songs_2000_2058.csv"),
-          "workerID, SongId, Valence_Average, Arousal_Average\n" + "".join(
-              f"{workers[k]},{i},{v:g},{a:g}\n" for i in WHOLE
-              for k, (v, a) in enumerate(zip(*expected[i]["ratings"]))))
+    write(
+        os.path.join(per_rater, "static_annotations_songs_1_2000.csv"),
+        "workerID, SongId, Valence, Arousal\n"
+        + "".join(
+            f"{workers[k]},{i},{v:g},{a:g}\n"
+            for i in first
+            for k, (v, a) in enumerate(zip(*expected[i]["ratings"]))
+        ),
+    )
+    write(
+        os.path.join(per_rater, "static_annotations_songs_2000_2058.csv"),
+        "workerID, SongId, Valence_Average, Arousal_Average\n"
+        + "".join(
+            f"{workers[k]},{i},{v:g},{a:g}\n"
+            for i in WHOLE
+            for k, (v, a) in enumerate(zip(*expected[i]["ratings"]))
+        ),
+    )
     samples = ",".join(f"sample_{15000 + 500 * k}ms" for k in range(60))
     for dim in ("arousal", "valence"):  # ragged rows, as DEAM's are
-        write(os.path.join(root, AVERAGED, "dynamic (per second annotations)", f"{dim}.csv"),
-              f"song_id,{samples}\n" + "".join(f"{i}," + ",".join(["0.1"] * (20 + i % 9)) + "\n"
-                                             for i in expected))
+        write(
+            os.path.join(root, AVERAGED, "dynamic (per second annotations)", f"{dim}.csv"),
+            f"song_id,{samples}\n"
+            + "".join(f"{i}," + ",".join(["0.1"] * (20 + i % 9)) + "\n" for i in expected),
+        )
         for i in expected:
-            write(os.path.join(root, RATERS, "dynamic (per second annotations)", dim, f"{i}.csv"),
-                  f"WorkerID,{samples}\n{workers[0]}," + ",".join(["-0.2"] * 30) + "\n")
+            write(
+                os.path.join(root, RATERS, "dynamic (per second annotations)", dim, f"{i}.csv"),
+                f"WorkerID,{samples}\n{workers[0]}," + ",".join(["-0.2"] * 30) + "\n",
+            )
     for i in expected:
-        write(os.path.join(root, "features", f"{i}.csv"),
-              "frameTime;F0final_sma_stddev;F0final_sma_amean;voicingFinalUnclipped_sma_stddev\n"
-              "0.000000;0.0;0.0;0.1\n0.500000;12.3;140.2;0.2\n")
+        write(
+            os.path.join(root, "features", f"{i}.csv"),
+            "frameTime;F0final_sma_stddev;F0final_sma_amean;voicingFinalUnclipped_sma_stddev\n"
+            "0.000000;0.0;0.0;0.1\n0.500000;12.3;140.2;0.2\n",
+        )
     for year in (2013, 2014, 2015):
-        write(os.path.join(root, "metadata", f"metadata_{year}.csv"),
-              "song_id,file_name,Artist,Song title,Genre\n2,2.mp3,Someone,Something,Blues\n")
+        write(
+            os.path.join(root, "metadata", f"metadata_{year}.csv"),
+            "song_id,file_name,Artist,Song title,Genre\n2,2.mp3,Someone,Something,Blues\n",
+        )
     return expected
 
 
@@ -158,7 +196,11 @@ def test_the_songs_and_labels_come_from_both_averaged_files(data, deam):
     for i, s in found.items():
         e = expected[i]
         assert (s.valence, s.arousal, s.valence_std, s.arousal_std) == (
-            e["valence"], e["arousal"], e["valence_std"], e["arousal_std"]), i
+            e["valence"],
+            e["arousal"],
+            e["valence_std"],
+            e["arousal_std"],
+        ), i
         assert s.path.name == f"{i}.mp3"
     assert data.skipped == [(f"song {NO_AUDIO}", "annotated, but no audio file")]
     above = resolve_emotion_data(deam[0].parent)  # a folder holding the tree works too
@@ -168,7 +210,8 @@ def test_the_songs_and_labels_come_from_both_averaged_files(data, deam):
 def test_raters_are_counted_and_agree_with_the_averaged_file(data, deam):
     root, _ = deam
     assert {s.song_id: s.raters for s in data.songs} == {
-        i: RATER_COUNTS.get(i, 0) for i in [*EXCERPTS, *WHOLE]}
+        i: RATER_COUNTS.get(i, 0) for i in [*EXCERPTS, *WHOLE]
+    }
     averaged, ratings_found, _ = read_annotations(root)
     # The fixture writes DEAM's std as the population std (ddof=0) of the raters' scores; the
     # means and stds recomputed from the per-rater file agree with the averaged file.
@@ -185,16 +228,16 @@ def test_files_not_read_are_summarised_one_line_per_folder(data):
     ignored = dict(data.ignored)
     dyn = "dynamic (per second annotations)"
     n = len(EXCERPTS) + len(WHOLE) + 1
+    static = "not used (this task predicts static, per-song values)"
     assert ignored == {
-        f"2 per-second annotation files in '{AVERAGED}/{dyn}'":
-            "not used (this task predicts static, per-song values)",
-        f"{n} per-second annotation files in '{RATERS}/{dyn}/arousal'":
-            "not used (this task predicts static, per-song values)",
-        f"{n} per-second annotation files in '{RATERS}/{dyn}/valence'":
-            "not used (this task predicts static, per-song values)",
-        f"{n} openSMILE feature files in 'features'":
-            "not used (the course computes its own MFCCs from the audio)",
-        "3 metadata files in 'metadata'": "not used (the task needs no song metadata)"}
+        f"2 per-second annotation files in '{AVERAGED}/{dyn}'": static,
+        f"{n} per-second annotation files in '{RATERS}/{dyn}/arousal'": static,
+        f"{n} per-second annotation files in '{RATERS}/{dyn}/valence'": static,
+        f"{n} openSMILE feature files in 'features'": (
+            "not used (the course computes its own MFCCs from the audio)"
+        ),
+        "3 metadata files in 'metadata'": "not used (the task needs no song metadata)",
+    }
     assert data.describe().endswith(": 16 songs, 1 left out")
 
 
@@ -205,8 +248,7 @@ def test_the_noise_floor_is_the_rms_of_std_over_root_raters(data):
     assert np.isnan(se[[s.song_id for s in data.songs].index(2003)]).all()  # no raters known
     floor = noise_floor(data.songs)
     for dim in ("valence", "arousal"):
-        terms = [getattr(by_id[i], f"{dim}_std") ** 2 / RATER_COUNTS[i] for i in by_id
-                 if i != 2003]
+        terms = [getattr(by_id[i], f"{dim}_std") ** 2 / RATER_COUNTS[i] for i in by_id if i != 2003]
         assert floor[dim] == (pytest.approx(math.sqrt(sum(terms) / len(terms))), 15)
     # A model that predicts every song's true value makes errors of about se each: its RMSE
     # over many draws of the raters' noise comes out at the floor.
@@ -264,26 +306,37 @@ def test_whole_songs_give_max_segments_spread_over_them(features, deam):
 
 def small_tree(root, averaged=None, per_rater=None):
     song_level = os.path.join(root, AVERAGED, "song_level")
-    write(os.path.join(song_level, "static_annotations_averaged_songs_1_2000.csv"), averaged or (
-        "song_id, valence_mean, valence_std, arousal_mean, arousal_std\n2,3.1,0.94,3,0.63\n"))
+    write(
+        os.path.join(song_level, "static_annotations_averaged_songs_1_2000.csv"),
+        averaged
+        or ("song_id, valence_mean, valence_std, arousal_mean, arousal_std\n2,3.1,0.94,3,0.63\n"),
+    )
     if per_rater:
-        write(os.path.join(root, RATERS, "song_level", "static_annotations_songs_2000_2058.csv"),
-              per_rater)
+        write(
+            os.path.join(root, RATERS, "song_level", "static_annotations_songs_2000_2058.csv"),
+            per_rater,
+        )
     return root
 
 
 def test_a_non_numeric_value_names_the_file_line_and_column(tmp_path):
-    root = small_tree(tmp_path / "a", averaged="song_id, valence_mean, valence_std, "
-                      "arousal_mean, arousal_std\n2,3.1,0.94,3,0.63\n3,3.3,0.8,high,0.5\n")
-    with pytest.raises(DatasetError, match=r"static_annotations_averaged_songs_1_2000\.csv, "
-                                           r"line 3, column 'arousal_mean': 'high'"):
+    root = small_tree(
+        tmp_path / "a",
+        averaged="song_id, valence_mean, valence_std, "
+        "arousal_mean, arousal_std\n2,3.1,0.94,3,0.63\n3,3.3,0.8,high,0.5\n",
+    )
+    with pytest.raises(
+        DatasetError,
+        match=r"static_annotations_averaged_songs_1_2000\.csv, "
+        r"line 3, column 'arousal_mean': 'high'",
+    ):
         read_annotations(root)
-    root = small_tree(tmp_path / "b", per_rater="workerID, SongId, Valence, Arousal\n"
-                      "ab12,2,3,4\nab13,2,?,5\n")
+    root = small_tree(
+        tmp_path / "b", per_rater="workerID, SongId, Valence, Arousal\nab12,2,3,4\nab13,2,?,5\n"
+    )
     with pytest.raises(DatasetError, match=r"songs_2000_2058\.csv, line 3, column 'Valence'"):
         read_annotations(root)
-    root = small_tree(tmp_path / "c", per_rater="workerID, SongId, Valence, Arousal\n"
-                      "ab12,2x,3,4\n")
+    root = small_tree(tmp_path / "c", per_rater="workerID, SongId, Valence, Arousal\nab12,2x,3,4\n")
     with pytest.raises(DatasetError, match=r"line 2, column 'SongId': '2x' is not a song id"):
         read_annotations(root)
 
@@ -292,15 +345,23 @@ def test_an_unrecognised_per_rater_file_is_left_out_and_said_why(tmp_path):
     root = small_tree(tmp_path, per_rater="workerID, SongId, V_first, A_first\nab12,2,3,4\n")
     averaged, ratings_found, ignored = read_annotations(root)
     assert list(averaged) == [2] and ratings_found == {}
-    assert ignored == [(f"1 unrecognised CSV file in '{RATERS}/song_level'",
-                        "not used (neither averaged (song_id, valence_mean, arousal_mean) nor "
-                        "per-rater (a rater, SongId, Valence, Arousal) columns)")]
+    assert ignored == [
+        (
+            f"1 unrecognised CSV file in '{RATERS}/song_level'",
+            "not used (neither averaged (song_id, valence_mean, arousal_mean) nor "
+            "per-rater (a rater, SongId, Valence, Arousal) columns)",
+        )
+    ]
 
 
 def test_a_song_in_both_averaged_files_is_an_error(tmp_path):
     root = small_tree(tmp_path)
-    write(os.path.join(root, AVERAGED, "song_level", "static_annotations_averaged_songs_2000_"
-                       "2058.csv"), "song_id, valence_mean, arousal_mean\n2,5,5\n")
+    write(
+        os.path.join(
+            root, AVERAGED, "song_level", "static_annotations_averaged_songs_2000_2058.csv"
+        ),
+        "song_id, valence_mean, arousal_mean\n2,5,5\n",
+    )
     with pytest.raises(DatasetError, match="Song 2 is in .*1_2000.csv and in .*2000_2058.csv"):
         read_annotations(root)
 
@@ -309,10 +370,28 @@ def test_a_song_in_both_averaged_files_is_an_error(tmp_path):
 def test_compare_task_emotion_runs_on_the_tree(deam, tmp_path):
     root, _ = deam
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "course", "compare", "--task", "emotion",
-                           "--data", str(root), "--epochs", "1", "--models", "mlp",
-                           "--out-dir", str(tmp_path / "out")], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "COURSE_SMOKE": "1"})
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "course",
+            "compare",
+            "--task",
+            "emotion",
+            "--data",
+            str(root),
+            "--epochs",
+            "1",
+            "--models",
+            "mlp",
+            "--out-dir",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COURSE_SMOKE": "1"},
+    )
     print(f"\ncompare --task emotion on the tree: {time.perf_counter() - start:.1f} s")
     assert proc.returncode == 0, proc.stderr
     assert "left out song 43: annotated, but no audio file" in proc.stdout

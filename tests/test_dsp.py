@@ -20,14 +20,17 @@ def signal(kind, sr, seconds=1.0, seed=0):
         return (0.1 * np.random.default_rng(seed).standard_normal(n)).astype(np.float32)
     t = np.arange(n) / sr
     y = 0.5 * np.sin(2 * np.pi * 440 * t) + 0.2 * np.sin(2 * np.pi * 1250 * t)
-    y[n // 4: n // 2] *= 1e-6   # nearly silent
-    y[3 * n // 4:] = 0.0        # silent
+    y[n // 4 : n // 2] *= 1e-6  # nearly silent
+    y[3 * n // 4 :] = 0.0  # silent
     return y.astype(np.float32)
 
 
 # Odd FFT lengths too: their last bin lies below sr / 2, which a filterbank must respect.
-GRID = [(sr, n_fft, hop) for sr in (8000, 22050, 44100) for n_fft, hop in
-        ((256, 64), (512, 128), (1024, 512), (2048, 512), (1023, 256))]
+GRID = [
+    (sr, n_fft, hop)
+    for sr in (8000, 22050, 44100)
+    for n_fft, hop in ((256, 64), (512, 128), (1024, 512), (2048, 512), (1023, 256))
+]
 WINDOWS = {"hann": "hann", "hamming": "hamming", "rectangular": "boxcar"}  # ours: librosa's
 
 
@@ -62,7 +65,9 @@ def test_magnitude_spectrum_nyquist_bin_is_not_doubled():
 def test_magnitude_spectrum_matches_a_one_frame_librosa_stft():
     y = signal("noise", 8000, 0.5)
     _, mags = dsp.magnitude_spectrum(y, 8000)
-    ref = np.abs(librosa.stft(y, n_fft=len(y), hop_length=len(y), window="ones", center=False))[:, 0]
+    ref = np.abs(librosa.stft(y, n_fft=len(y), hop_length=len(y), window="ones", center=False))[
+        :, 0
+    ]
     ref = ref * 2 / len(y)
     ref[[0, -1]] /= 2
     np.testing.assert_allclose(mags, ref, rtol=1e-5, atol=1e-7)
@@ -72,7 +77,9 @@ def test_magnitude_spectrum_matches_a_one_frame_librosa_stft():
 def test_frame_matches_librosa(frame_length, hop):
     y = signal("noise", 22050, 0.3)
     ours = dsp.frame(y, frame_length, hop)
-    np.testing.assert_array_equal(ours, librosa.util.frame(y, frame_length=frame_length, hop_length=hop))
+    np.testing.assert_array_equal(
+        ours, librosa.util.frame(y, frame_length=frame_length, hop_length=hop)
+    )
     assert ours.shape == (frame_length, 1 + (len(y) - frame_length) // hop)
 
 
@@ -111,8 +118,9 @@ def test_stft_keeps_float64():
 def test_power_to_db_matches_librosa(kind, ref, top_db, amin):
     power = np.abs(librosa.stft(signal(kind, 22050))) ** 2
     ours = dsp.power_to_db(power, ref=ref, amin=amin, top_db=top_db)
-    np.testing.assert_allclose(ours, librosa.power_to_db(power, ref=ref, amin=amin, top_db=top_db),
-                               rtol=0, atol=1e-4)
+    np.testing.assert_allclose(
+        ours, librosa.power_to_db(power, ref=ref, amin=amin, top_db=top_db), rtol=0, atol=1e-4
+    )
     assert ours.dtype == np.float32
 
 
@@ -126,14 +134,20 @@ def test_power_to_db_floor_is_set_by_the_whole_array():
 @pytest.mark.parametrize("htk", [False, True])
 def test_mel_scale_matches_librosa_and_inverts(htk):
     hz = np.array([0.0, 50.0, 440.0, 999.0, 1000.0, 1001.0, 4000.0, 11025.0, 22050.0])
-    np.testing.assert_allclose(dsp.hz_to_mel(hz, htk=htk), librosa.hz_to_mel(hz, htk=htk), rtol=1e-12)
+    np.testing.assert_allclose(
+        dsp.hz_to_mel(hz, htk=htk), librosa.hz_to_mel(hz, htk=htk), rtol=1e-12
+    )
     np.testing.assert_allclose(dsp.mel_to_hz(dsp.hz_to_mel(hz, htk=htk), htk=htk), hz, atol=1e-9)
     mels = np.linspace(0, 60, 13)
-    np.testing.assert_allclose(dsp.mel_to_hz(mels, htk=htk), librosa.mel_to_hz(mels, htk=htk), rtol=1e-12)
+    np.testing.assert_allclose(
+        dsp.mel_to_hz(mels, htk=htk), librosa.mel_to_hz(mels, htk=htk), rtol=1e-12
+    )
 
 
-@pytest.mark.parametrize("sr,n_fft", [(8000, 256), (22050, 512), (22050, 2048), (44100, 1024),
-                                      (22050, 1023), (16000, 401)])
+@pytest.mark.parametrize(
+    "sr,n_fft",
+    [(8000, 256), (22050, 512), (22050, 2048), (44100, 1024), (22050, 1023), (16000, 401)],
+)
 @pytest.mark.parametrize("n_mels", [20, 40, 128])
 @pytest.mark.parametrize("fmin,fmax", [(0.0, None), (60.0, 4000.0), (300.0, 3999.0)])
 def test_mel_filterbank_matches_librosa(sr, n_fft, n_mels, fmin, fmax):
@@ -155,7 +169,9 @@ def test_mel_spectrogram_matches_librosa(sr, n_fft, hop, n_mels):
     np.testing.assert_allclose(ours, ref, rtol=0, atol=1e-6 * ref.max())
 
 
-@pytest.mark.parametrize("shape,axis,n_out", [((128, 10), 0, 13), ((5, 40), 1, 40), ((3, 16, 4), 1, 7)])
+@pytest.mark.parametrize(
+    "shape,axis,n_out", [((128, 10), 0, 13), ((5, 40), 1, 40), ((3, 16, 4), 1, 7)]
+)
 def test_dct_matches_scipy(shape, axis, n_out):
     x = np.random.default_rng(1).standard_normal(shape)
     ref = np.take(scipy.fft.dct(x, type=2, norm="ortho", axis=axis), range(n_out), axis=axis)
@@ -168,7 +184,9 @@ def test_dct_matches_scipy(shape, axis, n_out):
 def test_mfcc_matches_librosa(sr, n_fft, hop, kind, n_mels, n_mfcc):
     y = signal(kind, sr)
     with no_user_warnings():
-        ref = librosa.feature.mfcc(y=y, sr=sr, n_mfcc=n_mfcc, n_fft=n_fft, hop_length=hop, n_mels=n_mels)
+        ref = librosa.feature.mfcc(
+            y=y, sr=sr, n_mfcc=n_mfcc, n_fft=n_fft, hop_length=hop, n_mels=n_mels
+        )
     ours = dsp.mfcc(y, sr, n_mfcc=n_mfcc, n_fft=n_fft, hop_length=hop, n_mels=n_mels)
     assert ours.shape == ref.shape == (n_mfcc, 1 + len(y) // hop)
     # MFCCs reach about 800 (c0 of a silent stretch), where float32 values are 6e-5 apart:
@@ -182,18 +200,29 @@ BAD_CALLS = {
     "hop zero": (lambda y: dsp.stft(y, hop_length=0), "hop_length must be a positive"),
     "frame hop zero": (lambda y: dsp.frame(y, 256, 0), "hop_length must be a positive"),
     "signal shorter than a frame": (lambda y: dsp.frame(y[:10], 256, 64), "shorter than one frame"),
-    "uncentred signal shorter than n_fft": (lambda y: dsp.stft(y[:100], 256, center=False),
-                                            "smaller n_fft, or center=True"),
+    "uncentred signal shorter than n_fft": (
+        lambda y: dsp.stft(y[:100], 256, center=False),
+        "smaller n_fft, or center=True",
+    ),
     "unknown window": (lambda y: dsp.get_window("kaiser", 256), "Unknown window 'kaiser'; choose"),
     "unknown stft window": (lambda y: dsp.stft(y, 256, window="blackman"), "Unknown window"),
-    "n_mfcc > n_mels": (lambda y: dsp.mfcc(y, 8000, n_mfcc=50, n_mels=40), "lower n_mfcc or raise n_mels"),
+    "n_mfcc > n_mels": (
+        lambda y: dsp.mfcc(y, 8000, n_mfcc=50, n_mels=40),
+        "lower n_mfcc or raise n_mels",
+    ),
     "stereo signal": (lambda y: dsp.stft(np.zeros((2, 100))), "mono signal"),
     "fmax above Nyquist": (lambda y: dsp.mel_filterbank(8000, 256, fmax=6000), "fmax <= sr / 2"),
-    "fmin above fmax": (lambda y: dsp.mel_filterbank(8000, 256, fmin=3000, fmax=2000), "fmin < fmax"),
+    "fmin above fmax": (
+        lambda y: dsp.mel_filterbank(8000, 256, fmin=3000, fmax=2000),
+        "fmin < fmax",
+    ),
     "sample rate zero": (lambda y: dsp.magnitude_spectrum(y, 0), "sr must be a positive"),
     "complex power": (lambda y: dsp.power_to_db(dsp.stft(y, 256)), r"np.abs\(S\) \*\* 2"),
     "amin zero": (lambda y: dsp.power_to_db(np.ones(3), amin=0), "amin must be positive"),
-    "dct n_out too big": (lambda y: dsp.dct_ii(np.ones((8, 2)), 9), "n_out must be between 1 and 8"),
+    "dct n_out too big": (
+        lambda y: dsp.dct_ii(np.ones((8, 2)), 9),
+        "n_out must be between 1 and 8",
+    ),
 }
 
 

@@ -31,8 +31,9 @@ from course.errors import DatasetError, OutputError
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    return make_emotion_sample(tmp_path_factory.mktemp("emotion") / "sample", songs=40,
-                               progress=False)
+    return make_emotion_sample(
+        tmp_path_factory.mktemp("emotion") / "sample", songs=40, progress=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +69,11 @@ def test_the_sample_has_deams_layout_and_the_same_bytes_for_the_same_seed(sample
     again = make_emotion_sample(tmp_path / "again", songs=40, progress=False)
 
     def digest(folder):
-        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
 
     assert digest(sample) == digest(again)
     other = make_emotion_sample(tmp_path / "other", songs=8, seed=1, progress=False)
@@ -96,9 +100,11 @@ def test_deam_csvs_with_spaces_and_two_files_are_read_and_gaps_reported(tmp_path
     csv_dir.mkdir(parents=True)
     (csv_dir / "static_annotations_averaged_songs_1_2000.csv").write_text(
         "\ufeffsong_id, valence_mean, valence_std, arousal_mean, arousal_std\n"
-        + "".join(f"{i}, 3.1, 0.94, 6, 0.63\n" for i in range(2, 12)))
+        + "".join(f"{i}, 3.1, 0.94, 6, 0.63\n" for i in range(2, 12))
+    )
     (csv_dir / "static_annotations_averaged_songs_2000_2058.csv").write_text(
-        "song_id,valence_mean,valence_std,arousal_mean,arousal_std\n2001,7.5,1.2,2.25,1.0\n")
+        "song_id,valence_mean,valence_std,arousal_mean,arousal_std\n2001,7.5,1.2,2.25,1.0\n"
+    )
     (root / AUDIO_DIR).mkdir(parents=True)
     for i in [*range(2, 11), 2001, 3000]:
         shutil.copy(sample / AUDIO_DIR / "2.wav", root / AUDIO_DIR / f"{i}.wav")
@@ -144,8 +150,9 @@ def test_segments_cover_each_whole_clip_and_splits_keep_songs_apart(features):
     assert len(train) + len(validation) + len(test) == 40
     stats = features.song_statistics()
     assert stats.shape == (40, 26)
-    np.testing.assert_allclose(stats[0, :13], features.mfcc[:4].reshape(-1, 13).mean(axis=0),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        stats[0, :13], features.mfcc[:4].reshape(-1, 13).mean(axis=0), rtol=1e-5
+    )
 
 
 @pytest.mark.slow
@@ -166,11 +173,17 @@ def test_the_comparison_scores_every_model_and_states_a_computed_verdict(feature
         assert t["songs"] == songs and t["p_holm"] >= t["p_value"]  # each song once; Holm
     assert "not DEAM results" in result.conclusion()
     written = result.write(tmp_path / "out")
-    assert {p.name for p in written} == {"results.md", "results.csv", "settings.json",
-                                         "va_plane.png"}
+    assert {p.name for p in written} == {
+        "results.md",
+        "results.csv",
+        "settings.json",
+        "va_plane.png",
+    }
     assert result.settings["max_segments"] == 15 and result.settings["longer_songs"] == 0
-    assert "No song is 48 s or longer; each song is represented by at most 15 segments" in (
-        tmp_path / "out" / "results.md").read_text()
+    assert (
+        "No song is 48 s or longer; each song is represented by at most 15 segments"
+        in (tmp_path / "out" / "results.md").read_text()
+    )
 
 
 def test_the_paired_tests_are_wilcoxon_on_each_song_once_worked_by_hand():
@@ -189,9 +202,14 @@ def test_the_paired_tests_are_wilcoxon_on_each_song_once_worked_by_hand():
     # A second seed tests songs 2 and 3 again with the same predictions: each song still counts
     # once (pooling the 8 song tests would give other p-values).
     result = EmotionComparison(
-        models=["a", "b"], seeds=[0, 1], truth={0: truth, 1: truth[2:4]},
+        models=["a", "b"],
+        seeds=[0, 1],
+        truth={0: truth, 1: truth[2:4]},
         predictions={("a", 0): a, ("b", 0): b, ("a", 1): a[2:4], ("b", 1): b[2:4]},
-        test_songs={0: np.arange(6), 1: np.array([2, 3])}, histories={}, synthetic=True)
+        test_songs={0: np.arange(6), 1: np.array([2, 3])},
+        histories={},
+        synthetic=True,
+    )
     valence, arousal = result.tests()
     assert (valence["best"], valence["other"], valence["songs"]) == ("a", "b", 6)
     assert (arousal["best"], arousal["other"], arousal["songs"]) == ("a", "b", 6)
@@ -212,12 +230,26 @@ def test_the_paired_tests_are_wilcoxon_on_each_song_once_worked_by_hand():
 @pytest.mark.slow
 def test_compare_task_emotion_runs_headless_and_refuses_genre_options(sample, tmp_path):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "course", "compare", "--task", "emotion",
-                               "--data", str(sample), *args], capture_output=True, text=True,
-                              timeout=600)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "course",
+                "compare",
+                "--task",
+                "emotion",
+                "--data",
+                str(sample),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
-    proc = run("--models", "cnn", "--epochs", "1", "--songs", "24", "--out-dir",
-               str(tmp_path / "out"))
+    proc = run(
+        "--models", "cnn", "--epochs", "1", "--songs", "24", "--out-dir", str(tmp_path / "out")
+    )
     assert proc.returncode == 0, proc.stderr
     assert "| cnn |" in proc.stdout and "Arousal:" in proc.stdout
     assert (tmp_path / "out" / "va_plane.png").is_file()

@@ -14,17 +14,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_song_predictions_by_mean_and_by_vote():
-    probs = np.array([[0.9, 0.1, 0.0],   # song a: votes 0, 1, 1; mean favours 0
-                      [0.4, 0.6, 0.0],
-                      [0.45, 0.55, 0.0],
-                      [0.2, 0.3, 0.5],   # song b: one segment voting 2
-                      [0.5, 0.5, 0.0]])  # song c: a tie inside one segment
+    probs = np.array(
+        [
+            [0.9, 0.1, 0.0],  # song a: votes 0, 1, 1; mean favours 0
+            [0.4, 0.6, 0.0],
+            [0.45, 0.55, 0.0],
+            [0.2, 0.3, 0.5],  # song b: one segment voting 2
+            [0.5, 0.5, 0.0],
+        ]
+    )  # song c: a tie inside one segment
     track = np.array(["a", "a", "a", "b", "c"])
     names, by_mean = evaluation.song_predictions(probs, track, "mean")
     _, by_vote = evaluation.song_predictions(probs, track, "vote")
     assert names.tolist() == ["a", "b", "c"]
-    assert by_mean.tolist() == [0, 2, 0]   # a: mean (0.583, 0.417, 0)
-    assert by_vote.tolist() == [1, 2, 0]   # a: two votes for 1 beat one for 0
+    assert by_mean.tolist() == [0, 2, 0]  # a: mean (0.583, 0.417, 0)
+    assert by_vote.tolist() == [1, 2, 0]  # a: two votes for 1 beat one for 0
 
 
 def test_vote_ties_go_to_the_higher_mean_probability():
@@ -54,8 +58,10 @@ def test_mcnemar_exact_p_value_worked_by_hand():
         evaluation.mcnemar(a, b[:3])
 
 
-@pytest.mark.parametrize("only_a,only_b,both", [(0, 0, 5), (1, 0, 0), (3, 3, 2), (10, 2, 8),
-                                                (0, 9, 1), (17, 25, 40), (60, 41, 3)])
+@pytest.mark.parametrize(
+    "only_a,only_b,both",
+    [(0, 0, 5), (1, 0, 0), (3, 3, 2), (10, 2, 8), (0, 9, 1), (17, 25, 40), (60, 41, 3)],
+)
 def test_mcnemar_agrees_with_scipys_exact_binomial_test(only_a, only_b, both):
     from scipy.stats import binomtest
 
@@ -72,9 +78,20 @@ def test_per_genre_accuracy():
 
 
 def test_results_table_reports_mean_and_spread_over_seeds():
-    rs = [evaluation.ModelResult(model="cnn", parameters=10, test_accuracy=acc, test_loss=1.0,
-                                 train_seconds=2.0, epochs=1, seed=seed, song_accuracy_mean=acc,
-                                 song_accuracy_vote=acc) for seed, acc in ((0, 0.5), (1, 0.7))]
+    rs = [
+        evaluation.ModelResult(
+            model="cnn",
+            parameters=10,
+            test_accuracy=acc,
+            test_loss=1.0,
+            train_seconds=2.0,
+            epochs=1,
+            seed=seed,
+            song_accuracy_mean=acc,
+            song_accuracy_vote=acc,
+        )
+        for seed, acc in ((0, 0.5), (1, 0.7))
+    ]
     table = evaluation.results_table(rs)
     assert "| cnn | 10 | 0.600 ± 0.141 |" in table and "over 2 seeds" in table
 
@@ -88,13 +105,30 @@ run = course_main  # in this process: no new Python and TensorFlow import per co
 def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_features, tmp_path):
     out = tmp_path / "out"
     # no --protocol: the track protocol is the default
-    proc = run("compare", "--data", str(tiny_sample), "--seeds", "2",
-               "--epochs", "1", "--models", "mlp,cnn", "--out-dir", str(out), "--no-cache")
+    proc = run(
+        "compare",
+        "--data",
+        str(tiny_sample),
+        "--seeds",
+        "2",
+        "--epochs",
+        "1",
+        "--models",
+        "mlp,cnn",
+        "--out-dir",
+        str(out),
+        "--no-cache",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "over 2 seeds" in proc.stdout and "0 test segments share a track" in proc.stdout
     assert "McNemar's exact test for every pair" in proc.stdout and "Holm" in proc.stdout
-    for name in ("confusion_mlp.png", "confusion_cnn.png", "confusion_baseline.png",
-                 "history_cnn_seed1.png", "results.csv"):
+    for name in (
+        "confusion_mlp.png",
+        "confusion_cnn.png",
+        "confusion_baseline.png",
+        "history_cnn_seed1.png",
+        "results.csv",
+    ):
         assert (out / name).is_file()
     assert not (out / "history_baseline_seed0.png").exists()
     rows = (out / "results.csv").read_text().splitlines()
@@ -104,15 +138,36 @@ def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_fe
     assert report.startswith("Protocol: a track split") and "per seed: 0 of" in report
     assert "leaky" not in report and "tested after its last epoch (1)" in report
     assert "| baseline |" in report and "(95 % interval)" in report
-    assert "| mlp | cnn | " in report and "| cnn | baseline | " in report and "p-value (Holm)" in report
+    assert (
+        "| mlp | cnn | " in report
+        and "| cnn | baseline | " in report
+        and "p-value (Holm)" in report
+    )
 
     lists = tmp_path / "split.txt"
     names = sorted(set(tiny_features.track))
-    lines = [f"train {n}" for n in names[::2]] + [f"validation {names[1]}", f"test {names[3]}",
-             "test blues/blues.00077.wav"]
+    lines = [f"train {n}" for n in names[::2]] + [
+        f"validation {names[1]}",
+        f"test {names[3]}",
+        "test blues/blues.00077.wav",
+    ]
     lists.write_text("\n".join(lines) + "\n")
-    proc = run("compare", "--data", str(tiny_sample), "--split-file", str(lists), "--epochs", "1",
-               "--models", "mlp", "--seeds", "2", "--out-dir", str(tmp_path / "o2"), "--no-cache")
+    proc = run(
+        "compare",
+        "--data",
+        str(tiny_sample),
+        "--split-file",
+        str(lists),
+        "--epochs",
+        "1",
+        "--models",
+        "mlp",
+        "--seeds",
+        "2",
+        "--out-dir",
+        str(tmp_path / "o2"),
+        "--no-cache",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "missing or skipped: blues/blues.00077.wav" in proc.stdout
     assert "protocol split-file" in proc.stdout
@@ -126,18 +181,22 @@ def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_fe
 def test_compare_argument_errors(tmp_path, cli_error):
     bad = tmp_path / "bad.txt"
     bad.write_text("nonsense\n")
-    for args, message in ((("--split-file", bad), "expected '<side> <track>'"),
-                          (("--split-file", tmp_path / "none"), "No split file"),
-                          (("--models", "cnn,xgboost"), "Unknown model 'xgboost'"),
-                          (("--data", tmp_path / "missing"), "does not exist"),
-                          (("--protocol", "random"), "invalid choice"),
-                          (("--seeds", "0"), "at least 1")):
+    for args, message in (
+        (("--split-file", bad), "expected '<side> <track>'"),
+        (("--split-file", tmp_path / "none"), "No split file"),
+        (("--models", "cnn,xgboost"), "Unknown model 'xgboost'"),
+        (("--data", tmp_path / "missing"), "does not exist"),
+        (("--protocol", "random"), "invalid choice"),
+        (("--seeds", "0"), "at least 1"),
+    ):
         assert message in cli_error("compare", *args), args
 
 
 def test_holm_correction_worked_by_hand():
     # sorted 0.01, 0.02, 0.04, 0.30 -> x4, x3, x2, x1 = 0.04, 0.06, 0.08, 0.30 (already rising)
-    assert evaluation.holm([0.04, 0.01, 0.30, 0.02]).tolist() == pytest.approx([0.08, 0.04, 0.30, 0.06])
+    assert evaluation.holm([0.04, 0.01, 0.30, 0.02]).tolist() == pytest.approx(
+        [0.08, 0.04, 0.30, 0.06]
+    )
     # a later product smaller than an earlier one is raised to keep the order: 0.03*3=0.09,
     # 0.031*2=0.062 -> 0.09, 0.5*1 = 0.5; and nothing exceeds 1
     assert evaluation.holm([0.031, 0.03, 0.5]).tolist() == pytest.approx([0.09, 0.09, 0.5])
@@ -189,16 +248,29 @@ def _toy(track, labels):
 def _result(model, seed, predicted, index=None):
     eye = np.eye(2)
     index = np.arange(len(predicted)) if index is None else np.asarray(index)
-    return evaluation.ModelResult(model=model, parameters=1, test_accuracy=0.0, test_loss=0.0,
-                                  train_seconds=0.0, epochs=1, seed=seed,
-                                  probabilities=eye[predicted], test_index=index)
+    return evaluation.ModelResult(
+        model=model,
+        parameters=1,
+        test_accuracy=0.0,
+        test_loss=0.0,
+        train_seconds=0.0,
+        epochs=1,
+        seed=seed,
+        probabilities=eye[predicted],
+        test_index=index,
+    )
 
 
 def test_pooled_tests_count_each_song_once_and_correct_with_holm():
     f = _toy(["s1", "s2", "s3", "s4"], [0, 1, 0, 1])
-    results = [_result("a", 0, [0, 1, 0, 1]), _result("b", 0, [1, 1, 0, 1]),
-               _result("c", 0, [1, 0, 1, 0]), _result("a", 1, [0, 1, 0, 1]),
-               _result("b", 1, [1, 0, 0, 1]), _result("c", 1, [1, 0, 1, 0])]
+    results = [
+        _result("a", 0, [0, 1, 0, 1]),
+        _result("b", 0, [1, 1, 0, 1]),
+        _result("c", 0, [1, 0, 1, 0]),
+        _result("a", 1, [0, 1, 0, 1]),
+        _result("b", 1, [1, 0, 0, 1]),
+        _result("c", 1, [1, 0, 1, 0]),
+    ]
     rows = evaluation.pooled_tests(results, f)
     ab = rows[0]
     # b is wrong on s1 in both seeds, and on s2 in one of two: a tie of votes and of mean
@@ -207,7 +279,7 @@ def test_pooled_tests_count_each_song_once_and_correct_with_holm():
     assert ab["accuracy_a"] == 1.0 and ab["accuracy_b"] == 0.5
     ac = rows[1]
     assert (ac["songs"], ac["only_a"], ac["only_b"]) == (4, 4, 0)
-    assert ac["p_value"] == pytest.approx(2 * 0.5 ** 4)
+    assert ac["p_value"] == pytest.approx(2 * 0.5**4)
     # b is right on s3 and s4 only, c on none: 2 against 0.
     bc = rows[2]
     assert (bc["a"], bc["b"], bc["only_a"], bc["only_b"]) == ("b", "c", 2, 0)
@@ -225,17 +297,18 @@ def test_repeating_the_same_split_over_seeds_adds_no_evidence():
     labels = rng.integers(0, 2, 40)
     f = _toy([f"s{i:02d}" for i in range(40)], labels)
     a_right = np.ones(40, bool)
-    a_right[:3] = False                      # a wrong on 3 songs
+    a_right[:3] = False  # a wrong on 3 songs
     b_right = np.ones(40, bool)
-    b_right[3:10] = False                    # b wrong on 7 other songs: 7 against 3
+    b_right[3:10] = False  # b wrong on 7 other songs: 7 against 3
     a_pred = np.where(a_right, labels, 1 - labels)
     b_pred = np.where(b_right, labels, 1 - labels)
     one = evaluation.pooled_tests([_result("a", 0, a_pred), _result("b", 0, b_pred)], f)[0]
-    three = evaluation.pooled_tests([_result(m, s, p) for s in range(3)
-                                     for m, p in (("a", a_pred), ("b", b_pred))], f)[0]
+    three = evaluation.pooled_tests(
+        [_result(m, s, p) for s in range(3) for m, p in (("a", a_pred), ("b", b_pred))], f
+    )[0]
     from scipy.stats import binomtest
 
-    assert one["p_value"] == pytest.approx(binomtest(3, 10, 0.5).pvalue)   # 0.344
+    assert one["p_value"] == pytest.approx(binomtest(3, 10, 0.5).pvalue)  # 0.344
     assert (three["songs"], three["only_a"], three["only_b"]) == (40, 7, 3)
     assert three["p_value"] == pytest.approx(one["p_value"])
 
@@ -243,9 +316,11 @@ def test_repeating_the_same_split_over_seeds_adds_no_evidence():
 def test_pooled_songs_vote_over_the_seeds_that_tested_each_song():
     f = _toy(["s1", "s1", "s2", "s2", "s3", "s3"], [0, 0, 1, 1, 0, 0])
     # seed 0 tests s1 and s2, seed 1 s2 and s3, seed 2 s1 and s2: s2 three times, s1 twice.
-    results = [_result("m", 0, [0, 0, 0, 0], [0, 1, 2, 3]),
-               _result("m", 1, [1, 1, 1, 1], [2, 3, 4, 5]),
-               _result("m", 2, [1, 1, 1, 1], [0, 1, 2, 3])]
+    results = [
+        _result("m", 0, [0, 0, 0, 0], [0, 1, 2, 3]),
+        _result("m", 1, [1, 1, 1, 1], [2, 3, 4, 5]),
+        _result("m", 2, [1, 1, 1, 1], [0, 1, 2, 3]),
+    ]
     tracks, labels, predicted, times = evaluation.pooled_songs(results, f)
     assert tracks.tolist() == ["s1", "s2", "s3"] and times.tolist() == [2, 3, 1]
     assert labels.tolist() == [0, 1, 0]

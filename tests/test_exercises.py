@@ -43,8 +43,15 @@ def _forgot_return(frames, hop):
 
 def test_only_the_untouched_stub_counts_as_not_answered(capsys):
     assert _does_nothing(_stub) and _does_nothing(_pass) and _does_nothing(lambda p: None)
-    for answer in (_print_only, _forgot_return, lambda p: 0, np.hanning, functools.partial(max, 1),
-                   Checks, print):
+    for answer in (
+        _print_only,
+        _forgot_return,
+        lambda p: 0,
+        np.hanning,
+        functools.partial(max, 1),
+        Checks,
+        print,
+    ):
         assert not _does_nothing(answer), answer
     assert not check.sample_range(_stub)
     assert "not answered yet" in capsys.readouterr().out
@@ -59,6 +66,7 @@ def test_an_unfinished_branch_is_told_on_its_case(capsys):
     def same_padding(n, kernel, stride):
         if stride == 1:
             return (kernel - 1) // 2, kernel // 2
+
     assert not check.same_padding(same_padding)
     out = capsys.readouterr().out
     case = out.split("returned None for (")[1].split(")")[0]
@@ -69,24 +77,45 @@ def test_an_answer_runs_with_a_time_limit(monkeypatch):
     def forever():
         while True:
             pass
+
     assert run_answer(forever, (), limit=0.1) == ("timeout", None)
     outcome, error = run_answer(lambda: 1 / 0, ())
     assert outcome == "raised" and isinstance(error, ZeroDivisionError)
     assert run_answer(lambda x: x + 1, (1,)) == ("value", 2)
 
 
-@pytest.mark.parametrize("got, expected, integer, ok", [
-    (33, 33, True, True), (np.int64(33), 33, True, True), (np.array([33]), 33, True, True),
-    (np.array(33), 33, True, True), (33.0, 33, True, False), (np.float64(33), 33, True, False),
-    (True, 1, True, False), ("33", 33, True, False), ([33, 34], 33, True, False),
-    (np.float32(0.5), 0.5, False, True), (np.array([0.5]), 0.5, False, True), (1, 1.0, False, True),
-    (0.5 + 1e-12, 0.5, False, True), (0.5 + 1e-6, 0.5, False, False), (1j, 1.0, False, False),
-    ([1.0, 2.0], np.array([1.0, 2.0]), False, True), ((1.0, 2.0), np.array([1.0, 2.0]), False, True),
-    (np.array([1.0]), np.array([1.0, 2.0]), False, False), (np.array([[1.0, 2.0]]), np.array([1.0, 2.0]), False, False),
-    (np.array([True, False]), np.array([1.0, 0.0]), False, False), (2, Either((1, 2)), True, True),
-    (3, Either((1, 2)), True, False), (float("nan"), 0.5, False, False), (None, 0.5, False, False),
-    (object(), 0.5, False, False), ([[1], [1, 2]], np.array([1.0]), False, False), ({1: 2}, 1, True, False),
-])
+@pytest.mark.parametrize(
+    "got, expected, integer, ok",
+    [
+        (33, 33, True, True),
+        (np.int64(33), 33, True, True),
+        (np.array([33]), 33, True, True),
+        (np.array(33), 33, True, True),
+        (33.0, 33, True, False),
+        (np.float64(33), 33, True, False),
+        (True, 1, True, False),
+        ("33", 33, True, False),
+        ([33, 34], 33, True, False),
+        (np.float32(0.5), 0.5, False, True),
+        (np.array([0.5]), 0.5, False, True),
+        (1, 1.0, False, True),
+        (0.5 + 1e-12, 0.5, False, True),
+        (0.5 + 1e-6, 0.5, False, False),
+        (1j, 1.0, False, False),
+        ([1.0, 2.0], np.array([1.0, 2.0]), False, True),
+        ((1.0, 2.0), np.array([1.0, 2.0]), False, True),
+        (np.array([1.0]), np.array([1.0, 2.0]), False, False),
+        (np.array([[1.0, 2.0]]), np.array([1.0, 2.0]), False, False),
+        (np.array([True, False]), np.array([1.0, 0.0]), False, False),
+        (2, Either((1, 2)), True, True),
+        (3, Either((1, 2)), True, False),
+        (float("nan"), 0.5, False, False),
+        (None, 0.5, False, False),
+        (object(), 0.5, False, False),
+        ([[1], [1, 2]], np.array([1.0]), False, False),
+        ({1: 2}, 1, True, False),
+    ],
+)
 def test_numbers_of_every_right_type_pass_and_nothing_else_does(got, expected, integer, ok):
     assert _judge(got, expected, integer=integer)[0] is ok
 
@@ -106,6 +135,7 @@ def _cases_of(name, right):
     def answer(*args):
         seen.append(args)
         return right(*args)
+
     assert getattr(check, name)(answer)
     return seen
 
@@ -124,9 +154,9 @@ def _vote_by_hand(probabilities):
 
 def test_the_vote_by_hand_on_worked_songs():
     # two votes for 0 against one for 2, though genre 2 has the larger mean
-    assert _vote_by_hand([[.4, .3, .3], [.4, .3, .3], [0, .1, .9]]) == {0}
+    assert _vote_by_hand([[0.4, 0.3, 0.3], [0.4, 0.3, 0.3], [0, 0.1, 0.9]]) == {0}
     # two votes each: the mean (0.35 against 0.65) picks 1
-    assert _vote_by_hand([[.6, .4, 0], [.6, .4, 0], [.1, .9, 0], [.1, .9, 0]]) == {1}
+    assert _vote_by_hand([[0.6, 0.4, 0], [0.6, 0.4, 0], [0.1, 0.9, 0], [0.1, 0.9, 0]]) == {1}
 
 
 def test_the_traps_that_used_to_pass_are_in_every_call():
@@ -136,10 +166,14 @@ def test_the_traps_that_used_to_pass_are_in_every_call():
         # the checker accepts the vote worked from its definition on every one of its cases
         songs = [p for (p,) in _cases_of("vote_decision", lambda p: min(_vote_by_hand(p)))]
         right = [_vote_by_hand(p) for p in songs]
-        for wrong in (lambda p: np.argmax(p.mean(0)), lambda p: np.argmax(p) % p.shape[1],
-                      lambda p: np.bincount(np.argmax(p, 1)).argmax(),  # ties to the lowest
-                      lambda p: np.flatnonzero(np.bincount(np.argmax(p, 1)) == np.bincount(
-                          np.argmax(p, 1)).max())[-1]):  # ties to the highest
+        for wrong in (
+            lambda p: np.argmax(p.mean(0)),
+            lambda p: np.argmax(p) % p.shape[1],
+            lambda p: np.bincount(np.argmax(p, 1)).argmax(),  # ties to the lowest
+            lambda p: np.flatnonzero(
+                np.bincount(np.argmax(p, 1)) == np.bincount(np.argmax(p, 1)).max()
+            )[-1],
+        ):  # ties to the highest
             assert any(int(wrong(p)) not in ok for p, ok in zip(songs, right))
 
 
@@ -151,7 +185,8 @@ def test_the_answers_the_trial_found_wrong_now_fail(capsys):
     assert not check.track_split(lambda t, s, seed: (np.arange(300), np.arange(300, 400)))
     assert not check.sample_range(lambda frames, hop: str(((frames - 1) * hop, frames * hop - 1)))
     assert not check.conv_stack_parameters(
-        lambda kh, kw, c, fs: str(sum((kh * kw * ci + 1) * f for ci, f in zip([c, *fs], fs))))
+        lambda kh, kw, c, fs: str(sum((kh * kw * ci + 1) * f for ci, f in zip([c, *fs], fs)))
+    )
     capsys.readouterr()
 
 
@@ -161,8 +196,11 @@ def test_the_answers_the_trial_found_right_now_pass(capsys):
 
     def masks(tracks, share, seed):
         names = np.unique(tracks)
-        test = np.isin(tracks, np.random.default_rng(seed).permutation(names)[: round(share * len(names))])
+        test = np.isin(
+            tracks, np.random.default_rng(seed).permutation(names)[: round(share * len(names))]
+        )
         return ~test, test
+
     assert check.track_split(masks)
     capsys.readouterr()
 
@@ -176,17 +214,23 @@ def _clips_with(skipped_as, clips_as=list):
             except AudioError as exc:
                 skipped.append(skipped_as(p, exc))
         return clips_as(clips), skipped
+
     return answer
 
 
-@pytest.mark.parametrize("answer", [
-    _clips_with(lambda p, exc: (p, exc.reason)), _clips_with(lambda p, exc: exc),
-    _clips_with(lambda p, exc: p.name), _clips_with(lambda p, exc: str(p), clips_as=tuple),
-    _clips_with(lambda p, exc: p, clips_as=iter),
-    lambda paths: {"clips": _clips_with(lambda p, exc: p)(paths)[0], "skipped": []},
-    lambda paths: (_clips_with(lambda p, exc: p)(paths)[0], None),
-    lambda paths: (_clips_with(lambda p, exc: p)(paths)[0], {str(p): "?" for p in paths}),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        _clips_with(lambda p, exc: (p, exc.reason)),
+        _clips_with(lambda p, exc: exc),
+        _clips_with(lambda p, exc: p.name),
+        _clips_with(lambda p, exc: str(p), clips_as=tuple),
+        _clips_with(lambda p, exc: p, clips_as=iter),
+        lambda paths: {"clips": _clips_with(lambda p, exc: p)(paths)[0], "skipped": []},
+        lambda paths: (_clips_with(lambda p, exc: p)(paths)[0], None),
+        lambda paths: (_clips_with(lambda p, exc: p)(paths)[0], {str(p): "?" for p in paths}),
+    ],
+)
 def test_readable_clips_reads_every_natural_answer_without_crashing(answer, capsys):
     verdict = check.readable_clips(answer)
     out = capsys.readouterr().out
@@ -194,8 +238,14 @@ def test_readable_clips_reads_every_natural_answer_without_crashing(answer, caps
 
 
 def test_the_reference_is_not_in_the_checker_shown_by_double_question_mark():
-    for name in ("periodic_window", "sample_range", "rnn_step_pytorch", "conv_stack_parameters",
-                 "vote_decision", "same_padding"):
+    for name in (
+        "periodic_window",
+        "sample_range",
+        "rnn_step_pytorch",
+        "conv_stack_parameters",
+        "vote_decision",
+        "same_padding",
+    ):
         source = inspect.getsource(getattr(Checks, name))
         assert "np.cos" not in source and "np.tanh" not in source and "argmax" not in source
         assert "(frames - 1) * hop" not in source and "kh * kw" not in source

@@ -67,6 +67,7 @@ def _link_fma(tmp_path, fma_root, *, metadata=True, folders=("fma_small",)):
 
 # --- reading tracks.csv ------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_tracks_csv_gives_genre_side_subset_and_artist_of_every_row(fma_root):
     rows = fma.read_tracks_csv(fma_root / "fma_metadata" / "tracks.csv")
@@ -82,18 +83,26 @@ def test_tracks_csv_gives_genre_side_subset_and_artist_of_every_row(fma_root):
 def test_columns_are_found_by_their_two_header_names_not_by_position(fma_root, tmp_path):
     src = fma_root / "fma_metadata" / "tracks.csv"
     order = [0] + list(range(52, 0, -1))  # the index first, then all 52 columns reversed
-    moved = _rewrite_csv(src, tmp_path / "tracks.csv", lambda rows: [[r[i] for i in order]
-                                                                       for r in rows])
+    moved = _rewrite_csv(
+        src, tmp_path / "tracks.csv", lambda rows: [[r[i] for i in order] for r in rows]
+    )
     assert dict(fma.read_tracks_csv(moved)) == dict(fma.read_tracks_csv(src))
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda rows: [[c for i, c in enumerate(r) if i != _position(rows, "set", "split")]
-                   for r in rows], r"\('set', 'split'\)"),
-    (lambda rows: rows[:2] + rows[3:], "three header rows"),
-    (lambda rows: rows[:10] + [rows[10][:20]], "line .* is cut short"),
-    (lambda rows: rows[:5] + [["x2"] + rows[5][1:]], "no integer track id"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda rows: [
+                [c for i, c in enumerate(r) if i != _position(rows, "set", "split")] for r in rows
+            ],
+            r"\('set', 'split'\)",
+        ),
+        (lambda rows: rows[:2] + rows[3:], "three header rows"),
+        (lambda rows: rows[:10] + [rows[10][:20]], "line .* is cut short"),
+        (lambda rows: rows[:5] + [["x2"] + rows[5][1:]], "no integer track id"),
+    ],
+)
 def test_a_damaged_tracks_csv_is_refused_in_one_line(fma_root, tmp_path, change, message):
     bad = _rewrite_csv(fma_root / "fma_metadata" / "tracks.csv", tmp_path / "tracks.csv", change)
     with pytest.raises(DatasetError, match=message) as err:
@@ -105,13 +114,20 @@ def test_a_changed_tracks_csv_is_read_again(fma_root, tmp_path):
     copy = _rewrite_csv(fma_root / "fma_metadata" / "tracks.csv", tmp_path / "t.csv", list)
     assert fma.read_tracks_csv(copy)[2].genre == "Electronic"
     genre_top = _position(_read_rows(copy), "track", "genre_top")
-    _rewrite_csv(copy, copy, lambda rows: rows[:3] + [
-        r[:genre_top] + ["Pop"] + r[genre_top + 1:] if r[0] == "2" else r for r in rows[3:]])
+    _rewrite_csv(
+        copy,
+        copy,
+        lambda rows: (
+            rows[:3]
+            + [r[:genre_top] + ["Pop"] + r[genre_top + 1 :] if r[0] == "2" else r for r in rows[3:]]
+        ),
+    )
     os.utime(copy, ns=(1, 2))  # a new modification time
     assert fma.read_tracks_csv(copy)[2].genre == "Pop"
 
 
 # --- pairing the audio with tracks.csv ---------------------------------------------------
+
 
 def test_tracks_are_labelled_by_genre_top_with_their_side_and_artist(fma_root):
     tracks, genres, _ = scan_source(resolve_data(fma_root))
@@ -121,8 +137,12 @@ def test_tracks_are_labelled_by_genre_top_with_their_side_and_artist(fma_root):
     for track_id, t in listed.items():
         genre, side, artist = {**TRACKS, **FAULTS}[track_id]
         assert t.relpath == audio_path(track_id) and t.path == fma_root / "fma_small" / t.relpath
-        assert (t.genre, t.label, t.split, t.group) == (genre, GENRES.index(genre), SIDE[side],
-                                                        str(artist))
+        assert (t.genre, t.label, t.split, t.group) == (
+            genre,
+            GENRES.index(genre),
+            SIDE[side],
+            str(artist),
+        )
     # FMA's split is artist-filtered: no artist on two sides.
     sides = {}
     for t in tracks:
@@ -147,8 +167,9 @@ def test_tracks_per_genre_keeps_the_first_track_ids_of_each_genre(fma_root):
     tracks, genres, _ = scan_source(resolve_data(fma_root), tracks_per_genre=3)
     assert len(tracks) == 9 and genres == list(GENRES)
     for genre in GENRES:
-        ids = sorted(i for i, (g, _, _) in {**TRACKS, **FAULTS}.items()
-                     if g == genre and i != MISSING)
+        ids = sorted(
+            i for i, (g, _, _) in {**TRACKS, **FAULTS}.items() if g == genre and i != MISSING
+        )
         kept = [t for t in tracks if t.genre == genre]
         assert [t.relpath for t in kept] == [audio_path(i) for i in ids[:3]]
         assert {t.split for t in kept} == {"train", "validation", "test"}
@@ -162,23 +183,31 @@ def test_the_notebooks_list_tracks_works_on_the_fma_folder(fma_root):
 
 
 def test_the_left_out_summary_stays_short_however_many_there_are():
-    left_out = [(f"000/{i:06d}.mp3", "listed in tracks.csv for fma_small, but no audio file")
-                for i in range(5000)] + [(f"x{i}", f"reason {i}") for i in range(20)]
+    left_out = [
+        (f"000/{i:06d}.mp3", "listed in tracks.csv for fma_small, but no audio file")
+        for i in range(5000)
+    ] + [(f"x{i}", f"reason {i}") for i in range(20)]
     lines = summarise_left_out(left_out)
     assert len(lines) == 13
-    assert lines[0] == ("  listed in tracks.csv for fma_small, but no audio file: 5,000, e.g. "
-                        "000/000000.mp3, 000/000001.mp3, 000/000002.mp3, ...")
+    assert lines[0] == (
+        "  listed in tracks.csv for fma_small, but no audio file: 5,000, e.g. "
+        "000/000000.mp3, 000/000001.mp3, 000/000002.mp3, ..."
+    )
     assert lines[1] == "  x0: reason 0"
     assert lines[-1] == "  ... and 9 more for 9 other reason(s)"
 
 
 # --- the data rule ------------------------------------------------------------------------
 
+
 def test_the_parent_folder_and_the_subset_folder_are_both_found(fma_root):
     for given in (fma_root, fma_root / "fma_small", str(fma_root) + "/"):
         source = resolve_data(given)
-        assert (source.layout, source.root, source.subset) == ("fma", fma_root / "fma_small",
-                                                                "small")
+        assert (source.layout, source.root, source.subset) == (
+            "fma",
+            fma_root / "fma_small",
+            "small",
+        )
         assert source.metadata == fma_root / "fma_metadata" / "tracks.csv"
         assert not source.synthetic and source.origin == "--data"
         assert source.describe().startswith("FMA's fma_small audio in ")
@@ -190,8 +219,11 @@ def test_data_fma_comes_after_data_gtzan(fma_root, tmp_path, monkeypatch):
     monkeypatch.setattr(data, "DATA_DIR", tmp_path)
     (tmp_path / "fma").symlink_to(fma_root)
     found = resolve_data(make_sample=False)
-    assert (found.origin, found.layout, found.root) == ("data/fma", "fma",
-                                                        tmp_path / "fma" / "fma_small")
+    assert (found.origin, found.layout, found.root) == (
+        "data/fma",
+        "fma",
+        tmp_path / "fma" / "fma_small",
+    )
     monkeypatch.setenv("COURSE_DATA", str(fma_root / "fma_small"))
     assert resolve_data().origin == "COURSE_DATA"
     monkeypatch.delenv("COURSE_DATA")
@@ -205,8 +237,10 @@ def test_data_fma_comes_after_data_gtzan(fma_root, tmp_path, monkeypatch):
 
 def test_two_subsets_side_by_side_ask_which_one(fma_root, tmp_path):
     parent = _link_fma(tmp_path, fma_root, folders=("fma_small", "fma_medium"))
-    with pytest.raises(DatasetError, match="holds fma_small and fma_medium: pass the one to use, "
-                                           "for example --data .*fma_small"):
+    with pytest.raises(
+        DatasetError,
+        match="holds fma_small and fma_medium: pass the one to use, for example --data .*fma_small",
+    ):
         resolve_data(parent)
     assert resolve_data(parent / "fma_medium").subset == "medium"  # the folder itself is clear
 
@@ -229,7 +263,9 @@ def test_metadata_without_audio_or_without_tracks_csv_says_what_to_unzip(fma_roo
     parent = _link_fma(tmp_path, fma_root, folders=())
     with pytest.raises(DatasetError, match="no audio folder: unzip fma_small.zip"):
         resolve_data(parent)
-    with pytest.raises(DatasetError, match="is FMA's metadata alone: pass the folder that holds it"):
+    with pytest.raises(
+        DatasetError, match="is FMA's metadata alone: pass the folder that holds it"
+    ):
         resolve_data(fma_root / "fma_metadata")
     (tmp_path / "empty_meta" / "fma_metadata").mkdir(parents=True)
     with pytest.raises(DatasetError, match="holds no tracks.csv"):
@@ -242,17 +278,20 @@ def test_a_deam_folder_given_for_genres_points_to_the_emotion_task(tmp_path):
     deam = tmp_path / "deam"
     for song in (2, 3, 4):
         write_tone(deam / "DEAM_audio" / "MEMD_audio" / f"{song}.wav", seconds=0.2)
-    annotations = (deam / "DEAM_Annotations" / "annotations" / "annotations averaged per song"
-                   / "song_level")
+    annotations = (
+        deam / "DEAM_Annotations" / "annotations" / "annotations averaged per song" / "song_level"
+    )
     annotations.mkdir(parents=True)
     (annotations / "static_annotations_averaged_songs_1_2000.csv").write_text(
-        "song_id, valence_mean, valence_std, arousal_mean, arousal_std\n2,3.1,0.9,3.0,0.8\n")
+        "song_id, valence_mean, valence_std, arousal_mean, arousal_std\n2,3.1,0.9,3.0,0.8\n"
+    )
     for given in (deam, deam / "DEAM_audio", deam / "DEAM_audio" / "MEMD_audio"):
         with pytest.raises(DatasetError, match="is an emotion dataset .* --task emotion"):
             resolve_data(given)
 
 
 # --- features -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def fma_features(fma_root):
@@ -282,8 +321,9 @@ def test_the_empty_and_the_truncated_mp3_are_skipped_and_named(fma_features):
         assert name in summary
 
 
-def test_the_npz_and_the_cache_keep_published_and_group(fma_root, fma_features, tmp_path,
-                                                       monkeypatch):
+def test_the_npz_and_the_cache_keep_published_and_group(
+    fma_root, fma_features, tmp_path, monkeypatch
+):
     monkeypatch.setattr(features, "CACHE_DIR", tmp_path / "cache")
     out = tmp_path / "f.npz"
     first = prepare(str(fma_root), out=out, progress=False)
@@ -314,9 +354,13 @@ def test_the_cache_key_covers_genre_side_and_group(fma_root):
 
 
 def test_features_made_by_hand_get_empty_published_and_group():
-    f = Features(mfcc=np.zeros((3, 130, 13), np.float32), labels=np.array([0, 1, 1]),
-                 mapping=np.array(["a", "b"]), track=np.array(["x", "y", "y"]),
-                 params=FeatureParams())
+    f = Features(
+        mfcc=np.zeros((3, 130, 13), np.float32),
+        labels=np.array([0, 1, 1]),
+        mapping=np.array(["a", "b"]),
+        track=np.array(["x", "y", "y"]),
+        params=FeatureParams(),
+    )
     assert f.published.tolist() == f.group.tolist() == ["", "", ""] and f.dataset == ""
     assert "own split" not in f.summary()
 
@@ -324,13 +368,28 @@ def test_features_made_by_hand_get_empty_published_and_group():
 @pytest.mark.slow
 def test_the_command_line_prepares_fma_and_names_the_skipped_files(fma_root, tmp_path):
     out = tmp_path / "f.npz"
-    proc = subprocess.run([sys.executable, "-m", "course", "prepare", "--data", str(fma_root),
-                           "--out-file", str(out), "--no-cache"], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "COURSE_SMOKE": "1"})
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "course",
+            "prepare",
+            "--data",
+            str(fma_root),
+            "--out-file",
+            str(out),
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COURSE_SMOKE": "1"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Data: FMA's fma_small audio in" in proc.stdout
-    assert ("240 segments of shape (130, 13) from 24 tracks in 3 genres (FMA fma_small)"
-            in proc.stdout)
+    assert (
+        "240 segments of shape (130, 13) from 24 tracks in 3 genres (FMA fma_small)" in proc.stdout
+    )
     for name in (audio_path(EMPTY), audio_path(TRUNCATED), audio_path(NO_GENRE), "README.txt"):
         assert name in proc.stdout
     with np.load(out, allow_pickle=False) as z:
@@ -339,9 +398,14 @@ def test_the_command_line_prepares_fma_and_names_the_skipped_files(fma_root, tmp
 
 
 def _course(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True,
-                          text=True, timeout=900, env={**os.environ, "COURSE_SMOKE": "1"},
-                          cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "COURSE_SMOKE": "1"},
+        cwd=cwd,
+    )
 
 
 @pytest.mark.slow
@@ -349,8 +413,22 @@ def test_compare_protocol_published_trains_on_fmas_own_split(fma_root, tmp_path)
     """The main job on FMA as it unpacks: FMA's artist-filtered split, the same for both
     seeds, its 6 test songs counted once each, and no artist on two sides."""
     out = tmp_path / "out"
-    proc = _course("compare", "--data", str(fma_root), "--protocol", "published", "--seeds", "2",
-                   "--epochs", "1", "--models", "mlp", "--out-dir", str(out), "--no-cache")
+    proc = _course(
+        "compare",
+        "--data",
+        str(fma_root),
+        "--protocol",
+        "published",
+        "--seeds",
+        "2",
+        "--epochs",
+        "1",
+        "--models",
+        "mlp",
+        "--out-dir",
+        str(out),
+        "--no-cache",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     report = (out / "results.md").read_text()
@@ -369,8 +447,9 @@ def test_the_published_split_keeps_every_artist_on_one_side(fma_features):
     from course.splits import published_split
 
     split = published_split(fma_features.published)
-    sides = [set(fma_features.group[idx].tolist())
-             for idx in (split.train, split.validation, split.test)]
+    sides = [
+        set(fma_features.group[idx].tolist()) for idx in (split.train, split.validation, split.test)
+    ]
     assert not (sides[0] & sides[1] or sides[0] & sides[2] or sides[1] & sides[2])
     assert len(np.unique(fma_features.track[split.test])) == 6
 

@@ -21,12 +21,19 @@ NOTES_PARAMS = {"mlp": 1_014_218, "cnn": 45_514, "lstm": 57_802}
 
 def notes_mlp(shape):
     """The notes' build_nn_model, with a Keras 3 Input instead of input_shape=."""
-    return keras.Sequential([
-        keras.Input(shape=shape), L.Flatten(),
-        L.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.l2(0.001)), L.Dropout(0.3),
-        L.Dense(256, activation="relu", kernel_regularizer=keras.regularizers.l2(0.001)), L.Dropout(0.3),
-        L.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.l2(0.001)), L.Dropout(0.3),
-        L.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input(shape=shape),
+            L.Flatten(),
+            L.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.l2(0.001)),
+            L.Dropout(0.3),
+            L.Dense(256, activation="relu", kernel_regularizer=keras.regularizers.l2(0.001)),
+            L.Dropout(0.3),
+            L.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.l2(0.001)),
+            L.Dropout(0.3),
+            L.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def notes_cnn(shape):
@@ -35,21 +42,42 @@ def notes_cnn(shape):
         m.add(L.Conv2D(32, k, activation="relu"))
         m.add(L.MaxPool2D(p, strides=(2, 2), padding="same"))
         m.add(L.BatchNormalization())
-    for layer in (L.Flatten(), L.Dense(64, activation="relu"), L.Dropout(0.3),
-                  L.Dense(10, activation="softmax")):
+    for layer in (
+        L.Flatten(),
+        L.Dense(64, activation="relu"),
+        L.Dropout(0.3),
+        L.Dense(10, activation="softmax"),
+    ):
         m.add(layer)
     return m
 
 
 def notes_lstm(shape):
-    return keras.Sequential([
-        keras.Input(shape=shape), L.LSTM(64, return_sequences=True), L.LSTM(64),
-        L.Dense(64, activation="relu"), L.Dropout(0.3), L.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input(shape=shape),
+            L.LSTM(64, return_sequences=True),
+            L.LSTM(64),
+            L.Dense(64, activation="relu"),
+            L.Dropout(0.3),
+            L.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 NOTES = {"mlp": notes_mlp, "cnn": notes_cnn, "lstm": notes_lstm}
-KEYS = ("units", "filters", "kernel_size", "strides", "padding", "pool_size", "activation",
-        "rate", "return_sequences", "kernel_regularizer")
+KEYS = (
+    "units",
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "pool_size",
+    "activation",
+    "rate",
+    "return_sequences",
+    "kernel_regularizer",
+)
 
 
 def describe(model):
@@ -60,8 +88,9 @@ def describe(model):
             assert layer.count_params() == 0
             continue
         cfg = layer.get_config()
-        rows.append((type(layer).__name__, {k: cfg[k] for k in KEYS if k in cfg},
-                     layer.count_params()))
+        rows.append(
+            (type(layer).__name__, {k: cfg[k] for k in KEYS if k in cfg}, layer.count_params())
+        )
     return rows
 
 

@@ -33,6 +33,7 @@ def _dft_amplitudes(y, sr):
 
 def _librosa(name):
     """librosa's function of that name, with the course's defaults."""
+
     def reference(*args):
         import librosa
 
@@ -45,32 +46,38 @@ def _librosa(name):
         if name == "mel_filterbank":
             return librosa.filters.mel(sr=args[0], n_fft=args[1], n_mels=args[2])
         return librosa.feature.mfcc(y=args[0], sr=args[1], n_mfcc=13)  # dsp.mfcc's default
+
     return reference
 
 
 # (function, arguments, an independent reference, absolute tolerance against it)
-TAUGHT = [(dsp.magnitude_spectrum, (np.sin(np.arange(400) / 3.0), 8000), _dft_amplitudes, 1e-9),
-          (dsp.frame, (np.arange(50.0), 8, 3), _librosa("frame"), 0.0),
-          (dsp.stft, (np.sin(np.arange(3000) / 5.0).astype(np.float32),), _librosa("stft"), 1e-4),
-          (dsp.power_to_db, (np.linspace(0.0, 4.0, 30),), _librosa("power_to_db"), 1e-9),
-          (dsp.mel_filterbank, (22050, 512, 20), _librosa("mel_filterbank"), 1e-7),
-          (dsp.mfcc, (np.sin(np.arange(6000) / 7.0).astype(np.float32), 22050), _librosa("mfcc"),
-           5e-4)]
+TAUGHT = [
+    (dsp.magnitude_spectrum, (np.sin(np.arange(400) / 3.0), 8000), _dft_amplitudes, 1e-9),
+    (dsp.frame, (np.arange(50.0), 8, 3), _librosa("frame"), 0.0),
+    (dsp.stft, (np.sin(np.arange(3000) / 5.0).astype(np.float32),), _librosa("stft"), 1e-4),
+    (dsp.power_to_db, (np.linspace(0.0, 4.0, 30),), _librosa("power_to_db"), 1e-9),
+    (dsp.mel_filterbank, (22050, 512, 20), _librosa("mel_filterbank"), 1e-7),
+    (dsp.mfcc, (np.sin(np.arange(6000) / 7.0).astype(np.float32), 22050), _librosa("mfcc"), 5e-4),
+]
 
 
-@pytest.mark.parametrize("func, args, reference, atol", TAUGHT,
-                         ids=[f.__name__ for f, *_ in TAUGHT])
+@pytest.mark.parametrize(
+    "func, args, reference, atol", TAUGHT, ids=[f.__name__ for f, *_ in TAUGHT]
+)
 def test_the_teaching_lines_alone_compute_the_same_numbers(func, args, reference, atol):
     shown = notebook.teaching_source(func)
     assert '"""' not in shown and "check_" not in shown and "raise " not in shown
     assert "# (input checks omitted)" in shown or "check_" not in notebook.teaching_source(
-        func, full=True)
+        func, full=True
+    )
     namespace = dict(vars(dsp))
     exec(shown, namespace)  # the shown lines, without docstring or checks, still work
     ours, theirs = namespace[func.__name__](*args), func(*args)
     expected = reference(*args)
     # every output whole (magnitude_spectrum's frequencies and magnitudes both), not a first row
-    ours, theirs, expected = ((x if isinstance(x, tuple) else (x,)) for x in (ours, theirs, expected))
+    ours, theirs, expected = (
+        (x if isinstance(x, tuple) else (x,)) for x in (ours, theirs, expected)
+    )
     assert len(ours) == len(theirs) == len(expected)
     for shown_out, func_out, ref_out in zip(ours, theirs, expected):
         np.testing.assert_array_equal(np.asarray(shown_out), np.asarray(func_out))
@@ -119,7 +126,8 @@ def test_explore_builds_widgets_with_a_front_end(monkeypatch):
 def test_players_wrap_in_a_grid_with_every_label_escaped():
     from course.audio import players
 
-    html = players({"<a>": np.zeros(2205), "b": np.zeros(2205), "c": np.zeros(2205)},
-                   columns=2).data
+    html = players(
+        {"<a>": np.zeros(2205), "b": np.zeros(2205), "c": np.zeros(2205)}, columns=2
+    ).data
     assert html.count("<audio ") == 3 and "&lt;a&gt;" in html
     assert "auto-fill" in html and "max-width:560px" in html and "<table" not in html

@@ -29,7 +29,11 @@ def _code(nb: Path) -> str:
     for c in cells:
         if c["cell_type"] == "code":
             # IPython magics and shell lines are not Python.
-            lines += [line for line in "".join(c["source"]).splitlines() if not line.lstrip().startswith(("%", "!"))]
+            lines += [
+                line
+                for line in "".join(c["source"]).splitlines()
+                if not line.lstrip().startswith(("%", "!"))
+            ]
             lines.append("")
     return "\n".join(lines)
 
@@ -56,8 +60,11 @@ def notebook_uses(nb: Path) -> frozenset[tuple[str, str]]:
             base = node.value
             if isinstance(base, ast.Name) and base.id in aliases:
                 used.add((aliases[base.id], node.attr))
-            elif (isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name)
-                  and base.value.id == "course"):
+            elif (
+                isinstance(base, ast.Attribute)
+                and isinstance(base.value, ast.Name)
+                and base.value.id == "course"
+            ):
                 used.add((base.attr, node.attr))
     return frozenset(used)
 
@@ -70,8 +77,11 @@ def public_definitions():
     for module in MODULES:
         mod = importlib.import_module(f"course.{module}")
         for name, obj in vars(mod).items():
-            if (not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
-                    and obj.__module__ == mod.__name__):
+            if (
+                not name.startswith("_")
+                and (inspect.isfunction(obj) or inspect.isclass(obj))
+                and obj.__module__ == mod.__name__
+            ):
                 found.append((module, name, obj))
     return found
 
@@ -81,7 +91,12 @@ def named_notebooks(obj) -> set[str]:
     lines = doc.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("Notebook:") or line.startswith("Notebooks:"):
-            text = " ".join([line] + [nxt for nxt in lines[i + 1:] if nxt.strip()][:2])
+            more = []  # the line goes on over the indented lines below it
+            for nxt in lines[i + 1 :]:
+                if not nxt.startswith((" ", "\t")):
+                    break
+                more.append(nxt)
+            text = " ".join([line, *more])
             return set(NAMED.findall(text))
     return set()
 
@@ -93,31 +108,42 @@ def users(module: str, name: str) -> set[str]:
 DEFINITIONS = public_definitions()
 
 
-@pytest.mark.parametrize("module,name,obj", DEFINITIONS, ids=[f"{m}.{n}" for m, n, _ in DEFINITIONS])
+@pytest.mark.parametrize(
+    "module,name,obj", DEFINITIONS, ids=[f"{m}.{n}" for m, n, _ in DEFINITIONS]
+)
 def test_notebook_lines_name_exactly_the_notebooks_that_use_it(module, name, obj):
     named, using = named_notebooks(obj), users(module, name)
     assert named == using, (
         f"course.{module}.{name}: its docstring names {sorted(named) or 'no notebook'}, "
         f"but {sorted(using) or 'no notebook'} use(s) it; make its 'Notebook:' line say "
-        f"{', '.join(f'{n}.ipynb' for n in sorted(using)) or 'nothing (remove the line)'}")
+        f"{', '.join(f'{n}.ipynb' for n in sorted(using)) or 'nothing (remove the line)'}"
+    )
 
 
 def test_notebooks_import_only_names_that_exist():
     for nb in NOTEBOOKS:
         for module, name in notebook_uses(nb):
             mod = __import__(f"course.{module}", fromlist=[name])
-            assert hasattr(mod, name), f"{nb.name} uses course.{module}.{name}, which does not exist"
+            assert hasattr(mod, name), (
+                f"{nb.name} uses course.{module}.{name}, which does not exist"
+            )
 
 
 def test_the_scanner_sees_every_way_a_notebook_names_the_package(tmp_path):
-    tree_code = ("from course.features import prepare\nfrom course import dsp\n"
-                 "import course.splits as sp\nimport course\n"
-                 "dsp.stft(y)\nsp.split_tracks(t, line)\ncourse.plots.plot_waveform(y)\n")
+    tree_code = (
+        "from course.features import prepare\nfrom course import dsp\n"
+        "import course.splits as sp\nimport course\n"
+        "dsp.stft(y)\nsp.split_tracks(t, line)\ncourse.plots.plot_waveform(y)\n"
+    )
     nb = {"cells": [{"cell_type": "code", "source": tree_code, "metadata": {}, "outputs": []}]}
     path = tmp_path / "probe.ipynb"
     path.write_text(json.dumps(nb))
-    assert notebook_uses(path) == {("features", "prepare"), ("dsp", "stft"),
-                                   ("splits", "split_tracks"), ("plots", "plot_waveform")}
+    assert notebook_uses(path) == {
+        ("features", "prepare"),
+        ("dsp", "stft"),
+        ("splits", "split_tracks"),
+        ("plots", "plot_waveform"),
+    }
 
 
 def test_the_package_has_modules_to_check():

@@ -22,8 +22,10 @@ def test_all_notebooks_together_fit_the_budget():
     sizes = {nb.name: nb.stat().st_size for nb in NOTEBOOKS}
     total = sum(sizes.values())
     heaviest = sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
-    assert total < BUDGET, (f"the notebooks weigh {total / 1e6:.2f} MB, over the "
-                            f"{BUDGET / 1e6:.0f} MB budget; heaviest: {heaviest}")
+    assert total < BUDGET, (
+        f"the notebooks weigh {total / 1e6:.2f} MB, over the "
+        f"{BUDGET / 1e6:.0f} MB budget; heaviest: {heaviest}"
+    )
 
 
 def test_players_embed_mp3_not_wav():

@@ -16,8 +16,11 @@ def _text(output):
     if "text" in output:
         return "".join(output["text"])
     data = output.get("data", {})
-    return "".join("".join(v) if isinstance(v, list) else str(v)
-                   for k, v in data.items() if k.startswith("text/"))
+    return "".join(
+        "".join(v) if isinstance(v, list) else str(v)
+        for k, v in data.items()
+        if k.startswith("text/")
+    )
 
 
 def _cells(nb_path):
@@ -72,4 +75,5 @@ def test_each_header_run_time_is_the_readme_course_map_time():
     for nb in NOTEBOOKS:
         first = "".join(_cells(nb)[0]["source"])
         assert HEADER.findall(first) == [header_line(times[nb.stem])], (
-            f"{nb.name}: run `python benchmarks/notebook_times.py --check`")
+            f"{nb.name}: run `python benchmarks/notebook_times.py --check`"
+        )

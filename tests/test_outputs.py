@@ -20,8 +20,13 @@ def run(*args, cwd=None):
     """The command line: in this process, or in a new one started in ``cwd``."""
     if cwd is None:
         return course_main(*args)
-    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True,
-                          timeout=600, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+    )
 
 
 def sentinel(folder, name="thesis.txt"):
@@ -39,6 +44,7 @@ def assert_one_line_refusal(proc, *words):
 
 
 # --- sample ---------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_sample_refuses_a_folder_with_other_files_with_or_without_force(tmp_path):
@@ -86,6 +92,7 @@ def test_sample_refuses_a_file_as_its_folder(tmp_path):
 
 # --- prepare --------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_prepare_refuses_to_overwrite_a_file_it_did_not_write(tiny_sample, tmp_path):
     song = tmp_path / "song.wav"
@@ -113,14 +120,26 @@ def test_prepare_replaces_its_own_features_file_and_leaves_neighbours_alone(tiny
 
 # --- compare --------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_compare_adds_its_files_and_never_overwrites_a_file_it_did_not_write(tiny_sample, tmp_path):
     out = tmp_path / "results"
     kept = sentinel(out)
     users_table = out / "results.md"
     users_table.write_text(SENTINEL)
-    args = ("compare", "--data", str(tiny_sample), "--models", "mlp", "--epochs", "1",
-            "--out-dir", str(out), "--tracks-per-genre", "1")
+    args = (
+        "compare",
+        "--data",
+        str(tiny_sample),
+        "--models",
+        "mlp",
+        "--epochs",
+        "1",
+        "--out-dir",
+        str(out),
+        "--tracks-per-genre",
+        "1",
+    )
     proc = run(*args)
     assert_one_line_refusal(proc, "results.md", "did not write")
     assert "Training" not in proc.stdout  # refused before any work
@@ -130,8 +149,14 @@ def test_compare_adds_its_files_and_never_overwrites_a_file_it_did_not_write(tin
     proc = run(*args)
     assert proc.returncode == 0, proc.stderr
     record = json.loads((out / outputs.RECORD).read_text())["files"]
-    assert set(record) == {"results.md", "results.csv", "settings.json", "history_mlp_seed0.png",
-                           "confusion_mlp.png", "confusion_baseline.png"}
+    assert set(record) == {
+        "results.md",
+        "results.csv",
+        "settings.json",
+        "history_mlp_seed0.png",
+        "confusion_mlp.png",
+        "confusion_baseline.png",
+    }
     assert kept.read_text() == SENTINEL and (out / "my_results.md").read_text() == SENTINEL
     assert run(*args).returncode == 0  # its own files it may write again
     assert kept.read_text() == SENTINEL
@@ -152,10 +177,13 @@ def test_an_interrupted_atomic_write_leaves_the_old_file(tmp_path):
         with outputs.atomic_path(target) as tmp:
             tmp.write_text("half")
             raise KeyboardInterrupt
-    assert target.read_text() == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["results.md"]
+    assert target.read_text() == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "results.md"
+    ]
 
 
 # --- commands that write nothing ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("command", ["check", "baseline"])
 @pytest.mark.slow

@@ -22,12 +22,12 @@ def test_images_share_one_colour_scale_only_when_asked():
 
 
 def test_kernels_are_drawn_frame_across_coefficient_up():
-    kernel = np.zeros((3, 2, 1, 1))            # 3 frames, 2 coefficients
-    kernel[2, 0, 0, 0] = 1.0                   # last frame, first coefficient
+    kernel = np.zeros((3, 2, 1, 1))  # 3 frames, 2 coefficients
+    kernel[2, 0, 0, 0] = 1.0  # last frame, first coefficient
     fig = plot_kernels(kernel, limit=2.0)
     image = fig.axes[0].images[0]
     data = image.get_array()
-    assert data.shape == (2, 3) and data[0, 2] == 1.0   # row = coefficient, column = frame
+    assert data.shape == (2, 3) and data[0, 2] == 1.0  # row = coefficient, column = frame
     assert image.origin == "lower" and image.get_clim() == (-2.0, 2.0)
     assert fig.axes[0].get_xlabel() == "frame" and fig.axes[0].get_ylabel() == "coefficient"
     plt.close(fig)
@@ -53,8 +53,10 @@ def test_notebook_figures_are_opaque_palette_pngs_of_the_same_size():
     assert image.size == reference.size
     assert len(png) < len(full.getvalue())
     # The palette keeps the picture: no colour moves by more than a few of its 256 levels.
-    diff = np.abs(np.asarray(image.convert("RGB"), dtype=int)
-                  - np.asarray(reference.convert("RGB"), dtype=int))
+    diff = np.abs(
+        np.asarray(image.convert("RGB"), dtype=int)
+        - np.asarray(reference.convert("RGB"), dtype=int)
+    )
     assert diff.max() <= 16
 
 

@@ -115,10 +115,15 @@ def test_the_commands_write_decks_and_say_where(tmp_path, capsys):
 ALL = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 #: What a copy without solutions may not hold anywhere (sources, outputs, metadata): solution
 #: blocks, labels, nbgrader's marks, or any mention of "solutions" (a pointer to what is gone).
-LEFTOVER = re.compile(r"<details|</details>|<summary|solutions|\*\*\s*solution|<b>\s*solution"
-                      r"|BEGIN SOLUTION|BEGIN HIDDEN TESTS", re.I)
-MARK_COMMAND = ('python -c "import sys; from course.publish import mark_solution_cells as m; '
-                '[print(p, m(p)) for p in sys.argv[1:]]" notebooks/NN_name.ipynb')
+LEFTOVER = re.compile(
+    r"<details|</details>|<summary|solutions|\*\*\s*solution|<b>\s*solution"
+    r"|BEGIN SOLUTION|BEGIN HIDDEN TESTS",
+    re.I,
+)
+MARK_COMMAND = (
+    'python -c "import sys; from course.publish import mark_solution_cells as m; '
+    '[print(p, m(p)) for p in sys.argv[1:]]" notebooks/NN_name.ipynb'
+)
 
 
 def _strings(value) -> str:
@@ -148,7 +153,7 @@ def test_every_notebook_marks_its_solutions_and_its_copy_holds_none(nb, tmp_path
 
     text = _strings(copy)
     found = LEFTOVER.search(text)
-    assert not found, f"{nb.name}'s copy holds {text[found.start() - 80:found.end() + 80]!r}"
+    assert not found, f"{nb.name}'s copy holds {text[found.start() - 80 : found.end() + 80]!r}"
     # No line of a hidden solution survives, unless the page shows it outside the solutions.
     page = _strings(data)
     for block in hidden:
@@ -159,7 +164,8 @@ def test_every_notebook_marks_its_solutions_and_its_copy_holds_none(nb, tmp_path
                 assert line not in text, f"{nb.name}'s copy holds the solution line {line!r}"
     # Everything else is there: every code cell as it was, the exercises and references.
     assert [c["source"] for c in copy["cells"] if c["cell_type"] == "code"] == [
-        c["source"] for c in data["cells"] if c["cell_type"] == "code"]
+        c["source"] for c in data["cells"] if c["cell_type"] == "code"
+    ]
     headings = ["".join(c["source"]).split("\n")[0] for c in copy["cells"][-2:]]
     assert headings == ["## Exercises", "## References"]  # the solutions' cell between them went
     for cell in copy["cells"]:  # the checker's verdicts on the unanswered stubs are gone
@@ -169,26 +175,39 @@ def test_every_notebook_marks_its_solutions_and_its_copy_holds_none(nb, tmp_path
 
 def _nb(*cells) -> dict:
     """A notebook of (cell_type, source, metadata) cells."""
-    return {"cells": [{"cell_type": kind, "id": f"c{i}", "metadata": meta or {},
-                       "source": source.splitlines(keepends=True),
-                       **({"outputs": [], "execution_count": None} if kind == "code" else {})}
-                      for i, (kind, source, meta) in enumerate(cells)],
-            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return {
+        "cells": [
+            {
+                "cell_type": kind,
+                "id": f"c{i}",
+                "metadata": meta or {},
+                "source": source.splitlines(keepends=True),
+                **({"outputs": [], "execution_count": None} if kind == "code" else {}),
+            }
+            for i, (kind, source, meta) in enumerate(cells)
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
 
 
 DETAILS = {"tags": ["solution"], "course": {"solution": "details"}}
 WHOLE = {"tags": ["solution"], "course": {"solution": "cell"}}
 
 
-@pytest.mark.parametrize("text", [
-    "## Exercises\n\n<details><summary>Solutions</summary>\n\n42\n</details>",
-    "<details open><summary>Solution</summary>42</details>",
-    "Exercise 1.\n\n<b>Solutions</b>\n\n1. 42",
-    "### Answer\n\n42",
-    "**Answers:** 42",
-    "1. 42 </details>",
-    "The solutions are at the end of the notebook, below the references",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Exercises\n\n<details><summary>Solutions</summary>\n\n42\n</details>",
+        "<details open><summary>Solution</summary>42</details>",
+        "Exercise 1.\n\n<b>Solutions</b>\n\n1. 42",
+        "### Answer\n\n42",
+        "**Answers:** 42",
+        "1. 42 </details>",
+        "The solutions are at the end of the notebook, below the references",
+    ],
+)
 def test_an_unmarked_solution_is_an_error_that_names_the_notebook_and_cell(text):
     with pytest.raises(CourseError, match=r"my\.ipynb, cell 1 \(id c1"):
         without_solutions(_nb(("markdown", "# Title", None), ("markdown", text, None)), "my.ipynb")
@@ -207,73 +226,102 @@ def test_an_unmarked_solution_in_code_or_metadata_is_an_error_too():
         without_solutions(notebook, "my.ipynb")
 
 
-@pytest.mark.parametrize("meta", [
-    {"tags": ["solution"]}, {"course": {"solution": "details"}},
-    {"tags": ["solution"], "course": {"solution": True}},
-])
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"tags": ["solution"]},
+        {"course": {"solution": "details"}},
+        {"tags": ["solution"], "course": {"solution": True}},
+    ],
+)
 def test_an_unknown_or_half_mark_is_an_error(meta):
     with pytest.raises(CourseError, match="mark the course does not know"):
         without_solutions(_nb(("markdown", "<details>42</details>", meta)))
 
 
-@pytest.mark.parametrize("text, what", [
-    ("Intro\n\n<details><summary>Solutions</summary>42", "no </details>"),
-    ("Intro\n\n<details>42</details></details>", "closes no <details>"),
-    ("Intro without any block", "has none"),
-    ("**Solutions**\n\n<details>42</details>", "not marked as one"),
-])
+@pytest.mark.parametrize(
+    "text, what",
+    [
+        ("Intro\n\n<details><summary>Solutions</summary>42", "no </details>"),
+        ("Intro\n\n<details>42</details></details>", "closes no <details>"),
+        ("Intro without any block", "has none"),
+        ("**Solutions**\n\n<details>42</details>", "not marked as one"),
+    ],
+)
 def test_a_marked_cell_that_cannot_be_cut_cleanly_is_an_error(text, what):
     with pytest.raises(CourseError, match=what):
         without_solutions(_nb(("markdown", text, DETAILS)))
 
 
 def test_marked_details_go_whole_whatever_their_form_and_the_rest_stays():
-    text = ("## Exercises\n\n1. Why?\n\n<details open><summary><b>Answers</b></summary>\n\n"
-            "Because 42 ![fig](attachment:answer.png)\n<details><summary>More</summary>43"
-            "</details>\n</details>\n\n## References\n\n- A book ![logo](attachment:logo.png)")
+    text = (
+        "## Exercises\n\n1. Why?\n\n<details open><summary><b>Answers</b></summary>\n\n"
+        "Because 42 ![fig](attachment:answer.png)\n<details><summary>More</summary>43"
+        "</details>\n</details>\n\n## References\n\n- A book ![logo](attachment:logo.png)"
+    )
     notebook = _nb(("markdown", text, {**DETAILS, "slideshow": {"slide_type": "slide"}}))
-    notebook["cells"][0]["attachments"] = {"answer.png": {"image/png": "AAAA"},
-                                           "logo.png": {"image/png": "BBBB"}}
+    notebook["cells"][0]["attachments"] = {
+        "answer.png": {"image/png": "AAAA"},
+        "logo.png": {"image/png": "BBBB"},
+    }
     cell = without_solutions(notebook)["cells"][0]
-    assert "".join(cell["source"]) == ("## Exercises\n\n1. Why?\n\n## References\n\n"
-                                       "- A book ![logo](attachment:logo.png)")
+    assert "".join(cell["source"]) == (
+        "## Exercises\n\n1. Why?\n\n## References\n\n- A book ![logo](attachment:logo.png)"
+    )
     assert list(cell["attachments"]) == ["logo.png"]
     assert cell["metadata"] == {"slideshow": {"slide_type": "slide"}}  # no mark left
 
 
 def test_a_whole_solution_cell_goes_with_its_outputs_and_attachments():
-    notebook = _nb(("markdown", "Task", None), ("code", "answer = 42", WHOLE),
-                   ("markdown", "![a](attachment:a.png) 42", WHOLE))
+    notebook = _nb(
+        ("markdown", "Task", None),
+        ("code", "answer = 42", WHOLE),
+        ("markdown", "![a](attachment:a.png) 42", WHOLE),
+    )
     notebook["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "42"}]
     notebook["cells"][2]["attachments"] = {"a.png": {"image/png": "AAAA"}}
     assert "42" not in _strings(without_solutions(notebook))
     assert [c["id"] for c in without_solutions(notebook)["cells"]] == ["c0"]
 
 
-@pytest.mark.parametrize("text, kept", [
-    ("it never\nshows the solution (that is under **Solutions** at the end).",
-     "it never\nshows the solution."),
-    ("Write it. The solutions are under **Solutions** at the end.\n\nNext.",
-     "Write it.\n\nNext."),
-    ("It prints a hint; the solutions are under **Solutions** at the end.",
-     "It prints a hint."),
-    ("(See the solutions.) Then run it.", " Then run it."),
-])
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        (
+            "it never\nshows the solution (that is under **Solutions** at the end).",
+            "it never\nshows the solution.",
+        ),
+        (
+            "Write it. The solutions are under **Solutions** at the end.\n\nNext.",
+            "Write it.\n\nNext.",
+        ),
+        (
+            "It prints a hint; the solutions are under **Solutions** at the end.",
+            "It prints a hint.",
+        ),
+        ("(See the solutions.) Then run it.", " Then run it."),
+    ],
+)
 def test_a_copy_drops_the_sentences_that_point_to_the_solutions(text, kept):
     cell = without_solutions(_nb(("markdown", text, None)))["cells"][0]
     assert "".join(cell["source"]) == kept
 
 
 def test_marking_is_idempotent_and_touches_nothing_but_metadata(tmp_path):
-    notebook = _nb(("markdown", "# T\n\n<details>42</details>\n\nRefs", None),
-                   ("markdown", "<details><summary>S</summary>43</details>", None),
-                   ("markdown", "Plain", None))
+    notebook = _nb(
+        ("markdown", "# T\n\n<details>42</details>\n\nRefs", None),
+        ("markdown", "<details><summary>S</summary>43</details>", None),
+        ("markdown", "Plain", None),
+    )
     path = tmp_path / "n.ipynb"
     path.write_text(notebook_json(notebook), encoding="utf-8")
     assert mark_solution_cells(path) == 2
     marked = _load(path)
     assert [c["metadata"].get("course") for c in marked["cells"]] == [
-        {"solution": "details"}, {"solution": "cell"}, None]
+        {"solution": "details"},
+        {"solution": "cell"},
+        None,
+    ]
     assert [c["source"] for c in marked["cells"]] == [c["source"] for c in notebook["cells"]]
     before = path.read_bytes()
     assert mark_solution_cells(path) == 0 and path.read_bytes() == before
@@ -296,14 +344,20 @@ def _one_line_error(capsys, argv, *words):
 @pytest.mark.parametrize("kind", ["--without-solutions", "--with-solutions", "--nbgrader"])
 def test_an_out_dir_that_cannot_be_a_folder_is_one_line_not_a_traceback(kind, tmp_path, capsys):
     (tmp_path / "file").write_text("mine")
-    _one_line_error(capsys, ["exercises", kind, "--out-dir", str(tmp_path / "file" / "sub")],
-                    "is a file")
+    _one_line_error(
+        capsys, ["exercises", kind, "--out-dir", str(tmp_path / "file" / "sub")], "is a file"
+    )
     _one_line_error(capsys, ["exercises", kind, "--out-dir", str(tmp_path / "file")], "is a file")
     (tmp_path / "link").symlink_to(tmp_path / "gone")
-    _one_line_error(capsys, ["exercises", kind, "--out-dir", str(tmp_path / "link")],
-                    "symbolic link", "does not exist")
-    _one_line_error(capsys, ["exercises", kind, "--out-dir", str(tmp_path / "link" / "sub")],
-                    "symbolic link")
+    _one_line_error(
+        capsys,
+        ["exercises", kind, "--out-dir", str(tmp_path / "link")],
+        "symbolic link",
+        "does not exist",
+    )
+    _one_line_error(
+        capsys, ["exercises", kind, "--out-dir", str(tmp_path / "link" / "sub")], "symbolic link"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "link"]
     assert (tmp_path / "file").read_text() == "mine"
 
@@ -316,10 +370,16 @@ def test_an_unwritable_out_dir_is_one_line(tmp_path, capsys, monkeypatch):
     else:
         locked.chmod(0o555)
     try:
-        _one_line_error(capsys, ["exercises", "--without-solutions", "--out-dir", str(locked)],
-                        "cannot be written")
-        _one_line_error(capsys, ["exercises", "--nbgrader", "--out-dir", str(locked / "sub")],
-                        "cannot be written")
+        _one_line_error(
+            capsys,
+            ["exercises", "--without-solutions", "--out-dir", str(locked)],
+            "cannot be written",
+        )
+        _one_line_error(
+            capsys,
+            ["exercises", "--nbgrader", "--out-dir", str(locked / "sub")],
+            "cannot be written",
+        )
     finally:
         locked.chmod(0o755)
     assert list(locked.iterdir()) == []
@@ -346,8 +406,9 @@ def test_an_edited_copy_is_kept_unless_forced_and_the_message_names_it(tmp_path)
     exercise_copies(out, solutions=False, notebooks=SMALL_COPY)  # unchanged: replaced freely
     first.write_text(first.read_text(encoding="utf-8").replace("Check yourself", "Try this"))
     edited = first.read_bytes()
-    with pytest.raises(OutputError, match="02_stft_spectrogram.ipynb changed since the course "
-                                          "wrote it") as refused:
+    with pytest.raises(
+        OutputError, match="02_stft_spectrogram.ipynb changed since the course wrote it"
+    ) as refused:
         exercise_copies(out, solutions=False, notebooks=SMALL_COPY)
     assert "08_rnn" not in str(refused.value) and "--force" in str(refused.value)
     assert first.read_bytes() == edited
@@ -408,10 +469,18 @@ def test_the_command_writes_copies_and_refuses_an_edit_in_one_line(tmp_path, cap
     out = tmp_path / "class"
     assert main(["exercises", "--without-solutions", "--out-dir", str(out)]) == 0
     assert f"Wrote 2 notebooks without solutions to {out}" in capsys.readouterr().out
-    _one_line_error(capsys, ["exercises", "--with-solutions", "--out-dir", str(out)],
-                    "students' copy without solutions", "--force")
+    _one_line_error(
+        capsys,
+        ["exercises", "--with-solutions", "--out-dir", str(out)],
+        "students' copy without solutions",
+        "--force",
+    )
     (out / "08_rnn.ipynb").write_text("{}")
-    _one_line_error(capsys, ["exercises", "--without-solutions", "--out-dir", str(out)],
-                    "08_rnn.ipynb changed", "--force")
+    _one_line_error(
+        capsys,
+        ["exercises", "--without-solutions", "--out-dir", str(out)],
+        "08_rnn.ipynb changed",
+        "--force",
+    )
     assert main(["exercises", "--with-solutions", "--out-dir", str(out), "--force"]) == 0
     assert _load(out / "08_rnn.ipynb") == _load(SMALL_COPY[1])

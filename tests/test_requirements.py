@@ -10,8 +10,18 @@ else:  # pytest itself installs tomli on Python 3.10
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIRED = {"tensorflow", "keras", "librosa", "numpy", "matplotlib", "scikit-learn",
-            "jupyterlab", "nbval", "soundfile", "tqdm"}
+REQUIRED = {
+    "tensorflow",
+    "keras",
+    "librosa",
+    "numpy",
+    "matplotlib",
+    "scikit-learn",
+    "jupyterlab",
+    "nbval",
+    "soundfile",
+    "tqdm",
+}
 
 
 def _parse(lines):
@@ -32,7 +42,7 @@ def requirements():
 def environment():
     lines = (ROOT / "environment.yml").read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
-    return _parse(line.strip()[2:] for line in lines[start + 1:] if line.strip().startswith("- "))
+    return _parse(line.strip()[2:] for line in lines[start + 1 :] if line.strip().startswith("- "))
 
 
 def project():
@@ -42,8 +52,10 @@ def project():
 def pyproject():
     """The run-time dependencies and every extra, together."""
     data = project()
-    return _parse(data["dependencies"] + [d for extra in data["optional-dependencies"].values()
-                                          for d in extra])
+    return _parse(
+        data["dependencies"]
+        + [d for extra in data["optional-dependencies"].values() for d in extra]
+    )
 
 
 def test_the_three_lists_agree():
@@ -56,7 +68,9 @@ def test_every_package_the_course_names_is_listed_with_a_range():
     req = requirements()
     assert REQUIRED <= set(req)
     for name, spec in req.items():
-        assert ">=" in spec and "<" in spec.replace("<=", ""), f"{name} needs a tested range, has {spec!r}"
+        assert ">=" in spec and "<" in spec.replace("<=", ""), (
+            f"{name} needs a tested range, has {spec!r}"
+        )
 
 
 def test_requirements_installs_the_course_package_with_its_extras_too():
@@ -114,8 +128,13 @@ def test_every_package_the_course_imports_is_declared():
     missing = set()
     for path in (ROOT / "course").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
             for name in names:
                 top = name.split(".")[0]
                 if top in sys.stdlib_module_names or top == "course":

@@ -111,10 +111,15 @@ def test_genres_are_learnable_but_no_single_feature_separates_them(tmp_path):
     folder = sample.make_sample(tmp_path / "s6", tracks_per_genre=6, progress=False)
     x, y, _ = track_statistics(prepare(str(folder), cache=False, progress=False))
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
-    all_features = cross_val_score(make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000)),
-                                   x, y, cv=cv).mean()
-    single = [cross_val_score(DecisionTreeClassifier(max_leaf_nodes=10, random_state=0),
-                              x[:, [j]], y, cv=cv).mean() for j in range(x.shape[1])]
+    all_features = cross_val_score(
+        make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000)), x, y, cv=cv
+    ).mean()
+    single = [
+        cross_val_score(
+            DecisionTreeClassifier(max_leaf_nodes=10, random_state=0), x[:, [j]], y, cv=cv
+        ).mean()
+        for j in range(x.shape[1])
+    ]
     assert all_features > 0.45
     assert max(single) < 0.6
     assert max(single) < all_features
@@ -127,12 +132,22 @@ def test_each_tracks_peak_is_drawn_between_the_bounds_notebook_00_states():
 
     from course.synth import synthesize_track
 
-    peaks = [float(np.max(np.abs(synthesize_track(g, i, duration=3.0))))
-             for g in ("blues", "classical", "rock") for i in range(3)]
-    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "00_start_here.ipynb")
-                    .read_text(encoding="utf-8"))
+    peaks = [
+        float(np.max(np.abs(synthesize_track(g, i, duration=3.0))))
+        for g in ("blues", "classical", "rock")
+        for i in range(3)
+    ]
+    nb = json.loads(
+        (Path(__file__).resolve().parents[1] / "notebooks" / "00_start_here.ipynb").read_text(
+            encoding="utf-8"
+        )
+    )
     text = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    low, high = map(float, re.search(r"set at random between ([0-9.]+) and ([0-9.]+)",
-                                     " ".join(text.split())).groups())
+    low, high = map(
+        float,
+        re.search(
+            r"set at random between ([0-9.]+) and ([0-9.]+)", " ".join(text.split())
+        ).groups(),
+    )
     assert all(low - 1e-6 <= p <= high + 1e-6 for p in peaks), peaks
     assert max(peaks) - min(peaks) > 0.05  # drawn, not one fixed peak

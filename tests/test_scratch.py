@@ -22,9 +22,14 @@ def _randomise_biases(layer):
 
 CONV_GRID = [
     # (input H, W, C), (kh, kw), filters, strides
-    ((7, 5, 1), (3, 3), 1, 1), ((7, 5, 3), (3, 3), 4, 2), ((8, 9, 3), (2, 2), 4, 1),
-    ((8, 9, 1), (2, 2), 1, 2), ((8, 9, 3), (1, 3), 4, (1, 2)), ((6, 6, 3), (4, 4), 1, 2),
-    ((5, 7, 1), (4, 4), 4, (2, 1)), ((9, 8, 3), (3, 3), 1, (2, 2)),
+    ((7, 5, 1), (3, 3), 1, 1),
+    ((7, 5, 3), (3, 3), 4, 2),
+    ((8, 9, 3), (2, 2), 4, 1),
+    ((8, 9, 1), (2, 2), 1, 2),
+    ((8, 9, 3), (1, 3), 4, (1, 2)),
+    ((6, 6, 3), (4, 4), 1, 2),
+    ((5, 7, 1), (4, 4), 4, (2, 1)),
+    ((9, 8, 3), (3, 3), 1, (2, 2)),
 ]
 
 
@@ -42,7 +47,9 @@ def test_conv2d_matches_keras(shape, kernel_size, filters, strides, padding, bat
 
 
 @pytest.mark.parametrize("mode", ["max", "avg"])
-@pytest.mark.parametrize("pool_size,strides", [(2, None), (3, None), (3, 2), (2, 1), ((2, 3), (1, 2))])
+@pytest.mark.parametrize(
+    "pool_size,strides", [(2, None), (3, None), (3, 2), (2, 1), ((2, 3), (1, 2))]
+)
 @pytest.mark.parametrize("padding", ["valid", "same"])
 @pytest.mark.parametrize("shape", [(7, 5, 1), (8, 9, 3)])
 def test_pool2d_matches_keras(mode, pool_size, strides, padding, shape):
@@ -52,7 +59,9 @@ def test_pool2d_matches_keras(mode, pool_size, strides, padding, shape):
     expected = np.asarray(layer(x))
     ours = scratch.pool2d(x, pool_size, strides, padding, mode)
     np.testing.assert_allclose(ours, expected, **TOL)
-    np.testing.assert_allclose(scratch.pool2d(x[0], pool_size, strides, padding, mode), expected[0], **TOL)
+    np.testing.assert_allclose(
+        scratch.pool2d(x[0], pool_size, strides, padding, mode), expected[0], **TOL
+    )
 
 
 def test_same_padding_rule_puts_the_extra_cell_at_the_end():
@@ -73,7 +82,9 @@ def test_rnn_matches_keras_simplernn(n, t, d, units, return_sequences, activatio
     x = RNG.standard_normal((n, t, d)).astype(np.float32)
     layer(x)
     weights = _randomise_biases(layer)
-    ours = scratch.rnn_forward(x, *weights, activation=activation, return_sequences=return_sequences)
+    ours = scratch.rnn_forward(
+        x, *weights, activation=activation, return_sequences=return_sequences
+    )
     np.testing.assert_allclose(ours, np.asarray(layer(x)), **TOL)
 
 
@@ -98,7 +109,9 @@ def test_gru_matches_keras_both_conventions(n, t, d, units, return_sequences, re
     layer(x)
     weights = _randomise_biases(layer)
     assert weights[-1].shape == ((2, 3 * units) if reset_after else (3 * units,))
-    ours = scratch.gru_forward(x, *weights, reset_after=reset_after, return_sequences=return_sequences)
+    ours = scratch.gru_forward(
+        x, *weights, reset_after=reset_after, return_sequences=return_sequences
+    )
     np.testing.assert_allclose(ours, np.asarray(layer(x)), **TOL)
 
 
@@ -169,6 +182,7 @@ def test_the_bptt_jacobian_in_notebook_08_matches_finite_differences():
             zs.append(x[j] @ kernel + h @ recurrent + bias)
             h = np.tanh(zs[-1])
         return h, zs
+
     h_k = np.tanh(rng.normal(size=u))
     _, zs = run(h_k)
     jacobian = np.eye(u)

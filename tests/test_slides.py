@@ -15,8 +15,9 @@ def test_notebook_converts_to_slides(nb):
 
     notebook = nbformat.read(nb, as_version=4)
     code_cells = [c for c in notebook.cells if c.cell_type == "code"]
-    untyped = [c.source[:60] for c in code_cells
-               if not c.metadata.get("slideshow", {}).get("slide_type")]
+    untyped = [
+        c.source[:60] for c in code_cells if not c.metadata.get("slideshow", {}).get("slide_type")
+    ]
     assert not untyped, f"code cells without a slide type: {untyped}"
     html, _ = SlidesExporter().from_notebook_node(notebook)
     slides = len(re.findall(r"<section", html))

@@ -45,8 +45,9 @@ def test_the_audio_notebooks_have_solutions_that_run():
     assert {"01", "02", "03"} <= with_code
 
 
-@pytest.mark.parametrize("nb, index, block", CASES,
-                         ids=[f"{nb.stem[:2]}-{i}" for nb, i, _ in CASES])
+@pytest.mark.parametrize(
+    "nb, index, block", CASES, ids=[f"{nb.stem[:2]}-{i}" for nb, i, _ in CASES]
+)
 def test_solution_block_runs(nb, index, block, monkeypatch):
     matplotlib.use("Agg")
     monkeypatch.chdir(nb.parent)
@@ -68,20 +69,32 @@ def _answer_lines(block: str) -> list[str]:
     import ast
 
     tree = ast.parse(block)
-    answers = {node.args[0].id for node in ast.walk(tree)
-               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-               and getattr(node.func.value, "id", "") == "check" and node.args
-               and isinstance(node.args[0], ast.Name)}
+    answers = {
+        node.args[0].id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and getattr(node.func.value, "id", "") == "check"
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+    }
+
     def conversion(value) -> bool:  # np.asarray(truth, float) and the like: no answer in it
         parts = value.elts if isinstance(value, ast.Tuple) else [value]
-        return all(isinstance(v, ast.Call) and all(isinstance(a, (ast.Name, ast.Constant))
-                                                  for a in v.args) for v in parts)
+        return all(
+            isinstance(v, ast.Call) and all(isinstance(a, (ast.Name, ast.Constant)) for a in v.args)
+            for v in parts
+        )
+
     lines = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in answers:
             for stmt in ast.walk(node):
-                if (isinstance(stmt, (ast.Return, ast.Assign, ast.AugAssign)) and stmt.value
-                        and not conversion(stmt.value)):
+                if (
+                    isinstance(stmt, (ast.Return, ast.Assign, ast.AugAssign))
+                    and stmt.value
+                    and not conversion(stmt.value)
+                ):
                     lines.append(_normalised(ast.unparse(stmt.value)))
     return [line for line in lines if len(line) >= 15]
 
@@ -104,6 +117,10 @@ def test_a_students_copy_does_not_show_a_checked_exercises_answer(nb):
             page.append("".join(output.get("text", "")))
             page += ["".join(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
     page = _normalised("\n".join(page))
-    shown = [line for _, _, block in (c for c in CASES if c[0] == nb)
-             for line in _answer_lines(block) if line in page]
+    shown = [
+        line
+        for _, _, block in (c for c in CASES if c[0] == nb)
+        for line in _answer_lines(block)
+        if line in page
+    ]
     assert not shown, f"{nb.name} shows the answer of a checked exercise: {shown}"

@@ -10,6 +10,7 @@ from course.errors import DatasetError, ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 def test_the_notes_split_sizes_and_seed(tiny_features):
     n = len(tiny_features.labels)
     s = splits.split_segments(tiny_features.labels, seed=0)
@@ -73,6 +74,7 @@ def test_too_few_tracks_for_the_folds_is_a_clear_error():
 
 # --- published split lists ----------------------------------------------------------------
 
+
 def test_the_shipped_fault_filtered_lists():
     lists = splits.read_split_lists(ROOT / "data" / "splits" / "gtzan_fault_filtered")
     assert [len(lists[s]) for s in ("train", "validation", "test")] == [443, 197, 290]
@@ -83,7 +85,9 @@ def test_lists_map_tracks_to_sides_and_report_what_is_missing(tmp_path):
     (tmp_path / "lists").mkdir()
     (tmp_path / "lists" / "train.txt").write_text("rock/rock.00000.wav\nrock/rock.00001.wav\n")
     (tmp_path / "lists" / "valid.txt").write_text("rock/rock.00002.wav\n")
-    (tmp_path / "lists" / "test.txt").write_text("# comment\nrock/rock.00003.wav\nrock/rock.00099.wav\n")
+    (tmp_path / "lists" / "test.txt").write_text(
+        "# comment\nrock/rock.00003.wav\nrock/rock.00099.wav\n"
+    )
     lists = splits.read_split_lists(tmp_path / "lists")
     # Original-layout names (.au) match the .wav lists; rock.00004 is in no list.
     track = np.repeat([f"rock/rock.0000{i}.au" for i in range(5)], 2)

@@ -12,8 +12,15 @@ def _fit_once(features, seed):
 
     training.set_seed(seed)
     model = build_model("mlp", features.mfcc.shape[1:], hidden=(32,))
-    return training.fit(model, features.mfcc, features.labels, features.mfcc[:20],
-                        features.labels[:20], epochs=2, progress=False)
+    return training.fit(
+        model,
+        features.mfcc,
+        features.labels,
+        features.mfcc[:20],
+        features.labels[:20],
+        epochs=2,
+        progress=False,
+    )
 
 
 @pytest.mark.slow
@@ -38,8 +45,9 @@ def test_fit_checks_its_arguments(tiny_features):
 
 @pytest.mark.slow
 def test_compare_trains_each_model_on_one_split(tiny_features):
-    comparison = experiments.compare(tiny_features, ("mlp", "cnn", "lstm"), epochs=1,
-                                     baseline=False, progress=False)
+    comparison = experiments.compare(
+        tiny_features, ("mlp", "cnn", "lstm"), epochs=1, baseline=False, progress=False
+    )
     results, split = comparison.results, comparison.splits[0]
     assert [r.model for r in results] == ["mlp", "cnn", "lstm"]
     assert [r.parameters for r in results] == [1_014_218, 45_514, 57_802]
@@ -49,7 +57,8 @@ def test_compare_trains_each_model_on_one_split(tiny_features):
         # The accuracy reported is the accuracy of the predictions returned.
         predicted = r.probabilities.argmax(axis=1)
         assert r.test_accuracy == pytest.approx(
-            np.mean(predicted == tiny_features.labels[split.test]), abs=1e-6)
+            np.mean(predicted == tiny_features.labels[split.test]), abs=1e-6
+        )
     table = evaluation.results_table(results)
     assert "| cnn | 45,514 |" in table
 
@@ -90,8 +99,9 @@ def test_the_baseline_figure_quoted_in_data_readme_is_what_the_command_gives(tmp
     assert quoted, "data/README.md no longer quotes the baseline"
     from course.sample import make_sample
 
-    features = prepare(str(make_sample(tmp_path / "sample", progress=False)), cache=False,
-                       progress=False)
+    features = prepare(
+        str(make_sample(tmp_path / "sample", progress=False)), cache=False, progress=False
+    )
     mean, std = evaluation.baseline_accuracy(features, seed=0)
     assert (f"{mean:.3f}", f"{std:.3f}") == quoted.groups()
 
@@ -119,15 +129,23 @@ def test_run_experiment_repeats_and_reports_the_gap(tiny_features):
 
     f = tiny_features
     train, val = (f.mfcc[:120], f.labels[:120]), (f.mfcc[120:], f.labels[120:])
-    runs = [training.run_experiment("small", lambda: build_mlp(hidden=(16,)), train, val,
-                                    epochs=2, seed=1, progress=False) for _ in range(2)]
+    runs = [
+        training.run_experiment(
+            "small", lambda: build_mlp(hidden=(16,)), train, val, epochs=2, seed=1, progress=False
+        )
+        for _ in range(2)
+    ]
     assert runs[0].history == runs[1].history
     assert runs[0].epochs == 2 and runs[0].parameters == 130 * 13 * 16 + 16 + 16 * 10 + 10
 
 
 def test_an_experiments_gap_and_best_score_from_a_known_history():
-    history = {"loss": [2.0, 1.0, 0.5], "accuracy": [0.4, 0.8, 0.95],
-               "val_loss": [2.1, 1.5, 1.6], "val_accuracy": [0.35, 0.7, 0.65]}
+    history = {
+        "loss": [2.0, 1.0, 0.5],
+        "accuracy": [0.4, 0.8, 0.95],
+        "val_loss": [2.1, 1.5, 1.6],
+        "val_accuracy": [0.35, 0.7, 0.65],
+    }
     e = training.Experiment(name="known", history=history, seconds=1.25, parameters=1234)
     assert e.epochs == 3 and e.best_val_accuracy == 0.7
     assert e.final_gap == pytest.approx(0.30)

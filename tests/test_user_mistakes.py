@@ -35,8 +35,13 @@ def test_an_unknown_activation_is_told_every_choice():
     from course.scratch import rnn_forward
 
     with pytest.raises(ParameterError) as info:
-        rnn_forward(np.zeros((1, 2, 3)), np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(2),
-                    activation="softplus")
+        rnn_forward(
+            np.zeros((1, 2, 3)),
+            np.zeros((3, 2)),
+            np.zeros((2, 2)),
+            np.zeros(2),
+            activation="softplus",
+        )
     assert all(name in str(info.value) for name in ("tanh", "relu", "linear", "sigmoid"))
 
 
@@ -114,13 +119,16 @@ def test_an_abbreviated_option_is_refused_with_the_full_name(cli_error):
     assert "--help" in err
 
 
-@pytest.mark.parametrize("argv, said", [
-    (["compare", "--seeds", "three"], "argument --seeds: must be a whole number, got 'three'"),
-    (["compare", "--epochs", "0"], "argument --epochs: must be a whole number of at least 1"),
-    (["compar"], "did you mean 'compare'?"),
-    (["compare", "--task", "emotio"], "did you mean 'emotion'?"),
-    (["predict", "--modle", "m.keras", "x.mp3"], "did you mean '--model'?"),
-])
+@pytest.mark.parametrize(
+    "argv, said",
+    [
+        (["compare", "--seeds", "three"], "argument --seeds: must be a whole number, got 'three'"),
+        (["compare", "--epochs", "0"], "argument --epochs: must be a whole number of at least 1"),
+        (["compar"], "did you mean 'compare'?"),
+        (["compare", "--task", "emotio"], "did you mean 'emotion'?"),
+        (["predict", "--modle", "m.keras", "x.mp3"], "did you mean '--model'?"),
+    ],
+)
 def test_a_bad_value_or_a_typo_is_one_line_with_a_pointer_to_help(argv, said, cli_error):
     err = cli_error(*argv)
     assert said in err and "--help)" in err
@@ -132,6 +140,7 @@ def test_an_unknown_model_fails_before_any_features_are_computed(monkeypatch, cl
 
     def no(*args, **kwargs):
         raise AssertionError("features were computed before the models were checked")
+
     monkeypatch.setattr(course.emotion, "emotion_features", no)
     monkeypatch.setattr(course.features, "prepare", no)
     for task in ("emotion", "genre"):
@@ -145,6 +154,7 @@ def test_predict_on_missing_files_says_so_before_loading_a_model(monkeypatch, cl
 
     def no(*args, **kwargs):
         raise AssertionError("the model was loaded for files that do not exist")
+
     monkeypatch.setattr(course.predict, "load_classifier", no)
     err = cli_error("predict", "nosuch.mp3", "other.wav")
     assert "No such file: nosuch.mp3, other.wav" in err
@@ -186,10 +196,14 @@ use_course_style()
 styled = matplotlib.rcParams["axes.grid"]
 print(json.dumps([changed_env, changed_rc, styled]))
 """
-    env = {k: v for k, v in __import__("os").environ.items()
-           if k not in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "MPLBACKEND")}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         check=True).stdout
+    env = {
+        k: v
+        for k, v in __import__("os").environ.items()
+        if k not in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "MPLBACKEND")
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
     import json
 
     changed_env, changed_rc, styled = json.loads(out.strip().splitlines()[-1])
