@@ -69,7 +69,12 @@ def _features(args, out_file=None):
 
 
 def cmd_check(args) -> int:
-    """``check``: the environment report; exit 1 when something needs fixing."""
+    """``check``: the environment report; exit 1 when something needs fixing.
+
+    Args:
+        args: the parsed command line; ``args.data`` is the dataset folder to check (None: the
+            course's rule for finding one).
+    """
     from .environment import format_report, report
 
     items = report(args.data)
@@ -79,7 +84,12 @@ def cmd_check(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    """``sample``: write the synthetic sample."""
+    """``sample``: write the synthetic sample.
+
+    Args:
+        args: the parsed command line: ``out_dir``, ``tracks_per_genre`` and ``seed`` (None for
+            each means the sample's default) and ``force`` (rebuild even if it exists).
+    """
     from .data import display_path
     from .sample import DEFAULT_TRACKS_PER_GENRE, SAMPLE_DIR, make_sample
     from .synth import DEFAULT_SEED
@@ -95,7 +105,12 @@ def cmd_sample(args) -> int:
 
 
 def cmd_prepare(args) -> int:
-    """``prepare``: features into the cache, and into ``--out-file`` if given."""
+    """``prepare``: features into the cache, and into ``--out-file`` if given.
+
+    Args:
+        args: the parsed command line: the dataset options, the feature parameters and
+            ``out_file`` (None: the cache only).
+    """
     from .data import display_path
 
     _features(args, out_file=args.out_file)
@@ -105,7 +120,12 @@ def cmd_prepare(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    """``baseline``: the traditional pipeline's cross-validated accuracy."""
+    """``baseline``: the traditional pipeline's cross-validated accuracy.
+
+    Args:
+        args: the parsed command line: the dataset options, the feature parameters and
+            ``seed``, which shuffles the folds.
+    """
     from .evaluation import baseline_accuracy
 
     feats, _ = _features(args)
@@ -119,7 +139,13 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    """``compare``: train the models, print the table, write the results folder."""
+    """``compare``: train the models, print the table, write the results folder.
+
+    Args:
+        args: the parsed command line of ``compare``: the models, protocol or split file,
+            seeds, training and feature parameters and output folders; with ``--task emotion``
+            it goes to the emotion comparison instead.
+    """
     from .errors import check_choice, check_positive
     from .models import BUILDERS
 
@@ -266,7 +292,13 @@ def _compare_emotion(args) -> int:
 
 def cmd_predict(args) -> int:
     """``predict``: each file's top genres, song-level, with how many segments agree; 1 if
-    any file could not be classified."""
+    any file could not be classified.
+
+    Args:
+        args: the parsed command line: ``files`` (files or folders), ``model`` (a saved model
+            or a folder of them), ``top`` (genres per file), and ``plot`` with ``out_dir`` for
+            the figures (None: the results folder's predict/).
+    """
     from .predict import audio_files, classify_files, load_classifier
 
     files = audio_files(args.files)
@@ -285,7 +317,12 @@ def cmd_predict(args) -> int:
 
 
 def cmd_exercises(args) -> int:
-    """``exercises``: copies with or without the hidden solutions, or an nbgrader course."""
+    """``exercises``: copies with or without the hidden solutions, or an nbgrader course.
+
+    Args:
+        args: the parsed command line: which copies (``nbgrader``, ``with_solutions``, else
+            without solutions), ``out_dir`` to write them to, and ``force``.
+    """
     from .grading import write_exercises
 
     kind = "nbgrader" if args.nbgrader else "with" if args.with_solutions else "without"
@@ -294,7 +331,12 @@ def cmd_exercises(args) -> int:
 
 
 def cmd_slides(args) -> int:
-    """``slides``: reveal.js decks with their scripts and maths beside them."""
+    """``slides``: reveal.js decks with their scripts and maths beside them.
+
+    Args:
+        args: the parsed command line: ``notebooks`` (none: every course notebook) and
+            ``out_dir`` (None: build/slides in the project root).
+    """
     from .data import display_path
     from .publish import course_notebooks, export_slides
     from .settings import PROJECT_ROOT
@@ -309,7 +351,11 @@ def cmd_slides(args) -> int:
 
 
 def cmd_site(args) -> int:
-    """``site``: the static site, ``index.html`` first."""
+    """``site``: the static site, ``index.html`` first.
+
+    Args:
+        args: the parsed command line: ``out_dir`` (None: build/site in the project root).
+    """
     from .data import display_path
     from .publish import build_site
     from .settings import PROJECT_ROOT
@@ -325,7 +371,11 @@ def cmd_site(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for a user's mistake). Figures are
     drawn off screen (Matplotlib's Agg) unless ``$MPLBACKEND`` says otherwise: the command line
-    only writes them to files. The library itself never switches Matplotlib's backend."""
+    only writes them to files. The library itself never switches Matplotlib's backend.
+
+    Args:
+        argv: the arguments after the program's name; None reads them from ``sys.argv``.
+    """
     import os
 
     os.environ.setdefault("MPLBACKEND", "Agg")

@@ -144,7 +144,12 @@ def _mp3_level(sr: int) -> float:
 
 
 def audio_tag(y: np.ndarray, sr: int = SAMPLE_RATE) -> str:
-    """An HTML ``<audio>`` player with the clip embedded, compressed by :func:`encode_audio`."""
+    """An HTML ``<audio>`` player with the clip embedded, compressed by :func:`encode_audio`.
+
+    Args:
+        y: ``(n_samples,)`` audio.
+        sr: its sample rate in Hz.
+    """
     import base64
 
     data, mime = encode_audio(y, sr)

@@ -114,6 +114,10 @@ def add_noise(
 def snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     """The signal-to-noise ratio in dB of ``noisy`` against ``clean``.
 
+    Args:
+        clean: ``(n_samples,)`` the original audio.
+        noisy: ``(n_samples,)`` the same audio with noise added; the noise is ``noisy - clean``.
+
     Notebook: 05_overfitting.ipynb
     """
     clean = np.asarray(clean, np.float64)
@@ -133,6 +137,12 @@ def augment(
     y: np.ndarray, sr: int, transform: str, rng: np.random.Generator
 ) -> tuple[np.ndarray, str]:
     """Apply one named transform with parameters drawn from ``rng``.
+
+    Args:
+        y: ``(n_samples,)`` mono audio.
+        sr: its sample rate in Hz (used by the pitch shift).
+        transform: a name from :data:`TRANSFORMS`: ``"pitch"``, ``"stretch"`` or ``"noise"``.
+        rng: the generator the transform's parameter (and the noise's seed) is drawn from.
 
     Returns:
         ``(augmented audio, description)``, for example ``(y2, "pitch +1.3 st")``.

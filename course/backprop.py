@@ -160,6 +160,10 @@ def batches(n: int, batch_size: int) -> Iterator[slice]:
     """The mini-batches of one epoch in order, the last one smaller when ``n`` is not a
     multiple of ``batch_size`` (as ``model.fit`` with ``shuffle=False``).
 
+    Args:
+        n: the number of examples.
+        batch_size: examples per batch.
+
     Notebook: 04_neural_network_basics.ipynb
     """
     check_positive(integer=True, n=n, batch_size=batch_size)
@@ -181,7 +185,8 @@ def sgd_steps(
 
     Args:
         layers: starting weights (not changed; each step yields new ones).
-        x: ``(n, inputs)``; y: ``(n,)`` integer classes.
+        x: ``(n, inputs)`` training examples.
+        y: ``(n,)`` integer classes.
         learning_rate: the step size.
         batch_size: examples per update.
         activation: the hidden layers' activation.
@@ -223,6 +228,15 @@ def train_sgd(
     """:func:`sgd_steps` for whole epochs over the data in order, as ``model.fit`` with plain
     SGD and ``shuffle=False``.
 
+    Args:
+        layers: starting weights ``[(kernel, bias), ...]`` (not changed).
+        x: ``(n, inputs)`` training examples.
+        y: ``(n,)`` integer classes.
+        learning_rate: the step size.
+        epochs: passes over the data.
+        batch_size: examples per update.
+        activation: the hidden layers' activation, "relu", "sigmoid" or "tanh".
+
     Returns:
         ``(trained_layers, losses)``: the weights after training and the loss of every update.
 
@@ -241,6 +255,12 @@ def train_sgd(
 
 def accuracy(layers, x: np.ndarray, y: np.ndarray, activation: str = "relu") -> float:
     """The share of examples whose most probable class is their label.
+
+    Args:
+        layers: the network's ``[(kernel, bias), ...]``.
+        x: ``(n, inputs)`` examples.
+        y: ``(n,)`` integer classes.
+        activation: the hidden layers' activation (as in :func:`forward`).
 
     Notebook: 04_neural_network_basics.ipynb
     """

@@ -50,7 +50,11 @@ def fresh_rng() -> np.random.Generator:
 
 
 def clean_paths(text: str) -> str:
-    """Messages name temporary files by their folder's name only, not the machine's path."""
+    """Messages name temporary files by their folder's name only, not the machine's path.
+
+    Args:
+        text: a message; the temporary directory's path and its separator are removed from it.
+    """
     import tempfile
 
     return text.replace(tempfile.gettempdir().rstrip("/\\") + "/", "")
@@ -79,6 +83,17 @@ class Verdict:
 def say_verdict(
     ok: bool, name: str, text: str, case=None, shown: str = "", got: str = ""
 ) -> Verdict:
+    """Print a verdict's one line (✔ or ✘, the exercise's name, ``text``) and return it.
+
+    Args:
+        ok: whether the answer passed.
+        name: the checker's name, as in ``check.<name>``.
+        text: what to say after the name.
+        case: the arguments of the case that failed, kept as ``Verdict.case``; on a failure
+            whose ``shown`` mentions a shape or "...", the message says how to get them.
+        shown: how the message showed that case.
+        got: how the message showed the answer's output.
+    """
     if not ok and case is not None and ("shape" in shown or "..." in shown):
         text += (
             f" (Not every value of the case is shown: v = check.{name}(your_function) "
@@ -111,7 +126,13 @@ def _stop(thread: threading.Thread) -> None:
 def run_answer(answer: Callable, args: tuple, limit: float | None = None) -> tuple[str, object]:
     """Run ``answer(*args)`` in a daemon thread for at most ``limit`` seconds (default
     :data:`TIME_LIMIT`). Returns ``("value", result)``, ``("raised", exception)`` or
-    ``("timeout", None)``; never raises, except for the user's own Ctrl-C."""
+    ``("timeout", None)``; never raises, except for the user's own Ctrl-C.
+
+    Args:
+        answer: the learner's function.
+        args: the arguments to call it with.
+        limit: seconds to wait for it; None means :data:`TIME_LIMIT`.
+    """
     limit = TIME_LIMIT if limit is None else limit
     box: dict = {}
 
@@ -140,8 +161,14 @@ def run_answer(answer: Callable, args: tuple, limit: float | None = None) -> tup
 
 
 def run_answers(answer: Callable, arg_list: list[tuple]) -> list[tuple[str, object]]:
-    """:func:`run_answer` for each set of arguments in turn, up to the first that returns
-    nothing."""
+    """:func:`run_answer` for each set of arguments in turn, up to the first call that raises or
+    runs out of time (a call that returns None counts as a value).
+
+    Args:
+        answer: the learner's function.
+        arg_list: the argument tuples, run in order; the first that raises or times out is the
+            last run.
+    """
     outcomes = []
     for args in arg_list:
         outcomes.append(run_answer(answer, args))
@@ -168,7 +195,12 @@ def _does_nothing(answer) -> bool:
 
 
 def begin_check(name: str, answer) -> Verdict | None:
-    """The verdict for something that cannot be an answer yet, or None to go on."""
+    """The verdict for something that cannot be an answer yet, or None to go on.
+
+    Args:
+        name: the checker's name, as in ``check.<name>``.
+        answer: what the learner passed: not a function, or the untouched stub, gets a verdict.
+    """
     if not callable(answer):
         return say_verdict(
             False,
@@ -187,7 +219,12 @@ def begin_check(name: str, answer) -> Verdict | None:
 
 def show_value(value, limit: int = 8) -> str:
     """A short text of a value as a learner would read it: small things in full, big ones by
-    their shape."""
+    their shape.
+
+    Args:
+        value: anything an answer may return or raise.
+        limit: the most elements an array, list or tuple may have to be shown in full.
+    """
     try:
         if value is None or isinstance(value, (bool, np.bool_)):
             return repr(value)
@@ -222,7 +259,11 @@ def show_value(value, limit: int = 8) -> str:
 
 
 def short_value(value) -> str:
-    """A drill's result as :func:`course.exercises.run_drill` prints it."""
+    """A drill's result as :func:`course.exercises.run_drill` prints it.
+
+    Args:
+        value: what the drill's code returned.
+    """
     if isinstance(value, np.ndarray):
         if value.size <= 6:
             return np.array2string(np.round(value, 4), separator=", ")
@@ -238,7 +279,11 @@ def _show_case(args: tuple) -> str:
 
 def show_arrays(*arrays) -> str:
     """Arguments that are arrays: small ones in full, constant ones by their value, others by
-    their shape."""
+    their shape.
+
+    Args:
+        *arrays: the case's arguments, each shown in turn and joined with commas.
+    """
 
     def one(a):
         if np.size(a) <= 6:
@@ -333,7 +378,21 @@ def compare_cases(
     shown: Callable | None = None,
 ) -> Verdict:
     """Run ``answer`` on every case (a tuple of arguments), each against ``reference`` on the
-    same arguments; report the first case that goes wrong, with what the answer gave."""
+    same arguments; report the first case that goes wrong, with what the answer gave.
+
+    Args:
+        name: the checker's name, as in ``check.<name>``.
+        answer: the learner's function.
+        cases: the argument tuples; each call gets its own deep copy.
+        reference: the course's own function, which gives the expected value of a case.
+        hint: what a failure adds after saying what the answer gave.
+        integer: the answer is a count or index: it must have an integer type and match
+            exactly.
+        rtol: relative tolerance of the comparison.
+        atol: absolute tolerance, scaled by the largest finite expected magnitude (at least 1).
+        shown: a function of a case's arguments that gives the text shown for it; None shows
+            each argument with :func:`show_value`.
+    """
     stop = begin_check(name, answer)
     if stop is not None:
         return stop
@@ -394,7 +453,13 @@ def compare_cases(
 
 
 def stopped_reason(outcome: str, got, where: str) -> str:
-    """What to say about a call that did not return a value ('' if it did)."""
+    """What to say about a call that did not return a value ('' if it did).
+
+    Args:
+        outcome: the first item of :func:`run_answer`'s result.
+        got: the second item: the value returned, or the exception raised.
+        where: words that place the call, such as "with seed 3"; '' for none.
+    """
     if outcome == "timeout":
         return f"took longer than {TIME_LIMIT:g} s{' ' + where if where else ''}: an endless loop?"
     if outcome == "raised":
@@ -408,7 +473,12 @@ def stopped_reason(outcome: str, got, where: str) -> str:
 
 
 def named_items(item, names) -> set[str]:
-    """The file names an item (a path, a name, a pair, an error, ...) mentions."""
+    """The file names an item (a path, a name, a pair, an error, ...) mentions.
+
+    Args:
+        item: anything; its text and its ``filename`` and ``path`` attributes are searched.
+        names: the file names to look for.
+    """
     text = str(item) + " " + " ".join(str(getattr(item, a, "")) for a in ("filename", "path"))
     return {n for n in names if n in text}
 
@@ -424,7 +494,14 @@ def _samples(x):
 
 
 def clip_item(key, item):
-    """``(key, samples)`` of one clip: an array, ``(path, audio)`` or ``(audio, rate)``."""
+    """``(key, samples)`` of one clip: an array, ``(path, audio)`` or ``(audio, rate)``.
+
+    Args:
+        key: the clip's key in the answer (a file name or path), or None when it has none; a
+            path inside ``item`` replaces it.
+        item: the clip as the answer gave it; its samples are None unless they are a 1-D
+            numeric array of more than two values.
+    """
     if isinstance(item, (tuple, list)) and len(item) == 2:
         a, b = item
         if isinstance(a, (str, os.PathLike)):
@@ -435,6 +512,14 @@ def clip_item(key, item):
 
 
 def row_indices(side, n_rows: int) -> tuple[np.ndarray | None, str]:
+    """One side of a split as int64 row indices and '', or None and what the side is instead.
+
+    Args:
+        side: row indices (integers) or a boolean mask over the rows, or ``np.where``'s
+            one-element tuple of them.
+        n_rows: the number of rows; indices must lie in 0 to ``n_rows - 1`` and a mask have
+            that many values.
+    """
     if isinstance(side, tuple) and len(side) == 1:  # np.where's and np.nonzero's answer
         side = side[0]
     try:

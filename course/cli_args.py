@@ -26,6 +26,12 @@ class CourseParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str):
+        """Print the mistake as one line, with the nearest option or command when one was
+        mistyped and a pointer to ``--help``, and exit with status 2.
+
+        Args:
+            message: argparse's description of the mistake.
+        """
         unknown = re.match(r"unrecognized arguments: (.*)", message)
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if unknown:
@@ -95,7 +101,13 @@ def _add_features(p: argparse.ArgumentParser) -> None:
 
 def build_parser(commands: dict[str, Callable]) -> CourseParser:
     """The ``python -m course`` argument parser; each sub-command sets its function, from
-    ``commands`` (by name), as ``func``."""
+    ``commands`` (by name), as ``func``.
+
+    Args:
+        commands: the function of every sub-command by its name (check, sample, prepare,
+            baseline, compare, predict, exercises, slides, site); each is called with the
+            parsed arguments.
+    """
     ap = CourseParser(
         prog="python -m course",
         description="Deep Learning for Audio with Python: the course's command line.",

@@ -94,7 +94,11 @@ class Track:
 
 
 def display_path(path: str | Path) -> str:
-    """A path relative to the repository when it is inside it, else as given."""
+    """A path relative to the repository when it is inside it, else as given.
+
+    Args:
+        path: the path to show.
+    """
     path = Path(path)
     try:
         return path.resolve().relative_to(PROJECT_ROOT).as_posix()
@@ -191,6 +195,9 @@ def find_genre_root(path: str | Path) -> Path:
     folder up to three levels down is used, which covers ``genres/`` and
     ``Data/genres_original/``. What is found must have at least two genre folders, not all
     named by numbers.
+
+    Args:
+        path: the dataset folder to search (``~`` is expanded).
 
     Raises:
         DatasetError: the path does not exist, is not a folder, or holds no genre folders; or
@@ -332,6 +339,11 @@ def scan_dataset(
     extension), hidden files, and genre folders without audio. An FMA audio folder (with
     ``../fma_metadata/tracks.csv``) is listed as :func:`scan_source` lists FMA.
 
+    Args:
+        root: a folder of genre folders, or FMA's audio folder.
+        tracks_per_genre: keep only the first N tracks of each genre (None: all); the files
+            left out for not being audio are reported either way.
+
     Returns:
         ``(tracks, genres, ignored)`` with ignored ``[(path relative to root, reason), ...]``.
     """
@@ -435,6 +447,10 @@ def summarise_left_out(
 def genre_table(tracks: list[Track]) -> str:
     """A Markdown table per genre: number of tracks, shortest, mean and longest duration in
     seconds, and the sample rates found (read from the file headers, so it is quick).
+
+    Args:
+        tracks: the tracks to summarise, as from :func:`list_tracks`; unreadable files are
+            counted per genre.
 
     Notebook: 00_start_here.ipynb
     """

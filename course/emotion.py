@@ -46,6 +46,10 @@ MAX_SEGMENTS = 15  # the most 3-s segments one song gives (a DEAM excerpt's 45 s
 def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
     """Root-mean-square error, in the scale's units: sqrt(mean((y_hat - y)^2)).
 
+    Args:
+        truth: the true values, one per song.
+        predicted: the predicted values, in the same order.
+
     Notebook: 11_music_emotion.ipynb
     """
     return float(np.sqrt(np.mean((np.asarray(predicted) - np.asarray(truth)) ** 2)))
@@ -53,6 +57,10 @@ def rmse(truth: np.ndarray, predicted: np.ndarray) -> float:
 
 def r2(truth: np.ndarray, predicted: np.ndarray) -> float:
     """R^2 = 1 - sum((y - y_hat)^2) / sum((y - mean(y))^2): 0 for the test mean, below for worse.
+
+    Args:
+        truth: the true values, one per song; they must not all be equal.
+        predicted: the predicted values, in the same order.
 
     Notebook: 11_music_emotion.ipynb
     """
@@ -66,6 +74,10 @@ def ccc(truth: np.ndarray, predicted: np.ndarray) -> float:
     """Lin's concordance correlation coefficient: 2 s_xy / (s_x^2 + s_y^2 + (mean_x - mean_y)^2)
     with population (1/n) moments; 1 only when predictions equal the truth, and lowered by any
     shift or scaling, which Pearson's correlation ignores.
+
+    Args:
+        truth: the true values, one per song.
+        predicted: the predicted values, in the same order.
 
     Notebook: 11_music_emotion.ipynb
     """
@@ -81,6 +93,10 @@ def noise_floor(songs: list[EmotionSong]) -> dict[str, tuple[float, int]]:
     raters): ``sqrt(mean(se^2))`` over the songs whose standard error is known (NaN if none;
     :func:`course.emotion_data.label_standard_errors`), as ``{dimension: (floor, n_songs)}``.
 
+    Args:
+        songs: the songs to pool, for example the test songs; a song counts where its label's
+            standard deviation and number of raters are known.
+
     Notebook: 11_music_emotion.ipynb
     """
     se = label_standard_errors(songs)
@@ -95,6 +111,10 @@ def spread_segments(available: int, max_segments: int = MAX_SEGMENTS) -> np.ndar
     """Indices ``(n_used,)`` of the whole segments to use out of a recording's ``available``:
     all if at most ``max_segments``, else ``max_segments`` spread evenly from the first to the
     last (a 4-minute song's 80: 0, 6, 11, ..., 79); segment ``i`` starts at ``i`` x 3 s.
+
+    Args:
+        available: number of whole segments in the recording.
+        max_segments: the most segments to keep (ParameterError below 1).
     """
     check_positive(integer=True, max_segments=max_segments)
     return (
@@ -213,6 +233,11 @@ def song_split(features: EmotionFeatures, seed: int = 0):
     """A track-level split of the songs (no song on two sides), stratified by quadrant of the
     valence-arousal plane where there are songs enough: ``(train, validation, test)`` indices.
 
+    Args:
+        features: the songs' features; their ``targets`` (valence and arousal, split at 5) give
+            the quadrants.
+        seed: draws the split.
+
     Notebook: 11_music_emotion.ipynb
     """
     quadrant = (features.targets[:, 0] > 5).astype(int) * 2 + (features.targets[:, 1] > 5)
@@ -314,7 +339,16 @@ class EmotionComparison:
         return rows
 
     def mean_score(self, name: str, dimension: str, metric: str) -> tuple[float, float]:
-        """Mean and sample standard deviation over seeds of one metric."""
+        """Mean and sample standard deviation over seeds of one metric.
+
+        Args:
+            name: the model, one of ``models``.
+            dimension: "valence" or "arousal".
+            metric: "rmse", "r2" or "ccc".
+        """
+        check_choice("model", name, self.models)
+        check_choice("dimension", dimension, DIMENSIONS)
+        check_choice("metric", metric, METRICS)
         values = [
             r[metric] for r in self.scores() if r["model"] == name and r["dimension"] == dimension
         ]
@@ -372,7 +406,11 @@ class EmotionComparison:
     def conclusion(self, alpha: float = 0.05) -> str:
         """The verdict per dimension, computed from :meth:`tests`: which model has the lowest
         RMSE, and which others it is shown better than (Holm-corrected p below ``alpha`` and
-        the other model's squared errors larger on average)."""
+        the other model's squared errors larger on average).
+
+        Args:
+            alpha: the significance level the Holm-corrected p-values are compared with.
+        """
         tests = self.tests()
         out = []
         for dim in DIMENSIONS:
@@ -407,7 +445,14 @@ class EmotionComparison:
 
     def write(self, out_dir: str | Path, command: str = "", data: str = "") -> list[Path]:
         """Write ``results.md``, ``results.csv``, ``settings.json`` and ``va_plane.png``; a
-        file the course did not write is refused (:func:`course.outputs.claim_outputs`)."""
+        file the course did not write is refused (:func:`course.outputs.claim_outputs`).
+
+        Args:
+            out_dir: the folder to write into, created if needed.
+            command: the command that made the results, recorded in ``settings.json``.
+            data: a description of the data, the first line of ``results.md`` and recorded in
+                ``settings.json``.
+        """
         from matplotlib import pyplot as plt
 
         from .learning_plots import plot_va_plane
@@ -471,6 +516,16 @@ def compare_emotion(
 ) -> EmotionComparison:
     """Every model on the same track-level split per seed: the mean predictor, the ridge
     baseline (unless ``baseline`` is False) and the named networks.
+
+    Args:
+        features: the songs' features (:func:`emotion_features`).
+        models: the networks to train, names of :data:`course.models.BUILDERS`.
+        seeds: one split, and one training of every network, per seed.
+        baseline: also run the ridge regression on each song's MFCC statistics.
+        epochs: training epochs of each network.
+        batch_size: segments per training batch.
+        learning_rate: Adam's learning rate for the networks.
+        progress: show the networks' training progress.
 
     Notebook: 11_music_emotion.ipynb
     """

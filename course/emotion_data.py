@@ -157,6 +157,10 @@ def _summary(counts: Counter) -> list[tuple[str, str]]:
 def read_annotations(root: str | Path) -> tuple[dict, dict, list]:
     """Every annotation CSV under ``root``, recognised by its columns (module docstring).
 
+    Args:
+        root: the dataset folder, searched recursively for ``.csv`` files (``factors.csv`` is
+            not read).
+
     Returns:
         ``(averaged, ratings, ignored)``: ``{song_id: (valence, valence_std, arousal,
         arousal_std)}`` (a std NaN where not given); ``{song_id: [(valence, arousal), ...]}``,
@@ -223,14 +227,22 @@ def read_annotations(root: str | Path) -> tuple[dict, dict, list]:
 
 def read_static_annotations(root: str | Path) -> dict[int, tuple[float, float]]:
     """The averaged labels under ``root`` (:func:`read_annotations`): ``{song_id: (valence,
-    arousal)}``, 1 to 9."""
+    arousal)}``, 1 to 9.
+
+    Args:
+        root: the dataset folder, searched recursively for annotation CSVs.
+    """
     return {i: (v, a) for i, (v, _, a, _) in read_annotations(root)[0].items()}
 
 
 def find_emotion_songs(root: str | Path) -> tuple[list[EmotionSong], list, list]:
     """Pair each annotated song id with its audio file (``<song_id>.<ext>`` anywhere under
     ``root``). Returns ``(songs by id, skipped, ignored)``: the songs; ``[(what, why it was
-    left out), ...]``; one ``(count and folder, why)`` line per folder of files not read."""
+    left out), ...]``; one ``(count and folder, why)`` line per folder of files not read.
+
+    Args:
+        root: the dataset folder, searched recursively for annotations and audio files.
+    """
     root = Path(root)
     labels, ratings, ignored = read_annotations(root)
     audio, other = {}, Counter()
@@ -270,6 +282,9 @@ def label_standard_errors(songs: list[EmotionSong]) -> np.ndarray:
     raters' mean is expected to lie from the mean of infinitely many raters. DEAM's std is used
     as given: whether it divides by n or n - 1 is not documented (10 raters: 5 % apart).
 
+    Args:
+        songs: the songs, with their labels' standard deviations and numbers of raters.
+
     Returns:
         ``(n_songs, 2)`` valence and arousal, in points of the 1-to-9 scale; NaN where the std
         or the number of raters is unknown.
@@ -283,6 +298,10 @@ def resolve_emotion_data(data: str | Path | None = None, progress: bool = True) 
     """Find the emotion dataset by the course's one rule, as :func:`course.data.resolve_data`
     finds genres: ``data`` (``--data``), then ``COURSE_EMOTION_DATA``, then ``data/deam/``, then
     the synthetic emotion sample, made on first use.
+
+    Args:
+        data: the dataset folder; None or "" to go on to the next places of the rule.
+        progress: show a progress bar if the synthetic sample has to be made.
 
     Raises:
         DatasetError: an explicitly given folder is missing or holds no annotated audio.
@@ -321,7 +340,12 @@ def resolve_emotion_data(data: str | Path | None = None, progress: bool = True) 
 
 def emotion_factors(song_id: int, seed: int = 0) -> dict:
     """A synthetic clip's musical factors and the valence and arousal they give (see the
-    module's docstring for the formulas). Depends only on ``song_id`` and ``seed``."""
+    module's docstring for the formulas). Depends only on ``song_id`` and ``seed``.
+
+    Args:
+        song_id: the clip's song id.
+        seed: the sample's seed; with ``song_id`` it seeds the random generator.
+    """
     rng = np.random.default_rng([seed, song_id, 11])
     major = bool(rng.random() < 0.5)
     consonance, tempo = float(rng.random()), float(rng.uniform(60, 180))
@@ -365,6 +389,12 @@ def synthesize_emotion_clip(
 ) -> tuple[np.ndarray, dict]:
     """One synthetic clip: chords in the clip's mode, a kick on every beat, notes at its density,
     clashing notes as rare as its consonance says, scaled to its loudness.
+
+    Args:
+        song_id: the clip's song id, which with ``seed`` draws its factors.
+        seed: the sample's seed.
+        sr: sample rate of the audio, in Hz.
+        seconds: length of the clip, in seconds.
 
     Returns:
         ``(y, factors)``: ``(n_samples,)`` float32 audio in [-1, 1], and the factors of
@@ -438,6 +468,13 @@ def make_emotion_sample(
     only an empty folder or a sample of its own, builds beside the target and renames into
     place.
 
+    Args:
+        out_dir: the folder to write the sample into.
+        songs: number of clips (8 to 2000).
+        seed: seeds every clip's factors and audio.
+        progress: show a progress bar while the clips are synthesised.
+        force: write the sample again even if an identical one is there.
+
     Returns:
         The sample's folder.
 
@@ -501,6 +538,9 @@ def make_emotion_sample(
 
 def read_factors(root: str | Path) -> dict[int, dict]:
     """The synthetic sample's ``factors.csv``: ``{song_id: {factor: value}}``.
+
+    Args:
+        root: the sample's folder, which holds ``factors.csv``.
 
     Notebook: 11_music_emotion.ipynb
     """

@@ -23,7 +23,11 @@ class Item:
 
 
 def python_supported(version: str) -> bool:
-    """True if a Python version such as "3.12.4" is in :data:`course.settings.SUPPORTED_PYTHON`."""
+    """True if a Python version such as "3.12.4" is in :data:`course.settings.SUPPORTED_PYTHON`.
+
+    Args:
+        version: the version as text; only its major and minor numbers count.
+    """
     major_minor = tuple(int(part) for part in version.split(".")[:2])
     low, high = SUPPORTED_PYTHON
     return low <= major_minor <= high
@@ -108,6 +112,9 @@ def report(data=None) -> list[Item]:
 
 def format_report(items: list[Item]) -> str:
     """The report as aligned text lines, with a 'fix:' line under each problem.
+
+    Args:
+        items: the report's lines, as :func:`report` returns them (at least one).
 
     Notebook: 00_start_here.ipynb
     """

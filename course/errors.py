@@ -58,7 +58,12 @@ class OutputError(CourseError):
 
 
 def check_signal(y, name: str = "y") -> np.ndarray:
-    """``y`` as an array, if it is a non-empty mono signal shaped ``(n_samples,)``."""
+    """``y`` as an array, if it is a non-empty mono signal shaped ``(n_samples,)``.
+
+    Args:
+        y: the signal (anything ``np.asarray`` accepts).
+        name: what the error message calls the argument.
+    """
     y = np.asarray(y)
     if y.ndim != 1 or len(y) == 0:
         raise ParameterError(
@@ -70,7 +75,11 @@ def check_signal(y, name: str = "y") -> np.ndarray:
 def check_ndim(x, ndim: int | Iterable[int], name: str, layout: str) -> np.ndarray:
     """``x`` as an array, if it has ``ndim`` axes (one of them, when several are allowed).
 
-    ``layout`` names the axes for the message, for example ``"(batch, steps, features)"``.
+    Args:
+        x: the array to check (anything ``np.asarray`` accepts).
+        ndim: the number of axes it must have, or several allowed numbers.
+        name: what the error message calls the argument.
+        layout: the axes' names for the message, for example ``"(batch, steps, features)"``.
     """
     x = np.asarray(x)
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
@@ -80,7 +89,13 @@ def check_ndim(x, ndim: int | Iterable[int], name: str, layout: str) -> np.ndarr
 
 
 def check_positive(integer: bool = False, unit: str = "", **values) -> None:
-    """Each keyword value must be above 0 (and a whole number when ``integer``)."""
+    """Each keyword value must be above 0 (and a whole number when ``integer``).
+
+    Args:
+        integer: also require whole numbers (an int, not a bool or a float).
+        unit: what the values count, for the message ("of <unit>"); '' names none.
+        **values: the values to check, each keyword the name the message gives it.
+    """
     for name, value in values.items():
         whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
         number = whole or isinstance(value, (float, np.floating))
@@ -92,14 +107,24 @@ def check_positive(integer: bool = False, unit: str = "", **values) -> None:
 
 
 def check_at_least(minimum: float, **values) -> None:
-    """Each keyword value must be ``minimum`` or more."""
+    """Each keyword value must be ``minimum`` or more.
+
+    Args:
+        minimum: the smallest value allowed.
+        **values: the values to check, each keyword the name the message gives it.
+    """
     for name, value in values.items():
         if not value >= minimum:
             raise ParameterError(f"{name} must be at least {minimum:g}, got {value!r}.")
 
 
 def check_fraction(open_low: bool = True, **values) -> None:
-    """Each keyword value must lie in (0, 1), or in [0, 1) when ``open_low`` is False."""
+    """Each keyword value must lie in (0, 1), or in [0, 1) when ``open_low`` is False.
+
+    Args:
+        open_low: refuse 0 too; False allows 0 (1 is refused either way).
+        **values: the values to check, each keyword the name the message gives it.
+    """
     for name, value in values.items():
         inside = (0.0 < value < 1.0) if open_low else (0.0 <= value < 1.0)
         if not inside:
@@ -108,7 +133,12 @@ def check_fraction(open_low: bool = True, **values) -> None:
 
 
 def close_match(value, choices: Iterable) -> str:
-    """`` (did you mean 'x'?)`` for the choice nearest a mistyped ``value``, or ''."""
+    """`` (did you mean 'x'?)`` for the choice nearest a mistyped ``value``, or ''.
+
+    Args:
+        value: what was given; compared as text.
+        choices: the valid values; the nearest one as text, if close enough, is suggested.
+    """
     import difflib
 
     found = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
@@ -116,7 +146,13 @@ def close_match(value, choices: Iterable) -> str:
 
 
 def check_choice(name: str, value, choices: Iterable) -> None:
-    """``value`` must be one of ``choices``."""
+    """``value`` must be one of ``choices``.
+
+    Args:
+        name: what the value is, for the message (for example ``"model"``).
+        value: the value given.
+        choices: the values allowed; the message lists them and suggests the nearest.
+    """
     choices = tuple(choices)
     if value not in choices:
         raise ParameterError(
@@ -126,7 +162,13 @@ def check_choice(name: str, value, choices: Iterable) -> None:
 
 
 def import_extra(module: str, extra: str, what: str):
-    """``module``, imported, or a :class:`CourseError` that says which extra installs it."""
+    """``module``, imported, or a :class:`CourseError` that says which extra installs it.
+
+    Args:
+        module: the dotted name of the module to import.
+        extra: the name of the course's optional-dependency group that installs it.
+        what: what needs the module, to begin the message (for example a feature's name).
+    """
     import importlib
 
     try:
@@ -141,14 +183,24 @@ def import_extra(module: str, extra: str, what: str):
 
 
 def check_defined(denominator: float, what: str) -> float:
-    """``denominator`` if it is above 0, else a ParameterError ``what`` (never a NaN or inf)."""
+    """``denominator`` if it is above 0, else a ParameterError ``what`` (never a NaN or inf).
+
+    Args:
+        denominator: the number a computation is about to divide by.
+        what: the start of the error message, saying what cannot be computed.
+    """
     if not denominator > 0:
         raise ParameterError(f"{what}: it divides by {denominator!r}; give values that differ.")
     return denominator
 
 
 def check_groups(groups, n: int) -> np.ndarray:
-    """``groups`` as an array: one whole number per row of ``n``, from 0 with none left out."""
+    """``groups`` as an array: one whole number per row of ``n``, from 0 with none left out.
+
+    Args:
+        groups: the group number of each row (anything ``np.asarray`` accepts).
+        n: the number of rows; ``groups`` must have exactly this many entries.
+    """
     groups = np.asarray(groups)
     if groups.shape != (n,) or not n or len(np.unique(groups)) != groups.max() + 1:
         raise ParameterError(
@@ -160,7 +212,12 @@ def check_groups(groups, n: int) -> np.ndarray:
 
 
 def check_same_length(**arrays) -> None:
-    """All keyword arrays must have the same number of rows."""
+    """All keyword arrays must have the same number of rows.
+
+    Args:
+        **arrays: the arrays (anything with a ``len``), each keyword the name the message
+            gives it.
+    """
     lengths = {name: len(a) for name, a in arrays.items()}
     if len(set(lengths.values())) > 1:
         listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())

@@ -102,7 +102,12 @@ def song_probabilities(
     probabilities: np.ndarray, track: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(tracks, mean)``: the sorted track names and each track's mean of its segments'
-    probabilities, ``(n_tracks, n_classes)``."""
+    probabilities, ``(n_tracks, n_classes)``.
+
+    Args:
+        probabilities: ``(n_segments, n_classes)`` predicted class probabilities.
+        track: ``(n_segments,)`` the track each segment comes from.
+    """
     probabilities, track = np.asarray(probabilities), np.asarray(track)
     names, inverse = np.unique(track, return_inverse=True)
     mean = np.zeros((len(names), probabilities.shape[1]))
@@ -119,6 +124,11 @@ def _vote_winner(votes: np.ndarray, mean: np.ndarray) -> np.ndarray:
 def track_labels(labels: np.ndarray, track: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(tracks, labels)``: each track's label, tracks sorted as in :func:`song_predictions`.
 
+    Args:
+        labels: ``(n_segments,)`` the label of each segment; a track's first segment gives its
+            label.
+        track: ``(n_segments,)`` the track each segment comes from.
+
     Notebook: 07_cnn_on_mfcc.ipynb
     """
     names, first = np.unique(np.asarray(track), return_index=True)
@@ -126,7 +136,14 @@ def track_labels(labels: np.ndarray, track: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def song_correct(result: ModelResult, features: Features, method: str = "mean"):
-    """``(tracks, labels, predicted)`` per test track of a result, for voting and tests."""
+    """``(tracks, labels, predicted)`` per test track of a result, for voting and tests.
+
+    Args:
+        result: a model's result; its ``probabilities`` and ``test_index`` are used.
+        features: the features the result's ``test_index`` indexes into (tracks and labels).
+        method: how segments become a song's prediction ("mean" or "vote", see
+            :func:`song_predictions`).
+    """
     track = features.track[result.test_index]
     names, predicted = song_predictions(result.probabilities, track, method=method)
     _, labels = track_labels(features.labels[result.test_index], track)
@@ -181,6 +198,11 @@ def pooled_songs(results: list[ModelResult], features: Features, method: str = "
 def per_genre_accuracy(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
     """``(n_classes,)`` accuracy within each true class (NaN for a class with no items).
 
+    Args:
+        y_true: ``(n_items,)`` the true class of each item.
+        y_pred: ``(n_items,)`` the predicted class of each item.
+        n_classes: number of classes, the length of the result.
+
     Notebook: 10_genre_comparison.ipynb
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
@@ -210,8 +232,9 @@ def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> McNemar:
     1/2), capped at 1.
 
     Args:
-        correct_a, correct_b: ``(n_items,)`` booleans, whether each classifier got each item
-            right (the same items in the same order).
+        correct_a: ``(n_items,)`` booleans, whether classifier A got each item right.
+        correct_b: ``(n_items,)`` booleans, whether classifier B got each item right (the same
+            items in the same order as ``correct_a``).
 
     Returns:
         A :class:`McNemar` with ``only_a`` = b, ``only_b`` = c and ``p_value``.
@@ -233,6 +256,11 @@ def paired_tests(
     results: list[ModelResult], features: Features, method: str = "mean"
 ) -> list[dict]:
     """McNemar's test for every pair of models on the same seed's test songs.
+
+    Args:
+        results: the models' results; results with the same seed are paired.
+        features: the features the results' ``test_index`` indexes into.
+        method: how each result turns segments into a song ("mean" or "vote").
 
     Returns:
         One dict per (seed, model A, model B): ``seed``, ``a``, ``b``, ``accuracy_a``,
@@ -262,7 +290,11 @@ def paired_tests(
 
 
 def paired_table(rows: list[dict]) -> str:
-    """McNemar results as a Markdown table."""
+    """McNemar results as a Markdown table.
+
+    Args:
+        rows: the dicts :func:`paired_tests` returns, one table row each.
+    """
     out = [
         "| seed | A | B | song accuracy A | song accuracy B | only A right | only B right "
         "| p-value |",
@@ -280,6 +312,10 @@ def results_table(results: list[ModelResult]) -> str:
     """A Markdown table, one row per model: parameters, then test accuracy per segment and per
     song (mean of probabilities, and majority vote), and training seconds. With several seeds
     each figure is the mean ± the standard deviation over seeds.
+
+    Args:
+        results: the results of every model and seed; a model's seeds share its row, in the
+            order the models first appear.
     """
     seeds = sorted({r.seed for r in results})
     rows = [
@@ -391,6 +427,11 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     ``(p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)`` with ``p = successes / n``
     and ``z`` the normal quantile of the confidence level.
 
+    Args:
+        successes: number of successes, for example songs classified correctly.
+        n: number of trials, for example songs tested; must be positive.
+        confidence: the confidence level of the interval (0.95 for a 95 % interval).
+
     Returns:
         ``(low, high)``.
     """
@@ -433,6 +474,11 @@ def pooled_tests(
 
     The test compares these trained models on these songs: it does not cover how much the
     models would vary if they were trained again on other data.
+
+    Args:
+        results: every model's results over its seeds; results are grouped by ``model``.
+        features: the features the results' ``test_index`` indexes into.
+        method: how each seed turns segments into a song ("mean" or "vote").
 
     Returns:
         One dict per pair: ``a``, ``b``, ``songs`` (distinct songs), ``accuracy_a``,

@@ -44,6 +44,10 @@ def run_drill(broken: Callable[[], object]) -> None:
     """Run a drill's broken code and print the error it raises (its type and message, as
     Python would show them last), or say that it ran without one.
 
+    Args:
+        broken: a function of no arguments holding the drill's code; it is called once, and
+            what it returns is printed when it raises nothing.
+
     Notebook: 00_start_here.ipynb, 03_mfcc.ipynb, 04_neural_network_basics.ipynb,
         07_cnn_on_mfcc.ipynb, 10_genre_comparison.ipynb
     """
@@ -84,7 +88,12 @@ class Checks(SignalChecks):
 
     # 04 · Neural network basics
     def softmax(self, answer) -> Verdict:
-        """``answer(z)``: softmax along the last axis, stable for large scores."""
+        """``answer(z)``: softmax along the last axis, stable for large scores.
+
+        Args:
+            answer: the learner's function, run on score vectors and matrices, some shifted
+                by thousands.
+        """
         r = fresh_rng()
 
         def scores(*shape):
@@ -113,7 +122,12 @@ class Checks(SignalChecks):
 
     def cross_entropy(self, answer) -> Verdict:
         """``answer(probs, labels)``: the mean of -log p[label], finite even when a
-        probability is 0 (Keras's clip to [1e-7, 1 - 1e-7] and 1e-7 added are also right)."""
+        probability is 0 (Keras's clip to [1e-7, 1 - 1e-7] and 1e-7 added are also right).
+
+        Args:
+            answer: the learner's function, run on batches of probabilities and labels, some
+                with a label's probability 0 or 1.
+        """
         r = fresh_rng()
 
         def batch(n, c, at_label=None):
@@ -145,7 +159,12 @@ class Checks(SignalChecks):
     def steps_to_halve(self, answer) -> Verdict:
         """``answer(lam, learning_rate)``: how many plain gradient-descent steps on the L2
         penalty ``lam * sum(w ** 2)`` alone (no data) bring every weight to half of its start
-        or less; 0 < 2 * learning_rate * lam < 1. An int."""
+        or less; 0 < 2 * learning_rate * lam < 1. An int.
+
+        Args:
+            answer: the learner's function, run on pairs of penalty and learning rate; it
+                must return an int.
+        """
         r = fresh_rng()
         cases = [(0.25, 1.0), (0.15, 1.0), (0.1, 0.1), (0.01, 0.01), (0.45, 1.0), (0.05, 3.0)]
         while len(cases) < 12:
@@ -163,7 +182,11 @@ class Checks(SignalChecks):
 
     def dropout_rate(self, answer) -> Verdict:
         """``answer(scale)``: the dropout rate at which inverted dropout multiplies the kept
-        units by ``scale`` (>= 1) during training."""
+        units by ``scale`` (>= 1) during training.
+
+        Args:
+            answer: the learner's function, run on scales from 1 to 20.
+        """
         r = fresh_rng()
         cases = [(1.0,), (2.0,), (4.0,), (1 / 0.7,), (1.25,)]
         cases += [(round(float(r.uniform(1, 20)), 3),) for _ in range(6)]
@@ -178,7 +201,12 @@ class Checks(SignalChecks):
     # 06 · CNN
     def same_padding(self, answer) -> Verdict:
         """``answer(n, kernel, stride)``: ``(before, after)``, the zeros Keras's 'same'
-        padding adds at the two ends of an axis of ``n`` cells, any stride."""
+        padding adds at the two ends of an axis of ``n`` cells, any stride.
+
+        Args:
+            answer: the learner's function, run on axis lengths, kernel sizes and strides;
+                it must return ints.
+        """
         r = fresh_rng()
         cases = [
             (5, 3, 1),
@@ -206,7 +234,12 @@ class Checks(SignalChecks):
     def conv_stack_parameters(self, answer) -> Verdict:
         """``answer(kh, kw, channels_in, filters)``: the total number of parameters of Conv2D
         layers with ``kh`` x ``kw`` kernels one after another on an input of ``channels_in``
-        channels, layer i having ``filters[i]`` filters (a list)."""
+        channels, layer i having ``filters[i]`` filters (a list).
+
+        Args:
+            answer: the learner's function, run on kernel sizes, input channels and
+                filter lists (an empty list included); it must return an int.
+        """
         r = fresh_rng()
 
         def filters(k):
@@ -242,7 +275,12 @@ class Checks(SignalChecks):
     def cnn_input_shape(self, answer) -> Verdict:
         """``answer(seconds, sr, hop, n_mfcc)``: the input shape (without the batch) Conv2D
         needs for segments of ``seconds`` s at ``sr`` Hz, MFCCs with hop ``hop``: a tuple of
-        ints."""
+        ints.
+
+        Args:
+            answer: the learner's function, run on durations, sample rates, hops and MFCC
+                counts; it must return ints.
+        """
         r = fresh_rng()
         cases = [
             (3.0, 22050, 512, 13),
@@ -269,7 +307,12 @@ class Checks(SignalChecks):
     def channels_first(self, answer) -> Verdict:
         """``answer(x)``: a batch of MFCC segments ``(n, frames, coefficients)``, n >= 0, with a
         channel axis of length 1 added right after the batch axis (the layout of
-        ``data_format="channels_first"``), the data unchanged."""
+        ``data_format="channels_first"``), the data unchanged.
+
+        Args:
+            answer: the learner's function, run on float32 batches, an empty batch
+                included.
+        """
         r = fresh_rng()
 
         def batch(n, frames, coefficients):
@@ -298,7 +341,12 @@ class Checks(SignalChecks):
     def rnn_step_pytorch(self, answer) -> Verdict:
         """``answer(x_t, h, weight_ih, weight_hh, bias_ih, bias_hh)``: one tanh RNN step with
         rows as examples, the weights stored as PyTorch stores them: ``weight_ih`` (units,
-        features), ``weight_hh`` (units, units) and two biases (units,)."""
+        features), ``weight_hh`` (units, units) and two biases (units,).
+
+        Args:
+            answer: the learner's function, run on random inputs, states, weights and
+                biases of several sizes.
+        """
         r = fresh_rng()
         cases = []
         for n, d, u in (
@@ -322,7 +370,12 @@ class Checks(SignalChecks):
         )
 
     def rnn_parameters(self, answer) -> Verdict:
-        """``answer(features, units)``: parameters of a SimpleRNN layer."""
+        """``answer(features, units)``: parameters of a SimpleRNN layer.
+
+        Args:
+            answer: the learner's function, run on numbers of features and units; it must
+                return an int.
+        """
         r = fresh_rng()
         cases = [(1, 1), (13, 13)] + [tuple(map(int, r.integers(1, [129, 257]))) for _ in range(6)]
         return compare_cases(
@@ -337,7 +390,12 @@ class Checks(SignalChecks):
     # 09 · LSTM and GRU
     def cell_after(self, answer) -> Verdict:
         """``answer(c, forget, input_gate, candidate, steps)``: the LSTM's cell state after
-        ``steps`` steps (0 or more) in which the gates and the candidate stay the same."""
+        ``steps`` steps (0 or more) in which the gates and the candidate stay the same.
+
+        Args:
+            answer: the learner's function, run on states and gates of several shapes, with 0
+                steps and long runs included.
+        """
         r = fresh_rng()
 
         def state(shape, steps, f=None, i=None):
@@ -369,7 +427,12 @@ class Checks(SignalChecks):
         )
 
     def lstm_parameters(self, answer) -> Verdict:
-        """``answer(features, units)``: parameters of an LSTM layer."""
+        """``answer(features, units)``: parameters of an LSTM layer.
+
+        Args:
+            answer: the learner's function, run on numbers of features and units; it must
+                return an int.
+        """
         r = fresh_rng()
         cases = [(1, 1), (13, 13)] + [tuple(map(int, r.integers(1, [129, 257]))) for _ in range(6)]
         return compare_cases(
@@ -383,7 +446,12 @@ class Checks(SignalChecks):
 
     # 10 · Genre comparison
     def holm(self, answer) -> Verdict:
-        """``answer(p_values)``: Holm-corrected p-values, in the input's order."""
+        """``answer(p_values)``: Holm-corrected p-values, in the input's order.
+
+        Args:
+            answer: the learner's function, run on lists and arrays of p-values, with ties and
+                sorted orders included.
+        """
         r = fresh_rng()
 
         def ps(m, high=0.3):
@@ -414,7 +482,12 @@ class Checks(SignalChecks):
     def vote_decision(self, answer) -> Verdict:
         """``answer(probabilities)``: the song's genre index by a vote of its segments
         ``(segments, genres)``: the genre most segments rank first; between genres with as many
-        votes, the one with the larger mean probability over all the segments."""
+        votes, the one with the larger mean probability over all the segments.
+
+        Args:
+            answer: the learner's function, run on segments' probability matrices, ties and
+                votes against the mean included; it must return an int.
+        """
         r = fresh_rng()
 
         def song(*rows, first=False):  # (p of genres 0, 1, 2) per segment, more genres at 0
@@ -455,7 +528,12 @@ class Checks(SignalChecks):
     def track_split(self, answer) -> Verdict:
         """``answer(tracks, test_share, seed)``: ``(train, test)`` rows (integer indices in any
         order, or boolean masks) with every track's rows on one side only, within one track of
-        ``test_share`` of the tracks in test, repeatable for a seed and different across seeds."""
+        ``test_share`` of the tracks in test, repeatable for a seed and different across seeds.
+
+        Args:
+            answer: the learner's function, run on several track lists, each with a test share
+                and one or more seeds (a seed twice in the first).
+        """
         name = "track_split"
         stop = begin_check(name, answer)
         if stop is not None:
@@ -487,7 +565,12 @@ class Checks(SignalChecks):
     # 11 · Music emotion
     def bias_factor(self, answer) -> Verdict:
         """``answer(truth, predicted)``: Lin's bias correction factor C_b, the CCC's formula
-        with Pearson's r divided out (CCC = r C_b), 1/n moments; 0 for constant predictions."""
+        with Pearson's r divided out (CCC = r C_b), 1/n moments; 0 for constant predictions.
+
+        Args:
+            answer: the learner's function, run on pairs of 1-9 rating arrays, constant
+                predictions included.
+        """
         return compare_cases(
             "bias_factor",
             answer,
@@ -501,7 +584,12 @@ class Checks(SignalChecks):
 
     def baseline_r2(self, answer) -> Verdict:
         """``answer(truth, train_mean)``: the R^2 on test songs ``truth`` of a model that
-        predicts the training songs' mean ``train_mean`` for every song."""
+        predicts the training songs' mean ``train_mean`` for every song.
+
+        Args:
+            answer: the learner's function, run on test ratings and training means, the test
+                songs' own mean included.
+        """
         r = fresh_rng()
         cases = [
             (y, m)

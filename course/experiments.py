@@ -67,7 +67,9 @@ def train_and_evaluate(
         features: the segment features.
         split: which rows train, validate and test.
         seed: seeds the initial weights and the order of batches.
-        epochs, batch_size, learning_rate: the notes' defaults.
+        epochs: training epochs (the notes' 30 by default).
+        batch_size: examples per update (the notes' 32 by default).
+        learning_rate: Adam's learning rate (the notes' 1e-4 by default).
         progress: show a progress bar over epochs.
         save_to: a folder to save the trained model in, as ``NAME_seedSEED.keras`` with its
             ``.json`` (see :mod:`course.predict`), which records the protocol, the validation
@@ -199,13 +201,21 @@ class Comparison:
     def songs_right(self, name: str) -> tuple[int, int]:
         """``(right, songs)``: the model's distinct test songs, and how many it got right, each
         song counted once with its prediction pooled over the seeds that tested it
-        (:func:`course.evaluation.pooled_songs`)."""
+        (:func:`course.evaluation.pooled_songs`).
+
+        Args:
+            name: a model name as in the results, for example ``"mlp"`` or ``"baseline"``.
+        """
         _, labels, predicted = self.pooled_songs(name)
         return int(np.sum(labels == predicted)), len(labels)
 
     def pooled_songs(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(tracks, labels, predicted)``: the model's distinct test songs over all seeds, each
-        with one prediction (:func:`course.evaluation.pooled_songs`)."""
+        with one prediction (:func:`course.evaluation.pooled_songs`).
+
+        Args:
+            name: a model name as in the results, for example ``"mlp"`` or ``"baseline"``.
+        """
         tracks, labels, predicted, _ = pooled_songs(
             [r for r in self.results if r.model == name], self.features
         )
@@ -227,8 +237,14 @@ class Comparison:
         return pooled_tests(self.results, self.features) if len(self.names) > 1 else []
 
     def leaked_test_segments(self, seed: int | None = None) -> int:
-        """Test segments of ``seed``'s split (default: the first) whose track is in training."""
-        split = self.splits[self.seeds[0] if seed is None else seed]
+        """Test segments of ``seed``'s split (default: the first) whose track is in training.
+
+        Args:
+            seed: one of the comparison's seeds, or None for the first.
+        """
+        seed = self.seeds[0] if seed is None else seed
+        check_choice("seed", seed, self.seeds)
+        split = self.splits[seed]
         return split.leaked_test_segments(self.features.track)
 
     def protocol_text(self) -> str:
@@ -271,7 +287,12 @@ class Comparison:
 
     def report(self, data: str = "") -> str:
         """The Markdown report: protocol and leak, the results table with intervals, the paired
-        tests over all seeds with Holm's correction, and what the data was."""
+        tests over all seeds with Holm's correction, and what the data was.
+
+        Args:
+            data: a description of the data, written as its last line ("" for none; a
+                synthetic sample is always named as such instead).
+        """
         pooled = self.pooled()
         note = (
             "Synthetic sample: these numbers are not GTZAN results."
@@ -334,7 +355,9 @@ class Comparison:
             out_dir: the output folder (created if needed).
             data: a description of the data, recorded in the report and the settings.
             command: the command that made the results, recorded in ``settings.json``.
-            split_file, split_report: the published split used, if any, and what it left out.
+            split_file: the published split used, if any, recorded in ``settings.json``.
+            split_report: what that split left out (as :func:`course.splits.split_from_lists`
+                reports it), recorded in ``settings.json``.
 
         Returns:
             The paths written.
@@ -440,7 +463,13 @@ class Comparison:
 
 def output_names(models: Sequence[str], seeds: Sequence[int], baseline: bool = True) -> list[str]:
     """The files :meth:`Comparison.write` writes for these models and seeds, so a command can
-    check its output folder before any training (:func:`course.outputs.claim_outputs`)."""
+    check its output folder before any training (:func:`course.outputs.claim_outputs`).
+
+    Args:
+        models: the model names.
+        seeds: the seeds; one training-history figure per model and seed.
+        baseline: also name the baseline's confusion matrix.
+    """
     return (
         ["results.md", "results.csv", "settings.json"]
         + [f"history_{m}_seed{s}.png" for s in seeds for m in models]
@@ -478,7 +507,9 @@ def compare(
             seed); ignored when ``split`` is given.
         seeds: the seeds to run, for example ``range(3)``.
         split: a fixed split for every seed, or None to draw one per seed.
-        epochs, batch_size, learning_rate: the notes' defaults.
+        epochs: training epochs (the notes' 30 by default).
+        batch_size: examples per update (the notes' 32 by default).
+        learning_rate: Adam's learning rate (the notes' 1e-4 by default).
         baseline: also score the traditional baseline on each seed's split.
         progress: show progress bars.
         save_models: a folder to save every trained network in, with what it needs to

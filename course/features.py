@@ -100,6 +100,10 @@ def whole_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> np.nda
     minutes gives 80 segments of 3 s in the notes' setting. A remainder shorter than a segment
     is left out. Each segment is computed exactly as :func:`segment_mfcc` computes a track's.
 
+    Args:
+        y: ``(n_samples,)`` mono audio at ``params.sample_rate``.
+        params: the feature settings (segment length, MFCC and STFT parameters).
+
     Returns:
         ``(n_segments, frames_per_segment, n_mfcc)`` float32 (no rows if ``y`` is shorter than
         one segment).
@@ -182,7 +186,11 @@ class Features:
         return "\n".join(lines)
 
     def save(self, path: str | Path) -> Path:
-        """Write a compressed ``.npz`` atomically (temporary file, then rename)."""
+        """Write a compressed ``.npz`` atomically (temporary file, then rename).
+
+        Args:
+            path: the file to write; returned as a ``Path``.
+        """
         arrays = {
             "mfcc": self.mfcc.astype(np.float32),
             "labels": self.labels.astype(np.int64),
@@ -204,6 +212,9 @@ class Features:
 
 def load_features(path: str | Path) -> Features:
     """Read a features file written by :meth:`Features.save` (``allow_pickle=False``).
+
+    Args:
+        path: the ``.npz`` file.
 
     Raises:
         PathNotFoundError: no such file.
@@ -264,7 +275,12 @@ def computing_libraries() -> dict[str, str]:
 def cache_key(tracks: list[Track], params: FeatureParams) -> str:
     """A hash of all that shapes the features and their labels: the feature version, every
     parameter, the computing libraries' versions, and each file's name, genre, label, split
-    side, group, size and modification time. Change any and the cache is not used."""
+    side, group, size and modification time. Change any and the cache is not used.
+
+    Args:
+        tracks: the dataset's tracks; each file is ``stat``-ed for its size and time.
+        params: the feature settings.
+    """
     files = [
         (t.relpath, t.genre, t.label, t.split, t.group, st.st_size, st.st_mtime_ns)
         for t, st in ((t, t.path.stat()) for t in tracks)
@@ -394,6 +410,11 @@ def available_cores() -> int:
 def track_features(path: str | Path, params: FeatureParams) -> tuple[np.ndarray | None, int, str]:
     """Load one track and compute its segments' MFCCs; never raises for a bad file.
 
+    Args:
+        path: the audio file.
+        params: the feature settings; the first ``params.track_duration`` seconds are read at
+            ``params.sample_rate``.
+
     Returns:
         ``(mfcc, n_dropped, reason)``: reason is "" on success, else why the file is skipped
         (mfcc is then None).
@@ -437,7 +458,12 @@ def _map_tracks(paths: list[Path], params: FeatureParams, jobs: int | None):
 
 def frame_statistics(mfcc: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each group's (track's, song's) per-coefficient mean and standard deviation over all its
-    frames: ``(n_groups, 2 * n_mfcc)``; ``groups`` numbers each segment's group from 0."""
+    frames: ``(n_groups, 2 * n_mfcc)``; ``groups`` numbers each segment's group from 0.
+
+    Args:
+        mfcc: ``(n_segments, frames, n_mfcc)`` segment MFCCs.
+        groups: ``(n_segments,)`` each segment's group number, from 0 with none left out.
+    """
     from .errors import check_groups
 
     groups = check_groups(groups, len(mfcc))
@@ -447,6 +473,10 @@ def frame_statistics(mfcc: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 def track_statistics(features: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-track summary features (:func:`frame_statistics`), the traditional pipeline's input.
+
+    Args:
+        features: segment MFCCs; segments are grouped by ``features.track``, and each track
+            takes the label of its first segment.
 
     Returns:
         ``(x, labels, tracks)``: x ``(n_tracks, 2 * n_mfcc)`` (means, then standard
@@ -478,6 +508,10 @@ def standardise(train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...
 def standardisation(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The per-coefficient mean and standard deviation :func:`standardise` scales with (1 for a
     coefficient that never varies).
+
+    Args:
+        train: ``(..., n_coefficients)`` training data; statistics are taken over every axis
+            but the last.
 
     Returns:
         ``(mean, std)``, each ``(n_coefficients,)``.

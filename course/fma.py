@@ -98,7 +98,11 @@ class FmaLayout:
 
 
 def audio_relpath(track_id: int) -> str:
-    """Where FMA keeps a track, relative to its audio folder: ``2`` -> ``"000/000002.mp3"``."""
+    """Where FMA keeps a track, relative to its audio folder: ``2`` -> ``"000/000002.mp3"``.
+
+    Args:
+        track_id: FMA's track number.
+    """
     name = f"{int(track_id):06d}"
     return f"{name[:3]}/{name}.mp3"
 
@@ -197,6 +201,9 @@ def find_fma(path: str | Path) -> FmaLayout | None:
     beside one audio folder (``fma_small``, ``fma_medium``, ``fma_large`` or ``fma_full``), or
     such an audio folder itself with ``../fma_metadata/tracks.csv`` beside it.
 
+    Args:
+        path: the folder to look at (``~`` is expanded).
+
     Returns:
         The :class:`FmaLayout`, or None if ``path`` is neither (the caller then tries other
         layouts, and refuses numbered folders: see :func:`looks_like_fma_audio`).
@@ -239,7 +246,11 @@ def find_fma(path: str | Path) -> FmaLayout | None:
 
 def looks_like_fma_audio(folder: str | Path) -> bool:
     """True if ``folder`` holds FMA's numbered folders of six-digit MP3s (``NNN/NNNNNN.mp3``)
-    or is one of them: audio whose genres only ``tracks.csv`` can tell."""
+    or is one of them: audio whose genres only ``tracks.csv`` can tell.
+
+    Args:
+        folder: the folder to look at; it and its first three numbered subfolders are checked.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         return False
@@ -248,7 +259,11 @@ def looks_like_fma_audio(folder: str | Path) -> bool:
 
 
 def missing_metadata_message(folder: str | Path) -> str:
-    """The one-line error for FMA audio found without ``fma_metadata/tracks.csv``."""
+    """The one-line error for FMA audio found without ``fma_metadata/tracks.csv``.
+
+    Args:
+        folder: the audio folder, named in the message.
+    """
     return (
         f"{folder} looks like FMA audio (numbered folders of six-digit MP3s) without "
         "fma_metadata/tracks.csv beside it, and FMA's genres come only from tracks.csv: "

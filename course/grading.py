@@ -31,7 +31,7 @@ import symtable
 import textwrap
 from pathlib import Path
 
-from .errors import CourseError
+from .errors import CourseError, check_choice
 from .outputs import atomic_path, check_output_folder, make_folder, record_outputs
 from .publish import (
     claim_class_folder,
@@ -135,6 +135,11 @@ def answer_cells(source: str, blocks: list[str], where: str) -> list[tuple[str, 
     """A checked exercise's cell as nbgrader cells: (checker, answer cell, test cell) for each
     ``check.<name>(answer)`` in it; the answer cell is the stub with the reference solution from
     ``blocks`` (the notebook's solution code) between nbgrader's solution marks.
+
+    Args:
+        source: the code of the checked exercise's cell, the learner's stub.
+        blocks: the ```python blocks of the notebook's hidden solutions (:func:`solution_code`).
+        where: names the cell in error messages.
 
     Raises:
         CourseError: no solution block asserts the check, or the stub and the solution do not
@@ -257,6 +262,10 @@ def solution_code(notebook: dict, name: str = "the notebook") -> list[str]:
     """The ```python blocks of a notebook's hidden solutions, in order: the reference answers
     the nbgrader export uses and ``tests/test_solutions.py`` runs.
 
+    Args:
+        notebook: the notebook as JSON (:func:`course.publish.read_notebook`).
+        name: names the notebook in error messages.
+
     Raises:
         CourseError: a solution is not marked as one (:func:`course.publish.without_solutions`).
     """
@@ -267,6 +276,11 @@ def solution_code(notebook: dict, name: str = "the notebook") -> list[str]:
 def nbgrader_assignment(notebook: dict, name: str = "the notebook") -> dict | None:
     """A notebook's Check yourself section as an nbgrader source notebook (see the module's
     docstring), or None if it has no checked exercise.
+
+    Args:
+        notebook: the notebook as JSON (:func:`course.publish.read_notebook`); it is not changed.
+        name: names the notebook in error messages and titles the assignment when it has no
+            Markdown heading.
 
     Raises:
         CourseError: a solution is not marked as one (:func:`course.publish.without_solutions`),
@@ -386,9 +400,19 @@ def nbgrader_course(out_dir: str | Path, notebooks=None, force: bool = False) ->
 def write_exercises(out_dir: str | Path, kind: str, force: bool = False, notebooks=None) -> str:
     """What ``python -m course exercises`` does: the class copies ``"without"`` or ``"with"``
     solutions (:func:`course.publish.exercise_copies`), or an ``"nbgrader"`` course folder
-    (:func:`nbgrader_course`). Returns the line to print."""
+    (:func:`nbgrader_course`). Returns the line to print.
+
+    Args:
+        out_dir: the folder to write into.
+        kind: "nbgrader" for the course folder, "with" for the answer key, "without" for the
+            students' copies; any other value raises :class:`ParameterError`.
+        force: replace files edited since the course wrote them, and write beside the students'
+            copies.
+        notebooks: the notebooks (default: all of the course's).
+    """
     from .data import display_path
 
+    check_choice("kind", kind, ("without", "with", "nbgrader"))
     where = display_path(out_dir)
     if kind != "nbgrader":
         written = exercise_copies(

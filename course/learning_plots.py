@@ -135,7 +135,8 @@ def plot_confusion(
     """A confusion matrix: true genre down, predicted genre across, each row as percentages.
 
     Args:
-        y_true, y_pred: ``(n,)`` true and predicted labels (indices into ``labels``).
+        y_true: ``(n,)`` true labels (indices into ``labels``).
+        y_pred: ``(n,)`` predicted labels (indices into ``labels``).
         labels: the class names.
         ax: draw into this ``Axes``.
         title: the axes' title.
@@ -192,8 +193,10 @@ def plot_gradient_descent(
     Args:
         losses: ``{label: (n_updates,) losses}``, one line each (log scale).
         predict: a function from ``(n, 2)`` points to ``(n,)`` classes (the chosen network).
-        x: ``(n, 2)`` points to scatter; y: ``(n,)`` their classes (0 or 1).
-        names: the two class names; features: the two axis labels.
+        x: ``(n, 2)`` points to scatter.
+        y: ``(n,)`` their classes (0 or 1).
+        names: the two class names.
+        features: the two axis labels, x first.
 
     Returns:
         The ``Figure``.
@@ -207,7 +210,7 @@ def plot_gradient_descent(
         yscale="log",
         xlabel="update",
         ylabel="training loss (log scale)",
-        title="loss per update, three learning rates",
+        title=f"loss per update, {len(losses)} learning rates",
     )
     left.legend(ncols=len(losses), loc="upper center", bbox_to_anchor=(0.5, -0.16))
     pad = 0.5

@@ -111,7 +111,8 @@ def build_mlp(
         n_classes: output classes (10 genres).
         hidden: units of each hidden layer; fewer or smaller layers give a simpler network.
         dropout: dropout rate after each hidden layer (0 for none).
-        l2, l1: weight penalties on each hidden layer's kernel (0 for none).
+        l2: L2 weight penalty on each hidden layer's kernel (0 for none).
+        l1: L1 weight penalty on each hidden layer's kernel (0 for none).
         activation: hidden-layer activation.
         name: the model's name.
 
@@ -258,7 +259,17 @@ def build_gru(
     dropout: float = 0.3,
     name: str = "gru",
 ):
-    """:func:`build_lstm` with GRU layers (Keras's default ``reset_after=True``)."""
+    """:func:`build_lstm` with GRU layers (Keras's default ``reset_after=True``).
+
+    Args:
+        input_shape: ``(frames, coefficients)``; a trailing channel of 1 is dropped by a
+            ``Reshape`` layer.
+        n_classes: output classes.
+        units: units of each stacked GRU layer; all but the last return sequences.
+        dense: units of the dense layer.
+        dropout: dropout rate after the dense layer (0 for none).
+        name: the model's name.
+    """
     return _build_recurrent("gru", input_shape, n_classes, units, dense, dropout, name)
 
 
@@ -270,7 +281,17 @@ def build_rnn(
     dropout: float = 0.3,
     name: str = "rnn",
 ):
-    """:func:`build_lstm` with SimpleRNN (tanh) layers."""
+    """:func:`build_lstm` with SimpleRNN (tanh) layers.
+
+    Args:
+        input_shape: ``(frames, coefficients)``; a trailing channel of 1 is dropped by a
+            ``Reshape`` layer.
+        n_classes: output classes.
+        units: units of each stacked SimpleRNN layer; all but the last return sequences.
+        dense: units of the dense layer.
+        dropout: dropout rate after the dense layer (0 for none).
+        name: the model's name.
+    """
     return _build_recurrent("rnn", input_shape, n_classes, units, dense, dropout, name)
 
 
@@ -285,13 +306,23 @@ BUILDERS = {
 
 
 def build_model(name: str, input_shape, n_classes: int = 10, **options):
-    """Build a model by name (``mlp``, ``cnn``, ``lstm``, ``gru`` or ``rnn``)."""
+    """Build a model by name (``mlp``, ``cnn``, ``lstm``, ``gru`` or ``rnn``).
+
+    Args:
+        name: a key of :data:`BUILDERS`.
+        input_shape: the input's shape, passed to the builder.
+        n_classes: output classes.
+        **options: further keyword arguments of that builder, for example ``dropout``.
+    """
     check_choice("model", name, BUILDERS)
     return BUILDERS[name](input_shape=input_shape, n_classes=n_classes, **options)
 
 
 def summary_table(model) -> str:
     """A Markdown table of a model's layers: name, type, output shape and parameters.
+
+    Args:
+        model: a built Keras model; its total parameter count ends the table.
 
     Notebook: 06_cnn.ipynb
     """

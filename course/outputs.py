@@ -37,7 +37,11 @@ RECORD = ".course-outputs.json"
 
 def read_record(folder: str | Path) -> dict:
     """A folder's record: ``{"files": [...], "sha256": {name: hex}, "kinds": {name: kind}}``
-    (empty when there is none or it cannot be read; older records have no hashes or kinds)."""
+    (empty when there is none or it cannot be read; older records have no hashes or kinds).
+
+    Args:
+        folder: the results folder, whose ``.course-outputs.json`` is read.
+    """
     try:
         data = json.loads((Path(folder) / RECORD).read_text(encoding="utf-8"))
         record = {
@@ -55,7 +59,11 @@ def _recorded(folder: Path) -> set[str]:
 
 
 def file_sha256(path: str | Path) -> str:
-    """The SHA-256 of a file's contents, in hex."""
+    """The SHA-256 of a file's contents, in hex.
+
+    Args:
+        path: the file, read in blocks of 1 MiB.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -70,6 +78,9 @@ def _listed(names: list[str]) -> str:
 def check_output_folder(folder: str | Path) -> Path:
     """Check, touching nothing, that ``folder`` is a folder the user may write in, or one that
     can be made.
+
+    Args:
+        folder: the output folder (``~`` is expanded); it need not exist yet.
 
     Raises:
         OutputError: it is a file, a link to nothing, under a file, or not writable.
@@ -103,7 +114,11 @@ def check_output_folder(folder: str | Path) -> Path:
 
 
 def make_folder(folder: str | Path) -> Path:
-    """``mkdir -p``, with a failure said in one line (an :class:`OutputError`)."""
+    """``mkdir -p``, with a failure said in one line (an :class:`OutputError`).
+
+    Args:
+        folder: the folder to make, with any missing parents; one that exists is fine.
+    """
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -187,7 +202,13 @@ def claim_outputs(
 
 def record_outputs(folder: str | Path, names: Iterable[str], kind: str | None = None) -> None:
     """Add ``names`` to ``folder``'s record of files the course wrote, each file with the
-    SHA-256 of its contents now and, if given, its ``kind`` (written atomically)."""
+    SHA-256 of its contents now and, if given, its ``kind`` (written atomically).
+
+    Args:
+        folder: the results folder whose record is updated.
+        names: paths relative to the folder of the files just written.
+        kind: what kind of file they are, for example a students' copy; None records no kind.
+    """
     folder = Path(folder)
     record = read_record(folder)
     for name in names:
@@ -208,6 +229,9 @@ def atomic_path(target: str | Path):
     """A temporary path beside ``target`` to write to; renamed over ``target`` on success and
     removed on failure (an exception or Ctrl-C), so ``target`` is never half written. The new
     file's permissions are those the user's umask gives (0644 by default).
+
+    Args:
+        target: the file to write; its folder is made if needed.
 
     Yields:
         The temporary ``Path`` (a hidden file in the same folder, so the rename is atomic).

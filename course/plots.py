@@ -58,6 +58,9 @@ def figure_png(fig) -> bytes:
     at the figure's own resolution, reduced to a 256-colour palette, which keeps plots and
     colour maps looking the same at about half the bytes of full colour.
 
+    Args:
+        fig: a Matplotlib ``Figure``, rendered at its own ``dpi``.
+
     Returns:
         The PNG file's bytes.
     """
@@ -126,12 +129,24 @@ def use_course_style() -> None:
 def genre_colour(genre: str) -> str:
     """The genre's colour in every figure (grey for a genre outside GTZAN's ten).
 
+    Args:
+        genre: a genre name, for example ``"blues"``.
+
     Notebook: 01_waveform_and_fourier.ipynb, 03_mfcc.ipynb
     """
     return GENRE_COLOURS.get(genre, "#777777")
 
 
 def prepare_axes(ax, figsize=(10, 3.2)):
+    """The figure and axes to draw on: those of ``ax``, or a new figure with one axes.
+
+    Args:
+        ax: Matplotlib axes to draw on, or None for a new figure.
+        figsize: ``(width, height)`` in inches of the new figure; unused when ``ax`` is given.
+
+    Returns:
+        ``(figure, axes)``.
+    """
     if ax is not None:
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -155,7 +170,8 @@ def plot_images(
 
     Args:
         images: ``{title: (rows, cols) array}``.
-        xlabel, ylabel: axis labels shared by all panels.
+        xlabel: the x-axis label of every panel.
+        ylabel: the y-axis label of every panel.
         cmap: colour map.
         origin: "upper" (row 0 at the top, like a matrix) or "lower" (like a spectrogram).
         colorbar: one colour bar per panel.
@@ -278,7 +294,8 @@ def plot_series(
 
     Args:
         series: ``{label: (n,) values}``.
-        xlabel, ylabel: axis labels with units.
+        xlabel: the x-axis label, with units.
+        ylabel: the y-axis label, with units.
         title: the axes' title.
         logy: logarithmic y axis.
         marker: a marker for every point (for example "o" for a few points).

@@ -57,7 +57,11 @@ class Prediction:
         return self.probabilities.mean(axis=0)
 
     def top(self, k: int = 3) -> list[tuple[str, float]]:
-        """The ``k`` most probable genres for the song, most probable first."""
+        """The ``k`` most probable genres for the song, most probable first.
+
+        Args:
+            k: how many genres to return.
+        """
         order = np.argsort(-self.song)[:k]
         return [(self.genres[i], float(self.song[i])) for i in order]
 
@@ -68,7 +72,11 @@ class Prediction:
         return float(np.mean(np.argmax(self.probabilities, axis=1) == best))
 
     def summary(self, k: int = 3) -> str:
-        """One line: the file, its length and segments, the top genres and the agreement."""
+        """One line: the file, its length and segments, the top genres and the agreement.
+
+        Args:
+            k: how many of the top genres to list, with their probabilities.
+        """
         minutes, secs = divmod(round(self.seconds), 60)
         tops = ", ".join(f"{g} {p:.2f}" for g, p in self.top(k))
         n = len(self.probabilities)
@@ -105,7 +113,11 @@ class GenreClassifier:
 
     def features(self, y: np.ndarray) -> np.ndarray:
         """``(n_segments, frames, n_mfcc)``: MFCCs of every whole segment of ``y``, start to end,
-        standardised as in training. A remainder shorter than a segment is left out."""
+        standardised as in training. A remainder shorter than a segment is left out.
+
+        Args:
+            y: mono audio at ``params.sample_rate``.
+        """
         x = whole_mfcc(y, self.params)
         if self.mean is not None:
             x = ((x - self.mean) / self.std).astype(np.float32)
@@ -113,6 +125,10 @@ class GenreClassifier:
 
     def predict_audio(self, y: np.ndarray, source: str = "audio") -> Prediction:
         """Classify mono audio at ``params.sample_rate``.
+
+        Args:
+            y: the audio, at ``params.sample_rate``.
+            source: the name the prediction and any error give the audio.
 
         Raises:
             AudioError: the audio is shorter than one segment.
@@ -136,13 +152,21 @@ class GenreClassifier:
     def predict_file(self, path: str | Path) -> Prediction:
         """Classify a whole audio file (any format :func:`course.audio.load_audio` reads).
 
+        Args:
+            path: the audio file; it is read at ``params.sample_rate``.
+
         Notebook: 10_genre_comparison.ipynb
         """
         y = load_audio(path, sr=self.params.sample_rate)
         return self.predict_audio(y, source=str(path))
 
     def save(self, stem: str | Path) -> tuple[Path, Path]:
-        """Write ``STEM.keras`` and ``STEM.json``; returns both paths."""
+        """Write ``STEM.keras`` and ``STEM.json``; returns both paths.
+
+        Args:
+            stem: the path of both files without their suffix (a suffix it has is replaced);
+                its folder is created if needed.
+        """
         stem = Path(stem)
         stem.parent.mkdir(parents=True, exist_ok=True)
         keras_path, info_path = stem.with_suffix(".keras"), stem.with_suffix(".json")
@@ -245,7 +269,12 @@ def load_classifier(path: str | Path | None = None) -> GenreClassifier:
 
 def audio_files(paths) -> list[Path]:
     """The audio files named, with each folder replaced by the audio files inside it (sorted,
-    sub-folders included). A name that does not exist is kept, so it is reported."""
+    sub-folders included). A name that does not exist is kept, so it is reported.
+
+    Args:
+        paths: files and folders; hidden files and files of other extensions inside a folder
+            are left out.
+    """
     files = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -262,7 +291,12 @@ def audio_files(paths) -> list[Path]:
 
 
 def saved_names(models, seeds) -> list[str]:
-    """The files :func:`course.experiments.compare` saves for these models and seeds."""
+    """The files :func:`course.experiments.compare` saves for these models and seeds.
+
+    Args:
+        models: the model names.
+        seeds: the seeds each model was trained with.
+    """
     return [f"{m}_seed{s}{ext}" for s in seeds for m in models for ext in (".keras", ".json")]
 
 
@@ -336,7 +370,11 @@ def classify_files(load, files, top: int = 3, figures_dir: str | Path | None = N
 def model_line(info: dict) -> str:
     """One line on a saved model: what it is, what it was trained on, and its recorded song
     accuracies, each named for what it is (validation: what chose it; test: leaky when the
-    protocol let test songs into training)."""
+    protocol let test songs into training).
+
+    Args:
+        info: a saved model's recorded settings (its ``.json``, :attr:`GenreClassifier.info`).
+    """
     parts = [
         f"Model: {info.get('model', '?')} (seed {info.get('seed', '?')}), trained on "
         + ("the synthetic sample" if info.get("synthetic") else "real data")

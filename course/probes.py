@@ -20,7 +20,8 @@ def gradient_norms(model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
     Args:
         model: a Keras model whose Dense layers are measured.
-        x: ``(n, ...)`` a batch of inputs; y: ``(n,)`` int labels.
+        x: ``(n, ...)`` a batch of inputs.
+        y: ``(n,)`` int labels of the batch.
 
     Returns:
         ``(n_dense_layers,)`` gradient norms.

@@ -36,6 +36,9 @@ _TEMPLATES = Path(__file__).resolve().parent / "templates"
 def course_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
     """The course's notebooks in course order (their names start with a two-digit number).
 
+    Args:
+        folder: the folder to look in (not its sub-folders); default: the course's notebooks.
+
     Raises:
         PathNotFoundError: the folder does not exist or holds no numbered notebooks.
     """
@@ -50,7 +53,11 @@ def course_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
 
 
 def notebook_title(path: str | Path) -> str:
-    """The notebook's first Markdown heading, without its ``#`` marks (or its file name)."""
+    """The notebook's first Markdown heading, without its ``#`` marks (or its file name).
+
+    Args:
+        path: the ``.ipynb`` file.
+    """
     cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
     for cell in cells:
         if cell["cell_type"] == "markdown":
@@ -251,7 +258,11 @@ _MARK_HELP = (
 
 
 def read_notebook(path: str | Path) -> dict:
-    """A notebook as JSON, or a one-line error that names it."""
+    """A notebook as JSON, or a one-line error that names it.
+
+    Args:
+        path: the ``.ipynb`` file.
+    """
     path = Path(path)
     if not path.is_file() or path.suffix != ".ipynb":
         raise PathNotFoundError(f"No notebook {path}: give .ipynb files (notebooks/06_cnn.ipynb).")
@@ -262,7 +273,11 @@ def read_notebook(path: str | Path) -> dict:
 
 
 def notebook_json(notebook: dict) -> str:
-    """A notebook's text as Jupyter writes it (so an unchanged notebook is byte-identical)."""
+    """A notebook's text as Jupyter writes it (so an unchanged notebook is byte-identical).
+
+    Args:
+        notebook: the notebook as JSON (:func:`read_notebook`).
+    """
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -273,7 +288,12 @@ def _where(name: str, index: int, cell: dict) -> str:
 
 def solution_extent(cell: dict, where: str = "a cell") -> str | None:
     """What of ``cell`` is hidden solution: ``"cell"``, ``"details"`` or None (not marked); a
-    mark the course does not know, or half of one, is a :class:`CourseError`."""
+    mark the course does not know, or half of one, is a :class:`CourseError`.
+
+    Args:
+        cell: a notebook cell as JSON; its tags and ``course`` metadata are read.
+        where: names the cell in the error message.
+    """
     meta = cell.get("metadata", {})
     course = meta.get("course") if isinstance(meta.get("course"), dict) else {}
     extent = course.get("solution")
@@ -318,7 +338,12 @@ def _cut_details(text: str, where: str) -> tuple[str, list[str]]:
 
 
 def hidden_solutions(notebook: dict, name: str = "the notebook") -> list[str]:
-    """The text of every hidden solution in a notebook (marked cells, their ``<details>``)."""
+    """The text of every hidden solution in a notebook (marked cells, their ``<details>``).
+
+    Args:
+        notebook: the notebook as JSON (:func:`read_notebook`).
+        name: names the notebook in error messages.
+    """
     found = []
     for i, cell in enumerate(notebook["cells"]):
         extent = solution_extent(cell, _where(name, i, cell))
@@ -334,6 +359,10 @@ def without_solutions(notebook: dict, name: str = "the notebook") -> dict:
     ``"cell"`` is dropped (source, outputs, attachments), one marked ``"details"`` loses those
     blocks (and attachments only they showed) and its mark, sentences that point to solutions
     go, and checked exercises lose their stored outputs (the checker's verdict on the stub).
+
+    Args:
+        notebook: the notebook as JSON (:func:`read_notebook`); it is not changed.
+        name: names the notebook in error messages.
 
     Raises:
         CourseError: a cell not marked as a solution holds text that is, labels or points to
@@ -390,7 +419,11 @@ def mark_solution_cells(path: str | Path) -> int:
     """Mark each Markdown cell of a notebook that holds ``<details>`` blocks (its hidden
     solutions): the tag ``solution`` and ``"course": {"solution": "details"}`` (``"cell"`` if
     the blocks are all it holds). Idempotent: the notebook is rewritten (atomically, as Jupyter
-    writes it) only if a mark was added. Returns how many cells it marked."""
+    writes it) only if a mark was added. Returns how many cells it marked.
+
+    Args:
+        path: the ``.ipynb`` file.
+    """
     path = Path(path)
     notebook = read_notebook(path)
     marked = 0
@@ -417,7 +450,15 @@ def claim_class_folder(
 ) -> Path:
     """:func:`course.outputs.claim_outputs` for copies of ``kind``: a copy edited since the
     course wrote it, and copies with solutions beside the students' copies, are refused (an
-    :class:`OutputError`) unless ``force``. Nothing is created."""
+    :class:`OutputError`) unless ``force``. Nothing is created.
+
+    Args:
+        out_dir: the class folder.
+        names: the file names of the copies to be written there.
+        kind: the copies to be written, :data:`STUDENTS` or :data:`ANSWER_KEY`; any kind
+            other than the students' copies is refused beside them.
+        force: replace edited copies, and write beside the students' copies, all the same.
+    """
     beside = () if kind == STUDENTS else (STUDENTS,)
     return claim_outputs(out_dir, names, protect_edits=True, force=force, refuse_kinds=beside)
 

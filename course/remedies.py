@@ -235,6 +235,9 @@ def verdicts(
 def verdict_table(rows: Sequence[dict]) -> str:
     """:func:`verdicts` as a Markdown table.
 
+    Args:
+        rows: the dicts :func:`verdicts` returns, one table row each.
+
     Notebook: 05_overfitting.ipynb
     """
     lines = [

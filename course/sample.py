@@ -51,7 +51,11 @@ def _manifest(tracks_per_genre: int, seed: int, duration: float) -> dict:
 
 def foreign_files(folder: str | Path) -> list[str]:
     """Paths under ``folder`` (relative, sorted) that a synthetic sample does not hold: anything
-    but its manifest, genre folders and ``<genre>/<genre>.NNNNN.wav`` files."""
+    but its manifest, genre folders and ``<genre>/<genre>.NNNNN.wav`` files.
+
+    Args:
+        folder: the folder to list, sub-folders included.
+    """
     folder, extra = Path(folder), []
     for p in sorted(folder.rglob("*")):
         parts = p.relative_to(folder).parts
@@ -200,7 +204,13 @@ def make_sample(
 
 
 def sample_matches(folder: str | Path, wanted: dict | None = None) -> bool:
-    """True if ``folder`` holds a complete sample made with the given (default) settings."""
+    """True if ``folder`` holds a complete sample made with the given (default) settings.
+
+    Args:
+        folder: the folder to look in.
+        wanted: the manifest the sample must have (its settings); None for the default
+            sample's (10 tracks per genre, the default seed, 30 s).
+    """
     folder = Path(folder)
     wanted = wanted or _manifest(DEFAULT_TRACKS_PER_GENRE, DEFAULT_SEED, 30.0)
     try:
@@ -217,5 +227,9 @@ def sample_matches(folder: str | Path, wanted: dict | None = None) -> bool:
 
 
 def ensure_sample(progress: bool = True) -> Path:
-    """The default sample folder, generated on first use."""
+    """The default sample folder, generated on first use.
+
+    Args:
+        progress: show progress if the sample has to be generated.
+    """
     return make_sample(SAMPLE_DIR, progress=progress)

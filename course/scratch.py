@@ -35,6 +35,11 @@ def same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
     """Keras's "same" padding along one axis: the output has ``ceil(size / stride)`` positions,
     and when the padding needed is odd, the extra row or column goes at the end.
 
+    Args:
+        size: the input's length along the axis, in cells.
+        window: the kernel's or pooling window's length along the axis.
+        stride: the step between windows along the axis.
+
     Returns:
         ``(before, after)`` padding in cells.
 
@@ -160,8 +165,10 @@ def rnn_forward(
 
     Args:
         x: ``(N, T, D)`` input sequences.
-        kernel: ``(D, units)``, U; recurrent_kernel: ``(units, units)``, W; bias: ``(units,)``.
-        activation: "tanh" (Keras's default), "relu" or "linear".
+        kernel: ``(D, units)``, U, the input weights.
+        recurrent_kernel: ``(units, units)``, W, the state-to-state weights.
+        bias: ``(units,)``, b.
+        activation: "tanh" (Keras's default), "relu", "sigmoid" or "linear".
         return_sequences: return every step's state instead of the last one.
 
     Returns:
@@ -197,8 +204,12 @@ def lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):
     Then ``c_t = f * c_{t-1} + i * g`` and ``h_t = o * tanh(c_t)``.
 
     Args:
-        x_t: ``(N, D)``; h, c: ``(N, units)`` the previous hidden and cell states.
-        kernel: ``(D, 4 units)``; recurrent_kernel: ``(units, 4 units)``; bias: ``(4 units,)``.
+        x_t: ``(N, D)`` the inputs at this step.
+        h: ``(N, units)`` the previous hidden state.
+        c: ``(N, units)`` the previous cell state.
+        kernel: ``(D, 4 units)``, W, the input weights.
+        recurrent_kernel: ``(units, 4 units)``, U, the state-to-state weights.
+        bias: ``(4 units,)``, b.
 
     Returns:
         ``(h_t, c_t, gates)`` with gates ``{"input", "forget", "candidate", "output"}``.
@@ -222,8 +233,11 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, return_sequences: bool = Fal
     """An LSTM layer (Keras's defaults): :func:`lstm_step` over time from zero states.
 
     Args:
-        x: ``(N, T, D)``; kernel ``(D, 4 units)``; recurrent_kernel ``(units, 4 units)``;
-            bias ``(4 units,)``, as ``keras.layers.LSTM(units).get_weights()``.
+        x: ``(N, T, D)`` input sequences.
+        kernel: ``(D, 4 units)`` input weights, the first of
+            ``keras.layers.LSTM(units).get_weights()``.
+        recurrent_kernel: ``(units, 4 units)`` state-to-state weights, the second.
+        bias: ``(4 units,)``, the third.
         return_sequences: return every step's hidden state.
 
     Returns:
@@ -253,8 +267,10 @@ def gru_step(x_t, h, kernel, recurrent_kernel, bias, reset_after: bool = True):
     - ``h_t = z * h_{t-1} + (1 - z) * n``.
 
     Args:
-        x_t: ``(N, D)``; h: ``(N, units)``.
-        kernel: ``(D, 3 units)``; recurrent_kernel: ``(units, 3 units)``.
+        x_t: ``(N, D)`` the inputs at this step.
+        h: ``(N, units)`` the previous state.
+        kernel: ``(D, 3 units)`` input weights.
+        recurrent_kernel: ``(units, 3 units)`` state-to-state weights.
         bias: ``(2, 3 units)`` (input and recurrent biases) with ``reset_after``, else
             ``(3 units,)``.
         reset_after: which convention, as ``keras.layers.GRU(reset_after=...)``.
@@ -290,7 +306,11 @@ def gru_forward(
     """A GRU layer (Keras's defaults): :func:`gru_step` over time from a zero state.
 
     Args:
-        x: ``(N, T, D)``; weights as ``keras.layers.GRU(units, reset_after=...).get_weights()``.
+        x: ``(N, T, D)`` input sequences.
+        kernel: ``(D, 3 units)`` input weights, the first of
+            ``keras.layers.GRU(units, reset_after=...).get_weights()``.
+        recurrent_kernel: ``(units, 3 units)`` state-to-state weights, the second.
+        bias: ``(2, 3 units)`` with ``reset_after``, else ``(3 units,)``, the third.
         reset_after: the convention the weights were trained with.
         return_sequences: return every step's state.
 

@@ -54,7 +54,13 @@ COURSE_VERSION = "0.1.0"
 def project_root(environ=os.environ, package_parent: Path = _PACKAGE_PARENT) -> Path:
     """Where ``data/``, ``results/`` and the feature cache go: ``$COURSE_HOME`` if set, else the
     checkout the package is installed from (``pip install -e .``), else ``~/dl-audio-course``;
-    never the folder Python happens to be started in."""
+    never the folder Python happens to be started in.
+
+    Args:
+        environ: the environment variables to read ``COURSE_HOME`` from.
+        package_parent: the folder that holds the package; it is the root when it has a
+            ``pyproject.toml``.
+    """
     if environ.get("COURSE_HOME", "").strip():
         return Path(environ["COURSE_HOME"].strip()).expanduser().resolve()
     if (package_parent / "pyproject.toml").exists():
@@ -179,6 +185,9 @@ def run_size() -> RunSize:
 def show_progress(progress: bool = True) -> bool:
     """Whether to draw a progress bar: ``progress``, unless ``TQDM_DISABLE`` is set (as when
     notebooks are executed for committing, so their outputs hold no stale bars).
+
+    Args:
+        progress: whether the caller asks for a bar (any truth value).
     """
     return bool(progress) and os.environ.get("TQDM_DISABLE", "").strip().lower() not in {
         "1",
@@ -215,7 +224,12 @@ def versions() -> dict[str, str]:
 
 
 def how_found(origin: str) -> str:
-    """Where a dataset came from, in words (``origin`` is the rule that found it)."""
+    """Where a dataset came from, in words (``origin`` is the rule that found it).
+
+    Args:
+        origin: "--data", "sample", a folder such as "data/gtzan", or the name of the
+            environment variable that named the dataset (such as "COURSE_DATA").
+    """
     if origin.startswith("data/"):
         return f"found in {origin}/"
     return {

@@ -54,6 +54,9 @@ def rms_dbfs(y: np.ndarray) -> float:
     """The root-mean-square level of a clip in dB relative to full scale (a sine of amplitude 1
     is -3 dBFS): ``20 log10(sqrt(mean(y ** 2)))``, -inf for silence.
 
+    Args:
+        y: ``(n_samples,)`` audio, full scale being 1.
+
     Notebook: 00_start_here.ipynb
     """
     rms = float(np.sqrt(np.mean(np.square(np.asarray(y, dtype=np.float64)))))
@@ -219,7 +222,9 @@ def plot_mfcc(
         title: the axes' title.
         colorbar: add a colour bar.
         first: the index of the first row (1 when coefficient 0 is left out).
-        vmin, vmax: the colour scale's ends, to give several panels one scale.
+        vmin: the colour scale's lower end, to give several panels one scale (None: the
+            data's minimum).
+        vmax: the colour scale's upper end (None: the data's maximum).
         label: the colour bar's label.
 
     Returns:

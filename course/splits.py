@@ -32,7 +32,12 @@ class Split:
     test: np.ndarray
 
     def leaked_test_segments(self, track: np.ndarray) -> int:
-        """Test segments whose track also has a segment in training."""
+        """Test segments whose track also has a segment in training.
+
+        Args:
+            track: ``(n_segments,)`` the track each segment comes from, indexed as the split's
+                rows.
+        """
         train_tracks = set(np.asarray(track)[self.train].tolist())
         return int(sum(t in train_tracks for t in np.asarray(track)[self.test].tolist()))
 
@@ -57,7 +62,9 @@ def split_segments(
     Args:
         labels: ``(n_segments,)`` labels (only the count is used).
         seed: the random seed.
-        test_size, validation_size: fractions, as in the notes.
+        test_size: the fraction of all segments held out for testing (the notes' 0.25).
+        validation_size: the fraction of the remaining segments held out for validation (the
+            notes' 0.2).
 
     Returns:
         A :class:`Split` of segment indices.
@@ -91,7 +98,9 @@ def split_tracks(
         track: ``(n_segments,)`` the track each segment comes from.
         labels: ``(n_segments,)`` genre labels.
         seed: the random seed.
-        test_size, validation_size: fractions of the groups, rounded to ``1 / k``.
+        test_size: the fraction of the groups held out for testing, rounded to ``1 / k``.
+        validation_size: the fraction of the remaining groups held out for validation, rounded
+            to ``1 / k``.
         groups: ``(n_segments,)`` a group per segment that must stay on one side, for example
             the artist, so no artist is both trained and tested on; default: the track.
 
@@ -150,6 +159,9 @@ def read_split_lists(path: str | Path) -> dict[str, list[str]]:
       or ``test``.
 
     Tracks are paths like ``blues/blues.00012.wav``; blank lines and ``#`` comments are ignored.
+
+    Args:
+        path: the folder of three lists, or the one file of ``<side> <track>`` lines.
 
     Returns:
         ``{"train": [...], "validation": [...], "test": [...]}``.

@@ -359,6 +359,9 @@ def synthesize_note(
 def midi_to_hz(midi: float) -> float:
     """The frequency in Hz of a MIDI note number (A4 = 69 = 440 Hz, equal temperament).
 
+    Args:
+        midi: the MIDI note number; fractions give frequencies between semitones.
+
     Notebook: 01_waveform_and_fourier.ipynb
     """
     return _hz(midi)

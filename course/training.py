@@ -25,6 +25,9 @@ def set_seed(seed: int) -> None:
     Determinism stays on for the rest of the process: TensorFlow can turn it on
     (``tf.config.experimental.enable_op_determinism``) but offers no way to turn it off.
 
+    Args:
+        seed: the random seed, passed to ``keras.utils.set_random_seed`` as an int.
+
     Notebook: 04_neural_network_basics.ipynb, 07_cnn_on_mfcc.ipynb, 08_rnn.ipynb,
         09_lstm_gru.ipynb
     """
@@ -37,6 +40,10 @@ def set_seed(seed: int) -> None:
 
 def compile_model(model, learning_rate: float = TrainParams.learning_rate):
     """Compile with Adam, sparse categorical cross-entropy and accuracy, as the notes do.
+
+    Args:
+        model: a Keras model, compiled in place.
+        learning_rate: Adam's learning rate (the notes' 1e-4 by default).
 
     Returns:
         The same model, compiled.
@@ -86,7 +93,14 @@ def _epoch_progress(epochs: int, desc: str):
 
 def check_run(seeds, epochs: int, batch_size: int, learning_rate: float) -> list[int]:
     """Check the settings of a comparison over seeds before any work: at least one seed, a
-    positive learning rate, whole positive epochs and batch size. Returns the seeds as ints."""
+    positive learning rate, whole positive epochs and batch size. Returns the seeds as ints.
+
+    Args:
+        seeds: the seeds to run, at least one.
+        epochs: training epochs per run, a positive int.
+        batch_size: examples per update, a positive int.
+        learning_rate: the optimiser's step size, positive.
+    """
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ParameterError("Give at least one seed, for example seeds=[0].")
@@ -113,9 +127,13 @@ def fit(
     Args:
         model: a Keras model; compiled here with Adam(``learning_rate``) unless
             ``learning_rate`` is None (then it must already be compiled).
-        x_train: ``(n, frames, coefficients)`` float32; y_train: ``(n,)`` int labels.
-        x_val, y_val: validation data, or None.
-        epochs, batch_size: as in the notes (30 and 32).
+        x_train: ``(n, frames, coefficients)`` float32.
+        y_train: ``(n,)`` int labels.
+        x_val: validation inputs, or None for no validation.
+        y_val: validation labels, or None.
+        epochs: training epochs (the notes' 30 by default).
+        batch_size: examples per update (the notes' 32 by default).
+        learning_rate: Adam's learning rate, or None to keep the model's own compilation.
         callbacks: extra Keras callbacks (for example early stopping).
         progress: True for a one-line progress bar over epochs (its text is the model's name),
             a string to label that bar, or False for silence.
@@ -190,8 +208,12 @@ def run_experiment(
     Args:
         name: the experiment's label.
         build: a function of no arguments returning an uncompiled Keras model.
-        train, validation: ``(x, y)`` pairs.
-        seed, epochs, batch_size, learning_rate: as in :func:`fit`.
+        train: the ``(x, y)`` training pair.
+        validation: the ``(x, y)`` validation pair.
+        seed: passed to :func:`set_seed` before the model is built.
+        epochs: as in :func:`fit`.
+        batch_size: as in :func:`fit`.
+        learning_rate: as in :func:`fit`.
         callbacks: Keras callbacks, for example ``keras.callbacks.EarlyStopping``.
         progress: show a progress bar.
 

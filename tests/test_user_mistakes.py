@@ -208,3 +208,47 @@ print(json.dumps([changed_env, changed_rc, styled]))
 
     changed_env, changed_rc, styled = json.loads(out.strip().splitlines()[-1])
     assert changed_env == [] and changed_rc == [] and styled is True
+
+
+def test_a_score_of_an_unknown_model_dimension_or_metric_is_refused_not_nan():
+    from course.emotion import EmotionComparison
+
+    truth = np.array([[1.0, 2.0], [3.0, 1.0], [2.0, 2.0]])
+    result = EmotionComparison(
+        models=["mean"],
+        seeds=[0],
+        truth={0: truth},
+        predictions={("mean", 0): truth + 0.5},
+        test_songs={0: np.arange(3)},
+        histories={},
+        synthetic=True,
+    )
+    assert result.mean_score("mean", "valence", "rmse") == pytest.approx((0.5, 0.0))
+    for name, dimension, metric, wrong in [
+        ("ridg", "valence", "rmse", "model 'ridg'"),
+        ("mean", "valance", "rmse", "dimension 'valance'"),
+        ("mean", "valence", "mse", "metric 'mse'"),
+    ]:
+        with pytest.raises(ParameterError, match=f"Unknown {wrong}"):
+            result.mean_score(name, dimension, metric)
+
+
+def test_leaked_segments_of_a_seed_that_was_not_run_is_refused(tiny_features):
+    from course.experiments import Comparison
+    from course.splits import split_tracks
+
+    split = split_tracks(tiny_features.track, tiny_features.labels, seed=0)
+    result = Comparison(
+        results=[], splits={0: split}, features=tiny_features, models=[], protocol="track"
+    )
+    assert result.leaked_test_segments(0) == 0
+    with pytest.raises(ParameterError, match="Unknown seed 7"):
+        result.leaked_test_segments(7)
+
+
+def test_writing_exercises_of_an_unknown_kind_writes_nothing(tmp_path):
+    from course.grading import write_exercises
+
+    with pytest.raises(ParameterError, match="Unknown kind 'nbgrder'.*'nbgrader'"):
+        write_exercises(tmp_path / "class", "nbgrder")
+    assert not (tmp_path / "class").exists()
