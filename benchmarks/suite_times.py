@@ -50,7 +50,7 @@ def run_part(part: str, workers: str) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
-    parser.add_argument("parts", nargs="*", default=list(PARTS), choices=PARTS, metavar="PART")
+    parser.add_argument("parts", nargs="*", choices=PARTS, metavar="PART")
     parser.add_argument(
         "--workers", default="auto", help="pytest-xdist workers: a number, auto, or 0 for serial"
     )
@@ -58,7 +58,7 @@ def main(argv=None) -> int:
     print(f"workers: {args.workers}; command per part: python -m pytest -m PART", flush=True)
     print("| part | seconds | tests | pytest says |\n| --- | ---: | ---: | --- |", flush=True)
     failed = False
-    for part in args.parts:
+    for part in args.parts or PARTS:
         row = run_part(part, args.workers)
         failed |= not row["ok"]
         print(
