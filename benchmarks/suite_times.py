@@ -50,11 +50,14 @@ def run_part(part: str, workers: str) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
-    parser.add_argument("parts", nargs="*", choices=PARTS, metavar="PART")
+    parser.add_argument("parts", nargs="*", metavar="PART", help=f"any of {', '.join(PARTS)}")
     parser.add_argument(
         "--workers", default="auto", help="pytest-xdist workers: a number, auto, or 0 for serial"
     )
     args = parser.parse_args(argv)
+    unknown = [p for p in args.parts if p not in PARTS]
+    if unknown:
+        parser.error(f"unknown part {unknown[0]!r}; choose from {', '.join(PARTS)}")
     print(f"workers: {args.workers}; command per part: python -m pytest -m PART", flush=True)
     print("| part | seconds | tests | pytest says |\n| --- | ---: | ---: | --- |", flush=True)
     failed = False
