@@ -1,6 +1,9 @@
 """Figures of learning, in the course's one style (see :mod:`course.plots`): training
 histories, activation functions, gradient norms, the AI/ML/DL diagram and
 confusion matrices.
+
+Each ``plot_*`` function gives its figure a message (:func:`course.figure_text.describe`) computed
+from the data it draws: the one thing the figure is there to show, for readers who cannot see it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,41 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .errors import ParameterError
+from .figure_text import ATTRIBUTE, describe
 from .plots import GENRE_COLOURS, PALETTE, plot_series, prepare_axes
+
+
+def _listed(names) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    names = [str(n) for n in names]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _tied(names, values, best) -> str:
+    """The names whose value equals ``best`` (all of them when several tie)."""
+    return _listed(n for n, v in zip(names, values) if np.isclose(v, best))
+
+
+def _times(ratio: float) -> str:
+    """A ratio in words: ``"40,000 times smaller"``, ``"2.5 times larger"``."""
+    factor = 1 / ratio if ratio < 1 else ratio
+    size = f"{factor:,.0f}" if factor >= 10 else f"{factor:.2g}"
+    return f"{size} times {'smaller' if ratio < 1 else 'larger'}"
+
+
+def _history_message(history: dict[str, list[float]]) -> str:
+    """The end of training, the gap between training and validation, and the best epoch."""
+    n = len(history["loss"])
+    key = "accuracy" if history.get("accuracy") else "loss"
+    train, val = history[key], history.get(f"val_{key}")
+    if not val:
+        return f"After {n} epochs training {key} is {train[-1]:.3f}; no validation was recorded."
+    best = int(np.argmax(val) if key == "accuracy" else np.argmin(val))
+    return (
+        f"After {n} epochs training {key} is {train[-1]:.3f} and validation {key} "
+        f"{val[-1]:.3f}, a gap of {train[-1] - val[-1]:+.3f}; validation {key} was best, "
+        f"{val[best]:.3f}, at epoch {best + 1}."
+    )
 
 
 def plot_history(history: dict[str, list[float]], title: str = ""):
@@ -45,7 +82,7 @@ def plot_history(history: dict[str, list[float]], title: str = ""):
     loss_ax.set_title("loss (cross-entropy)")
     if title:
         fig.suptitle(title)
-    return fig
+    return describe(fig, _history_message(history))
 
 
 def plot_activations():
@@ -72,7 +109,14 @@ def plot_activations():
         ax.set_ylim(-1.2, 2.2)
         ax.legend(loc="upper left")
     axes[0].set_ylabel("output")
-    return fig
+    slopes = ", ".join(f"{name} {d.max():.2g}" for name, (_, d) in funcs.items())
+    return describe(
+        fig,
+        f"Sigmoid, tanh and ReLU (solid) and their derivatives (dashed), which backpropagation "
+        f"multiplies by. Largest slope: {slopes}; at z = {z[-1]:.0f} the sigmoid's has fallen "
+        f"to {funcs['sigmoid'][1][-1]:.2g} and tanh's to {funcs['tanh'][1][-1]:.2g}, while "
+        f"ReLU's stays {funcs['ReLU'][1][-1]:.0f} for every positive input.",
+    )
 
 
 def plot_gradient_norms(norms: dict[str, np.ndarray], title: str = ""):
@@ -87,13 +131,17 @@ def plot_gradient_norms(norms: dict[str, np.ndarray], title: str = ""):
 
     Notebook: 04_neural_network_basics.ipynb
     """
-    return plot_series(
+    fig = plot_series(
         norms,
         xlabel="layer (1 = nearest the input)",
         ylabel="gradient norm (log scale)",
         title=title,
         logy=True,
         marker="o",
+    )
+    ratios = ", ".join(f"{name}'s {_times(v[0] / v[-1])}" for name, v in norms.items())
+    return describe(
+        fig, f"The gradient reaching the first layer against the last layer's: {ratios}."
     )
 
 
@@ -121,7 +169,12 @@ def plot_ai_ml_dl():
     ax.set_ylim(-0.1, 4.7)
     ax.set_aspect("equal")
     ax.axis("off")
-    return fig
+    return describe(
+        fig,
+        "A diagram of three nested ovals: artificial intelligence (agents acting toward goals) "
+        "contains machine learning (learning from data), which contains deep learning "
+        "(neural networks with many layers).",
+    )
 
 
 def plot_confusion(
@@ -176,7 +229,28 @@ def plot_confusion(
         ax.set_title(title)
     if colorbar:
         fig.colorbar(img, ax=ax, label="% of the true genre's items")
-    return fig
+    seen = rows[:, 0] > 0
+    recall, names = np.diag(percent)[seen], np.asarray(labels)[seen]
+    off = counts - np.diag(np.diag(counts))
+    i, j = np.unravel_index(np.argmax(off), off.shape)
+    confusion = (
+        f"most common confusion {labels[i]} -> {labels[j]} ({off[i, j]} items)"
+        if off[i, j]
+        else "no confusions"
+    )
+    classes = (
+        f"best recognised {_tied(names, recall, recall.max())} ({recall.max():.0f} %), worst "
+        f"{_tied(names, recall, recall.min())} ({recall.min():.0f} %)"
+        if recall.max() > recall.min()
+        else f"every genre {recall.max():.0f} % right"
+    )
+    message = (
+        f"Confusion matrix{f' {title!r}' if title else ''}: {np.trace(counts)} of "
+        f"{counts.sum()} items right ({100 * np.trace(counts) / max(counts.sum(), 1):.0f} %); "
+        f"{classes}; {confusion}."
+    )
+    # Drawn into a shared figure: the message joins those of the figure's other panels.
+    return describe(fig, f"{getattr(fig, ATTRIBUTE, '') if ax is not None else ''} {message}")
 
 
 def plot_gradient_descent(
@@ -229,7 +303,17 @@ def plot_gradient_descent(
         title="what the trained network predicts (shaded) and the data (dots)",
     )
     right.legend()
-    return fig
+    ends = ", ".join(
+        f"{label} {v[-1]:.3g}" + (f" (above its start, {v[0]:.3g})" if v[-1] > v[0] else "")
+        for label, v in losses.items()
+    )
+    best = min(losses, key=lambda k: losses[k][-1])
+    share = 100 * np.mean(np.asarray(predict(x)) == np.asarray(y))
+    return describe(
+        fig,
+        f"Training loss after the last update: {ends}; the lowest is {best}. The network shaded "
+        f"on the right puts {share:.0f} % of the {len(y)} dots in their class's region.",
+    )
 
 
 def plot_batch_sizes(records: dict[str, np.ndarray]):
@@ -256,7 +340,23 @@ def plot_batch_sizes(records: dict[str, np.ndarray]):
     )
     axes[1].set(xlabel="seconds of training", title="at equal time")
     axes[0].legend()
-    return fig
+    # The most updates at which every run was measured (else the fewest any run made).
+    shared = set.intersection(*(set(rec[:, 0]) for rec in records.values()))
+    common = max(shared) if shared else min(rec[-1, 0] for rec in records.values())
+    at_updates = {k: rec[rec[:, 0] <= common][-1, 2] for k, rec in records.items()}
+    at_end = {k: rec[-1, 2] for k, rec in records.items()}
+    ends = ", ".join(
+        f"{k} {rec[-1, 2]:.3f} after {rec[-1, 0]:,.0f} updates" for k, rec in records.items()
+    )
+    seconds = max(rec[-1, 1] for rec in records.values())
+    return describe(
+        fig,
+        f"After {common:,.0f} updates each, "
+        f"{_tied(at_updates, at_updates.values(), max(at_updates.values()))} has the highest "
+        f"validation accuracy, {max(at_updates.values()):.3f}. After the same time (about "
+        f"{seconds:.1f} s), {_tied(at_end, at_end.values(), max(at_end.values()))} is highest: "
+        f"{ends}.",
+    )
 
 
 def plot_remedies(rows: Sequence[dict], runs: Sequence):
@@ -318,7 +418,26 @@ def plot_remedies(rows: Sequence[dict], runs: Sequence):
         )
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=4)
-    return fig
+    return describe(fig, _remedies_message(rows))
+
+
+def _remedies_message(rows: Sequence[dict]) -> str:
+    """The best remedy by mean test accuracy, the verdicts counted, the smallest gap."""
+    ref, others = rows[0], rows[1:]
+    head = f"{ref['name']} has mean test accuracy {ref['test_mean']:.3f}"
+    if not others:
+        return head + " and no remedy is compared with it."
+    top = max(others, key=lambda r: r["test_mean"])
+    low = min(rows, key=lambda r: r["gap_mean"])
+    verdicts = [r["verdict"] for r in others]
+    return (
+        f"Of {len(others)} remedies, {top['name']} has the highest mean test accuracy, "
+        f"{top['test_mean']:.3f}, {top['difference']:+.3f} from the reference "
+        f"({top['verdict']}); {verdicts.count('helped')} helped, {verdicts.count('hurt')} hurt, "
+        f"{len(verdicts) - verdicts.count('helped') - verdicts.count('hurt')} had no clear "
+        f"effect. The smallest mean overfitting gap is {low['name']}'s, {low['gap_mean']:+.3f}, "
+        f"against the reference's {ref['gap_mean']:+.3f}."
+    )
 
 
 def plot_genre_timeline(
@@ -380,7 +499,29 @@ def plot_genre_timeline(
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), reverse=True)
     if title:
         ax.set_title(title)
-    return fig
+    return describe(fig, _timeline_message(p, genres, segment_seconds))
+
+
+def _timeline_message(p: np.ndarray, genres: list[str], segment_seconds: float) -> str:
+    """The genre of highest mean probability, where it leads, and where the lead changes."""
+    top, leader = int(np.argmax(p.mean(axis=0))), np.argmax(p, axis=1)
+    changes = np.flatnonzero(leader[1:] != leader[:-1]) + 1
+    where = _listed(
+        f"at {c * segment_seconds:g} s from {genres[leader[c - 1]]} to {genres[leader[c]]}"
+        for c in changes
+    )
+    lead = (
+        "The most probable genre never changes"
+        if not len(changes)
+        else f"The most probable genre changes {where}"
+        if len(changes) <= 3
+        else f"The most probable genre changes {len(changes)} times"
+    )
+    return (
+        f"Genre probabilities of {len(p)} segments of {segment_seconds:g} s: {genres[top]} has "
+        f"the highest mean probability, {p[:, top].mean():.2f}, and is the most probable genre "
+        f"in {np.sum(leader == top)} of {len(p)} segments. {lead}."
+    )
 
 
 def plot_va_plane(truth: np.ndarray, predictions: dict[str, np.ndarray], title: str = ""):
@@ -425,4 +566,22 @@ def plot_va_plane(truth: np.ndarray, predictions: dict[str, np.ndarray], title: 
     axes[0][0].legend(loc="lower right", fontsize=9)
     if title:
         fig.suptitle(title)
-    return fig
+    return describe(fig, _va_message(truth, predictions))
+
+
+def _va_message(truth: np.ndarray, predictions: dict[str, np.ndarray]) -> str:
+    """Where the songs lie, and per model how far its predictions are and how spread out."""
+    centre = truth.mean(axis=0)
+    spread = np.linalg.norm(truth - centre, axis=1).mean()
+    models = []
+    for name, p in predictions.items():
+        p = np.asarray(p, float)
+        off = np.linalg.norm(p - truth, axis=1).mean()
+        wide = np.linalg.norm(p - p.mean(axis=0), axis=1).mean() / max(spread, 1e-12)
+        hedge = " (drawn towards the middle)" if wide < 0.5 else ""
+        models.append(f"{name}'s lie {off:.2f} away and spread {100 * wide:.0f} % as wide{hedge}")
+    return (
+        f"{len(truth)} test songs, annotated around valence {centre[0]:.1f} and arousal "
+        f"{centre[1]:.1f}, on average {spread:.2f} rating points from that centre. The "
+        f"predictions, on average: {'; '.join(models)}."
+    )

@@ -2,8 +2,10 @@
 readable at projector size, colour-blind-safe colours.
 
 Functions return the matplotlib ``Figure`` so notebooks display it and the command line saves
-it. Nothing here computes features or trains models. Figures of training (histories,
-confusion matrices, activations) are in :mod:`course.learning_plots`, in the same style.
+it, with its message for readers who cannot see it (:func:`course.figure_text.describe`),
+computed from the data it draws. Nothing here computes features or trains models. Figures of
+training (histories, confusion matrices, activations) are in :mod:`course.learning_plots`, in
+the same style.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .figure_text import alt_text, describe
 from .settings import GENRES
 
 #: Okabe-Ito colours, safe for the common forms of colour blindness.
@@ -83,11 +86,32 @@ def figure_png(fig) -> bytes:
     return out.getvalue()
 
 
+def figure_html(fig) -> str:
+    """The figure as an ``<img>`` holding :func:`figure_png` and its text alternative
+    (:func:`course.figure_text.alt_text`), which JupyterLab, the static site and the decks all
+    show, and a screen reader reads.
+
+    Args:
+        fig: a Matplotlib ``Figure``.
+
+    Returns:
+        The HTML element, one line.
+    """
+    import base64
+    import html
+
+    png = base64.b64encode(figure_png(fig)).decode("ascii")
+    alt = html.escape(alt_text(fig), quote=True)
+    return f'<img src="data:image/png;base64,{png}" alt="{alt}">'
+
+
 def show_figures_as_palette_png() -> bool:
-    """Make the running IPython kernel display figures with :func:`figure_png`.
+    """Make the running IPython kernel display figures as :func:`figure_html`: a palette PNG
+    with its text alternative, and that text as the plain-text form.
 
     Called by :func:`use_course_style`; does nothing outside IPython. Matplotlib's inline
-    backend registers its own formatter when it starts, so it is started first.
+    backend registers its own PNG formatter when it starts, so it is started first and then
+    unregistered: the PNG travels inside the ``<img>``, not a second time beside it.
 
     Returns:
         True if a kernel was found and the formatter registered.
@@ -99,15 +123,15 @@ def show_figures_as_palette_png() -> bool:
     shell = get_ipython()
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
-    import base64
-
     from matplotlib.figure import Figure
 
     # Matplotlib starts its backend, and the inline backend registers its own formatter, when
     # the first figure is made; make (and close) one now so that ours comes last.
     plt.close(plt.figure())
-    formatter = shell.display_formatter.formatters["image/png"]
-    formatter.for_type(Figure, lambda fig: base64.b64encode(figure_png(fig)).decode("ascii"))
+    formatters = shell.display_formatter.formatters
+    formatters["image/png"].pop(Figure, None)
+    formatters["text/html"].for_type(Figure, figure_html)
+    formatters["text/plain"].for_type(Figure, lambda fig, p, cycle: p.text(alt_text(fig)))
     return True
 
 
@@ -126,15 +150,64 @@ def use_course_style() -> None:
     show_figures_as_palette_png()
 
 
-def genre_colour(genre: str) -> str:
+#: WCAG 2.1's minimum contrast for text (level AA, normal size) against its background.
+TEXT_CONTRAST = 4.5
+
+
+def contrast_ratio(foreground, background="white") -> float:
+    """WCAG 2.1's contrast ratio of two colours, from 1 (the same) to 21 (black on white):
+    ``(L1 + 0.05) / (L2 + 0.05)`` of their relative luminances, the lighter one on top.
+
+    Args:
+        foreground: any Matplotlib colour (``"#88CCEE"``, ``"white"``, an RGB tuple).
+        background: the colour behind it.
+    """
+    from matplotlib.colors import to_rgb
+
+    def luminance(colour) -> float:
+        linear = [
+            c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour(colour, background="white") -> str:
+    """``colour`` darkened just enough for text on ``background`` (:data:`TEXT_CONTRAST`): the
+    same hue, mixed with black in steps of 5 %, so a label keeps its line's colour family.
+
+    Args:
+        colour: any Matplotlib colour.
+        background: the colour the text stands on (figures are drawn on white).
+
+    Returns:
+        A ``#rrggbb`` colour.
+    """
+    from matplotlib.colors import to_hex, to_rgb
+
+    rgb = np.array(to_rgb(colour))
+    for step in range(21):
+        shade = rgb * (1 - step / 20)
+        if contrast_ratio(shade, background) >= TEXT_CONTRAST:
+            break
+    return to_hex(shade)
+
+
+def genre_colour(genre: str, text: bool = False) -> str:
     """The genre's colour in every figure (grey for a genre outside GTZAN's ten).
 
     Args:
         genre: a genre name, for example ``"blues"``.
+        text: the shade for text (a title, a label) on white: the same colour darkened to
+            :data:`TEXT_CONTRAST` (:func:`text_colour`); pale colours such as classical's
+            ``#88CCEE`` are for lines and areas only.
 
     Notebook: 01_waveform_and_fourier.ipynb, 03_mfcc.ipynb
     """
-    return GENRE_COLOURS.get(genre, "#777777")
+    colour = GENRE_COLOURS.get(genre, "#777777")
+    return text_colour(colour) if text else colour
 
 
 def prepare_axes(ax, figsize=(10, 3.2)):
@@ -227,7 +300,33 @@ def plot_images(
             ax.set_yticks(range(image.shape[0]))
         if colorbar:
             fig.colorbar(img, ax=ax)
-    return fig
+    return describe(fig, _images_message(images, shared))
+
+
+def _images_message(images: dict[str, np.ndarray], shared: bool) -> str:
+    """How many images of what size, and their values: each image's range (a few on their own
+    scales), or the range of all and the image that holds the largest (one scale, or many)."""
+    arrays = {title: np.asarray(image) for title, image in images.items()}
+    sizes = [f"{a.shape[0]} by {a.shape[1]}" for a in arrays.values()]
+    sizes = sizes[0] if len(set(sizes)) == 1 else _listed(sizes)
+    n = len(arrays)
+    head = f"{n} image{'s' * (n != 1)} of {sizes} values (rows by columns)"
+    if not shared and n <= 4:
+        ranges = [f"'{title}' from {a.min():.3g} to {a.max():.3g}" for title, a in arrays.items()]
+        return f"{head}; values: {_listed(ranges)}"
+    top = max(arrays, key=lambda title: arrays[title].max())
+    low = min(a.min() for a in arrays.values())
+    scale = "one colour scale" if shared else "a colour scale each"
+    return (
+        f"{head} on {scale}; values run from {low:.3g} to {arrays[top].max():.3g}, "
+        f"the largest in '{top}'"
+    )
+
+
+def _listed(items) -> str:
+    """``"a, b and c"``."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8, limit: float | None = None):
@@ -279,7 +378,13 @@ def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8, limit: f
     fig.colorbar(img, ax=axes, shrink=0.8, label="weight")
     if title:
         fig.suptitle(title)
-    return fig
+    strongest = int(np.abs(kernel).mean(axis=(0, 1, 2)).argmax())
+    return describe(
+        fig,
+        f"{n} kernels of {kh} frames by {kw} coefficients, weights from {kernel.min():.2g} to "
+        f"{kernel.max():.2g} on a colour scale of plus or minus {limit:.2g}; kernel {strongest} "
+        "has the largest weights on average.",
+    )
 
 
 def plot_series(
@@ -315,4 +420,8 @@ def plot_series(
     ax.legend()
     if title:
         ax.set_title(title)
-    return fig
+    ends = [f"'{label}' from {v[0]:.3g} to {v[-1]:.3g}" for label, v in series.items() if len(v)]
+    lengths = sorted({len(v) for v in series.values()})
+    points = f"{lengths[0]}" if len(lengths) == 1 else f"up to {lengths[-1]}"
+    lines = f"{len(series)} line{'s' * (len(series) != 1)} of {ylabel}"
+    return describe(fig, f"{lines} over {points} points; first to last: {_listed(ends)}")

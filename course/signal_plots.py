@@ -2,7 +2,9 @@
 filterbanks and MFCCs, with time in s, frequency in Hz and levels in dB on labelled axes.
 
 Functions return the matplotlib ``Figure`` so notebooks display it and the command line saves
-it. The style, colours and image figures are in :mod:`course.plots`.
+it, with its message for readers who cannot see it (:func:`course.figure_text.describe`),
+computed from the data it draws. The style, colours and image figures are in
+:mod:`course.plots`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,28 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .figure_text import ATTRIBUTE, describe
 from .plots import CMAP, PALETTE, genre_colour, prepare_axes
 from .settings import SAMPLE_RATE
+
+
+def _added(fig, title: str, message: str) -> str:
+    """``message`` as ``fig``'s message, given to :func:`describe`: on a figure of several panels
+    it follows the panel's title and what the figure says already, so each panel is described."""
+    if len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) > 1 and title:
+        message = f"{title}: {message}"
+    said = getattr(fig, ATTRIBUTE, "")
+    return said if message in said else f"{said} {message}"
+
+
+def _seconds(duration: float) -> str:
+    """A duration in words: ``"50 ms"`` below a second, ``"30 s"`` from one up."""
+    return f"{duration * 1000:.3g} ms" if duration < 1 else f"{duration:.3g} s"
+
+
+def _hz(frequency: float) -> str:
+    """A frequency in whole Hz from 100 Hz up, else to 3 significant figures."""
+    return f"{frequency:.0f} Hz" if frequency >= 100 else f"{frequency:.3g} Hz"
 
 
 def plot_waveform(
@@ -47,7 +69,12 @@ def plot_waveform(
     ax.set_xlim(t[0], t[-1] if len(t) > 1 else t[0] + 1 / sr)
     if title:
         ax.set_title(title)
-    return fig
+    peak = int(np.abs(y).argmax())
+    message = (
+        f"{_seconds(len(y) / sr)} of audio at an RMS level of {rms_dbfs(y):.0f} dBFS; it is "
+        f"furthest from zero ({y[peak]:.2g}) at {t[peak]:.4g} s"
+    )
+    return describe(fig, _added(fig, title, message))
 
 
 def rms_dbfs(y: np.ndarray) -> float:
@@ -105,7 +132,15 @@ def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPL
             ax.set_ylabel(genre if col == 0 else "", rotation=0, ha="right", va="center")
             ax.set(ylim=(-1.05, 1.05), yticks=[-1, 0, 1])
     fig.suptitle("amplitude (full scale is -1 to 1) against time")
-    return fig
+    levels = {genre: np.mean([rms_dbfs(y) for y in ys]) for genre, ys in clips.items()}
+    loud, quiet = max(levels, key=levels.get), min(levels, key=levels.get)
+    longest = max(len(y) for ys in clips.values() for y in ys) / sr
+    return describe(
+        fig,
+        f"Waveforms of {sum(map(len, clips.values()))} clips of up to {_seconds(longest)}, "
+        f"{n_cols} per genre, on one amplitude scale; by mean RMS level {loud} is loudest at "
+        f"{levels[loud]:.0f} dBFS, {quiet} quietest at {levels[quiet]:.0f}.",
+    )
 
 
 def plot_spectrum(
@@ -145,7 +180,40 @@ def plot_spectrum(
         ax.set_ylim(-90, 5)
     if title:
         ax.set_title(title)
-    return fig
+    return describe(fig, _added(fig, title, _peaks_message(freqs, values, fmax, db)))
+
+
+def _peaks_message(freqs: np.ndarray, values: np.ndarray, fmax: float | None, db: bool) -> str:
+    """The largest peak of a spectrum up to ``fmax`` and the next three that reach a tenth of
+    its magnitude (20 dB below it); in dB also the median level, which leakage raises."""
+    shown = np.asarray(freqs) <= (fmax or freqs[-1])
+    freqs, values = np.asarray(freqs)[shown], np.asarray(values, dtype=float)[shown]
+    floor = values.max() - 20 if db else values.max() / 10
+    # A peak is the largest value within 5 Hz either side (the first of equal ones).
+    w = max(1, round(5 / (freqs[1] - freqs[0])))
+    padded = np.r_[np.full(w, -np.inf), values, np.full(w, -np.inf)]
+    windows = np.lib.stride_tricks.sliding_window_view(padded, w).max(axis=1)
+    before, after = windows[: len(values)], windows[w + 1 :]
+    is_peak = (values > before) & (values >= after) & (values >= floor)
+    peaks = sorted(np.flatnonzero(is_peak), key=lambda i: -values[i])
+    level = (lambda i: f"{values[i]:.0f} dB") if db else (lambda i: f"{values[i]:.2g}")
+    named = [f"{_hz(freqs[i])} ({level(i)})" for i in peaks[:4]]
+    top = f"{_hz(freqs[peaks[0]])} ({'' if db else 'magnitude '}{level(peaks[0])})"
+    message = f"The largest peak is at {top}"
+    near = "within 20 dB of it" if db else "at a tenth of its magnitude or more"
+    if len(peaks) == 1:
+        message += f"; no other peak is {near}"
+    else:
+        largest = ", the three largest:" if len(peaks) > 4 else ":"
+        message += f"; {len(peaks) - 1} more are {near}{largest} {_and(named[1:])}"
+    if db:
+        message += f". Half the bins shown lie below {np.median(values):.0f} dB"
+    return message
+
+
+def _and(items: list[str]) -> str:
+    """``"a, b and c"``."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def plot_spectrogram(
@@ -196,7 +264,20 @@ def plot_spectrogram(
         ax.set_title(title)
     if colorbar:
         fig.colorbar(img, ax=ax, format="%+.0f", label=label)
-    return fig
+    n_bins, n_frames = S_db.shape
+    if y_axis == "mel":
+        freqs = librosa.mel_frequencies(n_mels=n_bins + 2, fmax=sr / 2)[1:-1]  # the bands' centres
+    else:
+        freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft or 2 * (n_bins - 1))
+    power = 10 ** ((S_db - S_db.max()) / 10)  # relative power, from dB
+    band = power.mean(axis=1)
+    half = freqs[np.searchsorted(np.cumsum(band), band.sum() / 2)]
+    message = (
+        f"{_seconds(n_frames * hop_length / sr)} in {n_frames} frames, loudest at "
+        f"{power.sum(axis=0).argmax() * hop_length / sr:.3g} s; on average the loudest band is "
+        f"at {_hz(freqs[band.argmax()])} and half the energy lies below {_hz(half)}"
+    )
+    return describe(fig, _added(fig, title, message))
 
 
 def plot_mfcc(
@@ -253,7 +334,21 @@ def plot_mfcc(
         ax.set_title(title)
     if colorbar:
         fig.colorbar(img, ax=ax, label=label)
-    return fig
+    means, spread = mfcc.mean(axis=1), mfcc.std(axis=1)
+    far, varied = int(np.abs(means).argmax()), int(spread.argmax())
+    message = (
+        f"{n_mfcc} coefficients ({first} to {first + n_mfcc - 1}) in {n_frames} frames "
+        f"({_seconds(n_frames * hop_length / sr)}); {_coefficient(first + far)} is furthest "
+        f"from zero on average ({means[far]:+.3g}) and "
+        f"{_coefficient(first + varied) if varied != far else 'it'} varies most over time "
+        f"(standard deviation {spread[varied]:.3g})"
+    )
+    return describe(fig, _added(fig, title, message))
+
+
+def _coefficient(index: int) -> str:
+    """An MFCC's name in words; coefficient 0 follows the clip's loudness."""
+    return f"coefficient {index}" + (" (loudness)" if index == 0 else "")
 
 
 def plot_filterbank(
@@ -283,7 +378,18 @@ def plot_filterbank(
     ax.set_xlim(0, sr / 2)
     if title:
         ax.set_title(title)
-    return fig
+    drawn = filterbank[::every]
+    peaks, heights = freqs[drawn.argmax(axis=1)], drawn.max(axis=1)
+    widths = ((drawn > 0).sum(axis=1) + 1) * freqs[1]  # from zero to zero, in bins
+    count = f"{len(drawn)} of {len(filterbank)}" if every > 1 else f"{len(filterbank)}"
+    shape = "widen" if widths[-1] > 1.5 * widths[0] else "keep their width"
+    message = (
+        f"{count} triangular filters peaking from {_hz(peaks[0])} to {_hz(peaks[-1])}. They "
+        f"{shape} with frequency, from about {_hz(widths[0])} across at the bottom to "
+        f"{_hz(widths[-1])} at the top, and their heights go from {heights[0]:.2g} to "
+        f"{heights[-1]:.2g}."
+    )
+    return describe(fig, _added(fig, title, message))
 
 
 def plot_sampling(
@@ -334,4 +440,14 @@ def plot_sampling(
         ax.set_xlabel("time (s)")
     axes[0, 0].set_ylabel("amplitude")
     axes[0, -1].legend(loc="lower right", fontsize=9)
-    return fig
+    what = "; ".join(_sampled(freq_hz, rate) for rate in rates_hz)
+    return describe(fig, f"A {freq_hz:g} Hz sine and its samples over {seconds:g} s: {what}.")
+
+
+def _sampled(freq_hz: float, rate_hz: float) -> str:
+    """What the samples of a sine (starting at phase 0) at ``rate_hz`` trace, in words."""
+    if rate_hz > 2 * freq_hz:
+        return f"at {rate_hz:g} Hz, over twice {freq_hz:g} Hz, the samples trace the sine"
+    alias = abs(freq_hz - rate_hz * round(freq_hz / rate_hz))
+    wave = f"a {alias:g} Hz wave" if 0 < alias < rate_hz / 2 else "a flat line"
+    return f"at {rate_hz:g} Hz, not over twice {freq_hz:g} Hz, they trace {wave} instead: aliasing"

@@ -11,6 +11,9 @@ import pytest  # noqa: E402
 from course.errors import ParameterError  # noqa: E402
 from course.plots import plot_images, plot_kernels  # noqa: E402
 
+#: Every figure drawn here has all its text at WCAG AA contrast (tests/figure_checks.py).
+pytestmark = pytest.mark.usefixtures("text_contrast")
+
 
 def test_images_share_one_colour_scale_only_when_asked():
     images = {"a": np.zeros((2, 2)), "b": np.full((2, 2), 5.0)}

@@ -6,8 +6,12 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from course.signal_plots import plot_genre_waveforms, rms_dbfs  # noqa: E402
+
+#: Every figure drawn here has all its text at WCAG AA contrast (tests/figure_checks.py).
+pytestmark = pytest.mark.usefixtures("text_contrast")
 
 
 def test_rms_level_of_known_signals():

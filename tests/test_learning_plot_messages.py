@@ -1,0 +1,121 @@
+"""The figures of learning state the fact they are there to show, computed from their data: the
+message a reader who cannot see the figure gets first (``course.figure_text.describe``)."""
+
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from figure_checks import message  # noqa: E402
+
+from course import learning_plots  # noqa: E402
+from course.figure_text import alt_text  # noqa: E402
+
+#: Every figure drawn here has all its text at WCAG AA contrast (tests/figure_checks.py).
+pytestmark = pytest.mark.usefixtures("text_contrast")
+
+
+def test_a_history_states_the_end_the_gap_and_the_best_validation_epoch():
+    history = {
+        "accuracy": [0.5, 0.7, 0.9, 0.95],
+        "val_accuracy": [0.4, 0.65, 0.6, 0.55],
+        "loss": [1.0, 0.8, 0.5, 0.3],
+        "val_loss": [1.1, 0.9, 1.0, 1.2],
+    }
+    text = message(learning_plots.plot_history(history))
+    assert "training accuracy is 0.950 and validation accuracy 0.550" in text
+    assert "a gap of +0.400" in text and "0.650, at epoch 2" in text
+
+
+def test_a_confusion_matrix_names_the_worst_genre_and_the_commonest_confusion():
+    y_true = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
+    y_pred = np.array([0, 0, 0, 0, 1, 1, 1, 2, 0, 0, 0, 2])  # jazz mostly read as blues
+    fig = learning_plots.plot_confusion(y_true, y_pred, ["blues", "rock", "jazz"])
+    text = message(fig)
+    assert "8 of 12 items right (67 %)" in text
+    assert "best recognised blues (100 %), worst jazz (25 %)" in text
+    assert "most common confusion jazz -> blues (3 items)" in text
+
+
+def test_two_confusion_matrices_in_one_figure_keep_both_messages():
+    fig, (left, right) = plt.subplots(1, 2)
+    y = np.array([0, 1, 1])
+    learning_plots.plot_confusion(y, y, ["a", "b"], ax=left, title="cnn", colorbar=False)
+    learning_plots.plot_confusion(y, 1 - y, ["a", "b"], ax=right, title="baseline")
+    text = message(fig)
+    assert text.startswith("Confusion matrix 'cnn': 3 of 3 items right (100 %); every genre")
+    assert "'baseline': 0 of 3 items right (0 %)" in text
+    assert "most common confusion b -> a (2 items)" in text
+
+
+def test_gradient_norms_compare_the_first_layer_with_the_last():
+    norms = {"sigmoid": np.array([1e-6, 1e-4, 1e-2]), "relu": np.array([0.5, 0.4, 0.1])}
+    text = message(learning_plots.plot_gradient_norms(norms))
+    assert "sigmoid's 10,000 times smaller, relu's 5 times larger" in text
+
+
+def test_activations_give_each_functions_largest_slope():
+    text = message(learning_plots.plot_activations())
+    assert "sigmoid 0.25, tanh 1, ReLU 1" in text
+
+
+def test_remedies_name_the_best_by_mean_test_accuracy_and_the_verdicts():
+    rows = [
+        {"name": "reference", "test_mean": 0.60, "gap_mean": 0.30, "verdict": "reference"},
+        {"name": "dropout", "test_mean": 0.66, "gap_mean": 0.10, "verdict": "helped"},
+        {"name": "L1", "test_mean": 0.55, "gap_mean": 0.20, "verdict": "hurt"},
+    ]
+    for row in rows:
+        d = np.nan if row is rows[0] else row["test_mean"] - 0.60
+        row.update(difference=d, low=d - 0.01, high=d + 0.01)
+    runs = [
+        SimpleNamespace(remedy=r["name"], seed=s, test_accuracy=r["test_mean"], gap=r["gap_mean"])
+        for r in rows
+        for s in (0, 1)
+    ]
+    text = message(learning_plots.plot_remedies(rows, runs))
+    assert "Of 2 remedies, dropout has the highest mean test accuracy, 0.660, +0.060" in text
+    assert "1 helped, 1 hurt, 0 had no clear effect" in text
+    assert "smallest mean overfitting gap is dropout's, +0.100" in text
+
+
+def test_a_genre_timeline_names_the_leading_genre_and_where_the_lead_changes():
+    p = np.array([[0.7, 0.2, 0.1]] * 6 + [[0.2, 0.7, 0.1]] * 4)
+    fig = learning_plots.plot_genre_timeline(p, ["rock", "jazz", "pop"], 3.0)
+    text = message(fig)
+    assert "rock has the highest mean probability, 0.50" in text
+    assert "most probable genre in 6 of 10 segments" in text
+    assert "changes at 18 s from rock to jazz" in text
+
+
+def test_the_valence_arousal_plane_counts_the_songs_and_finds_a_hedging_model():
+    truth = np.array([[2.0, 2.0], [8.0, 8.0], [2.0, 8.0], [8.0, 2.0]])
+    hedging = 5 + 0.2 * (truth - 5)
+    fig = learning_plots.plot_va_plane(truth, {"mean-ish": hedging, "exact": truth})
+    text = message(fig)
+    assert text.startswith("4 test songs, annotated around valence 5.0 and arousal 5.0")
+    assert "mean-ish's lie 3.39 away and spread 20 % as wide (drawn towards the middle)" in text
+    assert "exact's lie 0.00 away and spread 100 % as wide." in text
+
+
+def test_batch_sizes_compare_at_equal_updates_and_at_equal_time():
+    records = {
+        "stochastic (1)": np.array([[1, 0.01, 0.2], [4, 0.02, 0.5], [900, 3.0, 0.6]]),
+        "full batch (100)": np.array([[1, 0.5, 0.2], [4, 2.0, 0.55], [6, 3.0, 0.56]]),
+    }
+    text = message(learning_plots.plot_batch_sizes(records))
+    assert "After 4 updates each, full batch (100) has the highest validation accuracy, 0.550" in (
+        text
+    )
+    assert "After the same time (about 3.0 s), stochastic (1) is highest" in text
+
+
+def test_the_message_comes_before_the_axes_in_the_alt_text():
+    fig = learning_plots.plot_ai_ml_dl()
+    text = alt_text(fig)
+    plt.close(fig)
+    assert text.startswith("A diagram of three nested ovals: artificial intelligence")
