@@ -4,7 +4,8 @@
     python benchmarks/notebook_sizes.py OTHER_DIR  # the same for another folder of notebooks
 
 Audio is the base64 text of the players' embedded files (``data:audio/...``); figures are the
-base64 text of image outputs. tests/test_notebook_sizes.py holds the budget they must fit.
+base64 text of image outputs and of the ``<img>`` elements that show the course's figures.
+tests/test_notebook_sizes.py holds the budget they must fit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 AUDIO = re.compile(r"data:audio/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+")
+#: A figure: the course shows each as an ``<img>`` with its text alternative, in ``text/html``.
+IMAGE = re.compile(r"data:image/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+")
 
 
 def weigh(path: Path) -> dict:
@@ -30,6 +33,7 @@ def weigh(path: Path) -> dict:
                     images += len(text)
                 elif mime == "text/html":
                     audio += sum(len(m) for m in AUDIO.findall(text))
+                    images += sum(len(m) for m in IMAGE.findall(text))
     return {"name": path.name, "bytes": len(raw), "audio": audio, "images": images}
 
 
