@@ -143,18 +143,25 @@ def _mp3_level(sr: int) -> float:
     return float(np.clip((high - MP3_KBPS) / (high - low), 0.0, 1.0))
 
 
-def audio_tag(y: np.ndarray, sr: int = SAMPLE_RATE) -> str:
+def audio_tag(y: np.ndarray, sr: int = SAMPLE_RATE, label: str = "") -> str:
     """An HTML ``<audio>`` player with the clip embedded, compressed by :func:`encode_audio`.
 
     Args:
         y: ``(n_samples,)`` audio.
         sr: its sample rate in Hz.
+        label: what the clip is; a screen reader announces the player by it (``aria-label``,
+            and ``title`` where a page strips ARIA attributes), with the clip's length.
     """
     import base64
+    from html import escape
 
     data, mime = encode_audio(y, sr)
     source = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    return f'<audio controls preload="metadata" style="width:100%" src="{source}"></audio>'
+    name = escape(f"{label + ': ' if label else ''}audio, {len(y) / sr:.3g} s", quote=True)
+    return (
+        f'<audio controls preload="metadata" style="width:100%" aria-label="{name}" '
+        f'title="{name}" src="{source}"></audio>'
+    )
 
 
 def players(clips: dict[str, np.ndarray], sr: int = SAMPLE_RATE, columns: int = 2):
@@ -179,7 +186,8 @@ def players(clips: dict[str, np.ndarray], sr: int = SAMPLE_RATE, columns: int = 
 
     # A grid that wraps: at most ``columns`` per row, fewer on a narrow page, never overflowing.
     cells = [
-        f"<div><b>{escape(label)}</b><br>{audio_tag(y, sr)}</div>" for label, y in clips.items()
+        f"<div><b>{escape(label)}</b><br>{audio_tag(y, sr, label=label)}</div>"
+        for label, y in clips.items()
     ]
     grid = (
         "display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));"

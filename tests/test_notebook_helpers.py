@@ -130,4 +130,7 @@ def test_players_wrap_in_a_grid_with_every_label_escaped():
         {"<a>": np.zeros(2205), "b": np.zeros(2205), "c": np.zeros(2205)}, columns=2
     ).data
     assert html.count("<audio ") == 3 and "&lt;a&gt;" in html
+    # each player is named for a screen reader: its label and its length (2205 / 22050 s)
+    assert 'aria-label="&lt;a&gt;: audio, 0.1 s" title="&lt;a&gt;: audio, 0.1 s"' in html
+    assert 'aria-label="b: audio, 0.1 s"' in html
     assert "auto-fill" in html and "max-width:560px" in html and "<table" not in html
