@@ -196,7 +196,8 @@ def show_progress(progress: bool = True) -> bool:
     }
 
 
-#: Packages whose versions runs record, in order; each must be installed for the course to work.
+#: Packages whose versions runs record, in order; each must be installed for the course to work
+#: (the test suite's own packages are not listed: a learner's run does not need them).
 PACKAGES = (
     "tensorflow",
     "keras",
@@ -206,7 +207,6 @@ PACKAGES = (
     "soundfile",
     "matplotlib",
     "jupyterlab",
-    "nbval",
 )
 
 
