@@ -128,6 +128,11 @@ def build_folder(out_dir: Path, write, ready, check) -> Path:
     check(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-building-", dir=out_dir.parent))
+    # mkdtemp makes the folder private (0700); the dataset gets what the user's umask gives a
+    # folder they make (0755 by default), so a shared drive or a web server can read it.
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)
     old = None
     try:
         write(tmp)

@@ -2,8 +2,10 @@
 location survives, and what the course refuses to overwrite it says so in one line."""
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -193,3 +195,31 @@ def test_check_and_baseline_write_nothing_where_they_run(command, tiny_sample, t
     assert proc.returncode in (0, 1), proc.stderr  # check exits 1 when something needs fixing
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis.txt"]
     assert kept.read_text() == SENTINEL
+
+
+@pytest.mark.slow
+def test_everything_the_course_writes_is_readable_as_the_umask_says(tiny_sample, tmp_path):
+    # A department web server or a shared drive reads what the course writes: files 0644 and
+    # folders 0755 under the usual umask 022, never the private 0600/0700 of temporary files.
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_stft_spectrogram.ipynb"
+    old = os.umask(0o022)
+    try:
+        commands = [
+            ("sample", "--out-dir", tmp_path / "sample"),
+            ("compare", "--data", tiny_sample, "--models", "mlp", "--epochs", "1",
+             "--out-dir", tmp_path / "results", "--save-models", tmp_path / "models"),
+            ("site", "--out-dir", tmp_path / "site"),
+            ("slides", "--out-dir", tmp_path / "slides", notebook),
+            ("exercises", "--without-solutions", "--out-dir", tmp_path / "class"),
+        ]  # fmt: skip
+        for args in commands:
+            proc = run(*args)
+            assert proc.returncode == 0, (args, proc.stderr)
+    finally:
+        os.umask(old)
+    wrong = [
+        (str(p.relative_to(tmp_path)), oct(p.stat().st_mode & 0o777))
+        for p in tmp_path.rglob("*")
+        if p.stat().st_mode & 0o777 != (0o755 if p.is_dir() else 0o644)
+    ]
+    assert not wrong, wrong
