@@ -16,6 +16,8 @@ from __future__ import annotations
 
 #: The attribute of a Matplotlib ``Figure`` that holds the message set by :func:`describe`.
 ATTRIBUTE = "course_description"
+#: Panels read out one by one; a grid of more (a waveform per clip) is summarised by its first.
+MAX_PANELS = 6
 
 
 def describe(fig, message: str):
@@ -89,8 +91,10 @@ def axes_text(fig) -> str:
         return f"{head}."
     if len(panels) == 1:
         return f"{head}: {panels[0]}."
-    listed = " ".join(f"Panel {i}: {text}." for i, text in enumerate(panels, start=1))
-    return f"{head} with {len(panels)} panels. {listed}"
+    shown = panels if len(panels) <= MAX_PANELS else panels[:1]
+    listed = " ".join(f"Panel {i}: {text}." for i, text in enumerate(shown, start=1))
+    rest = f" Panels 2 to {len(panels)} are drawn likewise." if len(panels) > len(shown) else ""
+    return f"{head} with {len(panels)} panels. {listed}{rest}"
 
 
 def alt_text(fig) -> str:

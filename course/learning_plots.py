@@ -304,7 +304,7 @@ def plot_gradient_descent(
     )
     right.legend()
     ends = ", ".join(
-        f"{label} {v[-1]:.3g}" + (f" (above its start, {v[0]:.3g})" if v[-1] > v[0] else "")
+        f"{label}: {v[-1]:.3g}" + (f" (above its start, {v[0]:.3g})" if v[-1] > v[0] else "")
         for label, v in losses.items()
     )
     best = min(losses, key=lambda k: losses[k][-1])

@@ -142,3 +142,14 @@ def test_every_stored_figure_has_a_text_alternative():
     assert len(figures) >= 40  # every notebook draws figures
     missing = [(name, index) for name, index, alt in figures if not alt or len(alt) < 30]
     assert not missing, f"figures without a text alternative (notebook, cell): {missing}"
+
+
+def test_a_grid_of_many_panels_is_summarised_by_its_first():
+    fig, axes = plt.subplots(3, 4)
+    for i, ax in enumerate(axes.flat):
+        ax.set(xlim=(0, 3), ylim=(-1, 1), xlabel="time (s)", ylabel=f"clip {i}")
+    assert axes_text(fig) == (
+        "Figure with 12 panels. Panel 1: clip 0 from -1 to 1 against time (s) from 0 to 3. "
+        "Panels 2 to 12 are drawn likewise."
+    )
+    plt.close(fig)
