@@ -1,8 +1,10 @@
 """Publishing the executed notebooks to read or present with no internet: slide decks and a
 static site, whose scripts and maths load from files written beside them.
 
-nbconvert writes the HTML (its ``slides`` and ``lab`` templates); this module only points every
-script those templates load at a local copy in ``_static/``: reveal.js 4.0.2 (the version
+nbconvert writes the HTML, with the course's templates in ``course/templates/`` built on its
+``reveal`` and ``lab`` ones (legible code blocks and colours, a skip link, focus outlines, each
+page titled with its notebook's title: see ``course-common/course.css``); this module points
+every script those templates load at a local copy in ``_static/``: reveal.js 4.0.2 (the version
 nbconvert's template is written for), RequireJS and jQuery from ``course/static/`` (see its
 README for where they come from), and MathJax 2.7 from the ``jupyter_server_mathjax`` package.
 Links between notebooks (``01_waveform_and_fourier.ipynb``) become links between the pages.
@@ -52,6 +54,15 @@ def course_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
     return found
 
 
+def _first_heading(cells) -> str | None:
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return None
+
+
 def notebook_title(path: str | Path) -> str:
     """The notebook's first Markdown heading, without its ``#`` marks (or its file name).
 
@@ -59,12 +70,17 @@ def notebook_title(path: str | Path) -> str:
         path: the ``.ipynb`` file.
     """
     cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    for cell in cells:
-        if cell["cell_type"] == "markdown":
-            for line in "".join(cell["source"]).splitlines():
-                if line.startswith("#"):
-                    return line.lstrip("#").strip()
-    return Path(path).stem
+    return _first_heading(cells) or Path(path).stem
+
+
+def _page_title(nb, resources):
+    """nbconvert preprocessor: a page's ``<title>`` is its notebook's title (nbconvert's
+    templates use ``metadata.title``, else the file name), so a tab, a bookmark and a screen
+    reader name the page as the index does."""
+    heading = _first_heading(nb.cells)
+    if heading and not nb.metadata.get("title"):
+        nb.metadata["title"] = heading
+    return nb, resources
 
 
 def _mathjax_folder() -> Path:
@@ -82,14 +98,19 @@ def _urls() -> dict[str, str]:
 
 
 def _copy_assets(out: Path) -> None:
+    # copyfile, not copy2: each copy gets the mode the user's umask gives a new file (0644 by
+    # default), not the installed file's (which may be executable, or read-only).
     target = out / ASSETS
     shutil.copytree(
         _COURSE_STATIC,
         target,
         dirs_exist_ok=True,
         ignore=shutil.ignore_patterns("README.md", "__pycache__"),
+        copy_function=shutil.copyfile,
     )
-    shutil.copytree(_mathjax_folder(), target / "mathjax", dirs_exist_ok=True)
+    shutil.copytree(
+        _mathjax_folder(), target / "mathjax", dirs_exist_ok=True, copy_function=shutil.copyfile
+    )
 
 
 def _link_pages(page: str, stems: set[str], suffix: str) -> str:
@@ -152,7 +173,9 @@ def export_slides(notebooks, out_dir: str | Path) -> list[Path]:
 
     exporter = SlidesExporter(
         extra_template_basedirs=[str(_TEMPLATES)],
+        extra_template_paths=[str(_TEMPLATES)],
         template_name="course-slides",
+        preprocessors=[_page_title],
         reveal_url_prefix=f"{ASSETS}/reveal.js",
         reveal_theme="white",
         reveal_scroll=True,
@@ -176,9 +199,12 @@ def _index(notebooks: list[Path]) -> str:
   body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto;
          padding: 0 1rem; line-height: 1.5; color: #1a1a1a; background: #fff; }}
   li {{ margin: 0.4rem 0; }}
+  a {{ color: #0b4f9e; }}
+  a:focus-visible {{ outline: 3px solid #0b4f9e; outline-offset: 2px; border-radius: 2px; }}
 </style>
 </head>
 <body>
+<main>
 <h1>Deep Learning for Audio with Python</h1>
 <p>The course's notebooks as they ran, in course order: read the code, its outputs and figures,
 and play the audio, with nothing installed. To run them yourself, follow the quick start in the
@@ -186,6 +212,7 @@ course's README.</p>
 <ol start="0">
 {items}
 </ol>
+</main>
 </body>
 </html>
 """
@@ -193,7 +220,9 @@ course's README.</p>
 
 def build_site(out_dir: str | Path, notebooks=None) -> Path:
     """Write the executed notebooks as a static site: ``index.html`` (a table of contents in
-    course order) and one page per notebook, with players, figures and maths, readable offline.
+    course order) and one page per notebook, with players, figures and maths, readable offline
+    (the ``course-site`` template: nbconvert's ``lab`` one with a skip link, a link back to the
+    index, focus outlines, and code blocks and colours that pass an accessibility audit).
 
     Args:
         out_dir: the site's folder.
@@ -209,7 +238,13 @@ def build_site(out_dir: str | Path, notebooks=None) -> Path:
     HTMLExporter = import_extra("nbconvert", "lab", "Writing the site").HTMLExporter  # noqa: N806
 
     notebooks = course_notebooks() if notebooks is None else [Path(n) for n in notebooks]
-    exporter = HTMLExporter(template_name="lab", **_urls())
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(_TEMPLATES)],
+        extra_template_paths=[str(_TEMPLATES)],
+        template_name="course-site",
+        preprocessors=[_page_title],
+        **_urls(),
+    )
     _publish(notebooks, out_dir, ".html", exporter, extra={"index.html": _index(notebooks)})
     return Path(out_dir).expanduser() / "index.html"
 
@@ -281,7 +316,14 @@ def notebook_json(notebook: dict) -> str:
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _where(name: str, index: int, cell: dict) -> str:
+def cell_where(name: str, index: int, cell: dict) -> str:
+    """How an error message names a cell: the notebook, its index, id and first line.
+
+    Args:
+        name: the notebook's name.
+        index: the cell's index in the notebook.
+        cell: the cell as JSON.
+    """
     first = next((line for line in "".join(cell["source"]).splitlines() if line.strip()), "")
     return f"{name}, cell {index} (id {cell.get('id', '?')}, {first[:40]!r})"
 
@@ -312,9 +354,14 @@ def solution_extent(cell: dict, where: str = "a cell") -> str | None:
     return extent
 
 
-def _cut_details(text: str, where: str) -> tuple[str, list[str]]:
+def cut_details(text: str, where: str) -> tuple[str, list[str]]:
     """``text`` without its ``<details>`` blocks (whole: any attributes, nested blocks), and
-    the blocks."""
+    the blocks.
+
+    Args:
+        text: a Markdown cell's source.
+        where: names the cell in the error message (:func:`cell_where`).
+    """
     kept, blocks, depth, start, pos = [], [], 0, 0, 0
     for tag in _DETAILS_TAG.finditer(text):
         if not tag.group(1):
@@ -346,11 +393,11 @@ def hidden_solutions(notebook: dict, name: str = "the notebook") -> list[str]:
     """
     found = []
     for i, cell in enumerate(notebook["cells"]):
-        extent = solution_extent(cell, _where(name, i, cell))
+        extent = solution_extent(cell, cell_where(name, i, cell))
         if extent == "cell":
             found.append("".join(cell["source"]))
         elif extent == "details":
-            found += _cut_details("".join(cell["source"]), _where(name, i, cell))[1]
+            found += cut_details("".join(cell["source"]), cell_where(name, i, cell))[1]
     return found
 
 
@@ -372,13 +419,13 @@ def without_solutions(notebook: dict, name: str = "the notebook") -> dict:
     out = copy.deepcopy(notebook)
     cells = []
     for i, cell in enumerate(out["cells"]):
-        where = _where(name, i, cell)
+        where = cell_where(name, i, cell)
         extent = solution_extent(cell, where)
         if extent == "cell":
             continue
         text = "".join(cell["source"])
         if extent == "details":
-            text = _cut_details(text, where)[0]
+            text = cut_details(text, where)[0]
             meta = cell["metadata"]
             meta["tags"] = [tag for tag in meta["tags"] if tag != SOLUTION_TAG]
             meta["course"] = {k: v for k, v in meta["course"].items() if k != "solution"}
@@ -428,14 +475,14 @@ def mark_solution_cells(path: str | Path) -> int:
     notebook = read_notebook(path)
     marked = 0
     for i, cell in enumerate(notebook["cells"]):
-        text, where = "".join(cell["source"]), _where(path.name, i, cell)
+        text, where = "".join(cell["source"]), cell_where(path.name, i, cell)
         if (
             cell["cell_type"] != "markdown"
             or solution_extent(cell, where)
             or not _DETAILS_TAG.search(text)
         ):
             continue
-        extent = "details" if _cut_details(text, where)[0].strip() else "cell"
+        extent = "details" if cut_details(text, where)[0].strip() else "cell"
         meta = cell.setdefault("metadata", {})
         meta["course"] = {**meta.get("course", {}), "solution": extent}
         meta["tags"] = [*meta.get("tags", []), SOLUTION_TAG]

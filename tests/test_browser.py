@@ -13,6 +13,11 @@ and configuration there too, so nothing of the checkout or of the user's own Jup
 touched; it is stopped, with its kernels, when the tests end, also on failure. Every page is
 opened with the internet cut off: a request that leaves the machine is recorded and fails the
 test.
+
+The static site (built once for the module) and a deck are audited with axe-core (through
+axe-playwright-python, which carries its own copy): WCAG 2.0 and 2.1 rules of levels A and AA,
+and heading order. A violation of impact "serious" or "critical", or a skipped heading level,
+fails the test, which lists each rule with up to 3 of the elements it found.
 """
 
 from __future__ import annotations
@@ -77,6 +82,49 @@ MATHS_DONE = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue &&
   document.querySelectorAll('.MathJax, .MathJax_Display').length > 0"""
 
 
+# MathJax 2 has started and typeset whatever maths the page has (none is fine).
+MATHS_IDLE = """() => window.MathJax && MathJax.isReady && MathJax.Hub &&
+  MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running"""
+
+# axe-core's WCAG 2.0 and 2.1 rules of levels A and AA, and heading order (a best practice:
+# a heading level skipped), on the whole page.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "rules": {"heading-order": {"enabled": True}},
+    "resultTypes": ["violations"],
+}
+BLOCKING = ("serious", "critical")
+
+# The site's pages: the index, then one per notebook.
+SITE_PAGES = ["index", *(nb.stem for nb in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")))]
+
+# How a code block shown by course.notebook.show_source (a Markdown output) is drawn: its
+# font, its background and the one around it, its text's colour and a keyword's.
+CODE_STYLE = """(pre) => {
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const colour = getComputedStyle(el).backgroundColor;
+      if (colour !== 'transparent' && colour !== 'rgba(0, 0, 0, 0)') return colour;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const keyword = pre.querySelector('.k');
+  return {font: getComputedStyle(pre).fontFamily, background: background(pre),
+          around: background(pre.closest('.highlight').parentElement),
+          text: getComputedStyle(pre).color, keyword: keyword && getComputedStyle(keyword).color};
+}"""
+SHOW_SOURCE = ".jp-OutputArea-output.jp-RenderedMarkdown .highlight pre"
+
+# The element that has the keyboard's focus: what it is, and whether it can be seen.
+FOCUSED = """() => {
+  const el = document.activeElement, box = el.getBoundingClientRect(), style = getComputedStyle(el);
+  return {text: el.textContent.trim(), id: el.id, href: el.getAttribute('href'),
+          inMain: !!el.closest('main'), outline: style.outlineStyle,
+          visible: box.width > 0 && box.height > 0 && box.top >= 0 && box.bottom <= innerHeight &&
+                   style.visibility === 'visible' && Number(style.opacity) > 0};
+}"""
+
+
 def _chromium() -> str | None:
     named = os.environ.get("COURSE_CHROMIUM")
     if named:
@@ -136,6 +184,32 @@ class Offline:
     def close(self):
         self.context.close()
         assert not self.left, f"the page asked the internet for {self.left}"
+
+
+@pytest.fixture(scope="module")
+def axe(browser):
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        _missing(
+            "axe-playwright-python is not installed: python -m pip install -r requirements.txt"
+        )
+    return Axe()
+
+
+def _audit(axe, page, where: str) -> list[str]:
+    """What axe-core finds on the page as it stands that fails the audit: one line per rule,
+    with its impact, how many elements and up to 3 of them."""
+    found = []
+    for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+        if violation["impact"] in BLOCKING or violation["id"] == "heading-order":
+            nodes = violation["nodes"]
+            targets = ", ".join(" ".join(map(str, n["target"])) for n in nodes[:3])
+            found.append(
+                f"{where}: {violation['id']} ({violation['impact']}, {len(nodes)} elements: "
+                f"{targets}): {violation['help']}"
+            )
+    return found
 
 
 @pytest.fixture()
@@ -346,10 +420,24 @@ def test_the_live_slideshow_steps_through_slides(lab, offline, shot):
     assert len(set(seen)) == 3, seen
 
 
-def test_an_exported_deck_presents_offline_with_its_maths(browser, offline, shot, tmp_path):
+@pytest.fixture(scope="module")
+def deck(browser, tmp_path_factory) -> Path:
+    """Notebook 03 as an exported deck, written once for the module's tests."""
     from course.publish import export_slides
 
-    [deck] = export_slides([NOTEBOOKS / "03_mfcc.ipynb"], tmp_path / "decks")
+    [deck] = export_slides([NOTEBOOKS / "03_mfcc.ipynb"], tmp_path_factory.mktemp("decks"))
+    return deck
+
+
+@pytest.fixture(scope="module")
+def site(browser, tmp_path_factory) -> Path:
+    """The static site of every notebook, built once for the module's tests: its folder."""
+    from course.publish import build_site
+
+    return build_site(tmp_path_factory.mktemp("site")).parent
+
+
+def test_an_exported_deck_presents_offline_with_its_maths(deck, offline, shot):
     page = offline.page()
     page.goto(deck.as_uri())
     page.wait_for_selector(".reveal .slides section.present")
@@ -364,12 +452,11 @@ def test_an_exported_deck_presents_offline_with_its_maths(browser, offline, shot
     shot(page, "09-deck-second-slide")
 
 
-def test_the_static_site_reads_offline(browser, offline, shot, tmp_path):
-    from course.publish import build_site, course_notebooks
+def test_the_static_site_reads_offline(site, offline, shot):
+    from course.publish import course_notebooks
 
-    index = build_site(tmp_path / "site")
     page = offline.page()
-    page.goto(index.as_uri())
+    page.goto((site / "index.html").as_uri())
     links = page.locator("ol li a")
     assert links.count() == len(course_notebooks())
     shot(page, "10-site-index")
@@ -380,3 +467,87 @@ def test_the_static_site_reads_offline(browser, offline, shot, tmp_path):
     audio = page.evaluate(AUDIO_DURATION)
     assert audio and audio["error"] is None and audio["duration"] > 0
     shot(page, "11-site-page-03")
+
+
+@pytest.mark.parametrize("name", SITE_PAGES)
+def test_every_site_page_passes_an_accessibility_audit(site, axe, offline, name):
+    page = offline.page()
+    page.goto((site / f"{name}.html").as_uri())
+    if name != "index":
+        page.wait_for_function(MATHS_IDLE)
+    found = _audit(axe, page, f"{name}.html")
+    assert not found, "axe-core found:\n" + "\n".join(found)
+
+
+def test_an_exported_deck_passes_an_accessibility_audit(deck, axe, offline):
+    """The deck as it opens, then its print view (``?print-pdf``), which lays every slide out:
+    presented, the slides overlap, so axe-core cannot tell the colours behind their text."""
+    page = offline.page()
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal .slides section.present")
+    page.wait_for_function(MATHS_DONE)
+    found = _audit(axe, page, deck.name)
+    page.goto(deck.as_uri() + "?print-pdf")
+    page.wait_for_selector(".reveal .pdf-page")
+    page.wait_for_function(MATHS_DONE)
+    found += _audit(axe, page, f"{deck.name}?print-pdf")
+    assert not found, "axe-core found:\n" + "\n".join(found)
+
+
+def _looks_like_code(style: dict, where: str):
+    assert "monospace" in style["font"], f"{where}: show_source's code is in {style['font']}"
+    assert style["background"] != style["around"], f"{where}: code has no background: {style}"
+    assert style["keyword"] and style["keyword"] != style["text"], f"{where}: no highlighting"
+
+
+def test_show_source_code_looks_like_code_on_the_site(site, offline, shot):
+    page = offline.page()
+    page.goto((site / "02_stft_spectrogram.html").as_uri())
+    code = page.locator(SHOW_SOURCE).first
+    _looks_like_code(code.evaluate(CODE_STYLE), "the site")
+    code.scroll_into_view_if_needed()
+    shot(page, "12-site-show-source")
+
+
+def test_show_source_code_looks_like_code_in_a_deck(deck, offline, shot):
+    page = offline.page()
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal .slides section.present")
+    # Before moving: nbconvert's deck re-renders a slide's maths on arrival, and doing so while
+    # MathJax still typesets the page leaves "[Math Processing Error]" on it.
+    page.wait_for_function(MATHS_DONE)
+    code = page.locator(SHOW_SOURCE).first
+    # Go to its slide (#/h/v) through reveal.js's address, as a link to it would.
+    where = code.evaluate(
+        """(pre) => {
+      const slide = pre.closest('section'), stack = slide.parentElement.closest('section');
+      const index = (el) => [...el.parentElement.children].filter(
+        (s) => s.tagName === 'SECTION').indexOf(el);
+      return stack ? `#/${index(stack)}/${index(slide)}` : `#/${index(slide)}`;
+    }"""
+    )
+    page.evaluate("(hash) => { location.hash = hash; }", where)
+    page.wait_for_function(
+        "(pre) => pre.closest('section').classList.contains('present')", arg=code.element_handle()
+    )
+    page.wait_for_timeout(1000)  # let the slide transition finish before the screenshot
+    page.wait_for_function(MATHS_IDLE)
+    _looks_like_code(code.evaluate(CODE_STYLE), "the deck")
+    shot(page, "13-deck-show-source")
+
+
+def test_tab_reaches_the_skip_link_and_enter_the_content(site, offline, shot):
+    page = offline.page()
+    page.goto((site / "03_mfcc.html").as_uri())
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused["text"] == "Skip to the content" and focused["href"] == "#course-content"
+    assert focused["visible"] and focused["outline"] != "none", focused
+    shot(page, "14-site-skip-link-focused")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash === '#course-content'")
+    assert page.evaluate(FOCUSED)["id"] == "course-content"
+    # The next Tab goes on from the content, not from the top of the page.
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused["inMain"] and focused["id"] != "course-content", focused

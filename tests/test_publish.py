@@ -80,6 +80,25 @@ def test_the_site_has_an_ordered_index_and_links_between_pages(tmp_path):
         _check_local(tmp_path / name)
 
 
+def test_site_pages_and_decks_are_titled_and_styled_for_an_audit(tmp_path):
+    # tests/test_browser.py runs the audit itself; this checks what the templates write.
+    build_site(tmp_path / "site", notebooks=SMALL)
+    title = notebook_title(SMALL[0])
+    page = (tmp_path / "site" / "08_rnn.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and f"<title>{title}</title>" in page
+    body = page.split("<body", 1)[1]
+    first_link = re.search(r"<a\b[^>]*>[^<]*", body).group(0)
+    assert 'href="#course-content"' in first_link and "Skip to the content" in first_link
+    assert '<main id="course-content" tabindex="-1">' in body
+    assert "--jp-code-font-family" in page.split("</head>")[0]  # course-common/course.css
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in index and "<main>" in index and "<title>" in index
+    [deck] = export_slides([SMALL[0]], tmp_path / "decks")
+    deck_page = deck.read_text(encoding="utf-8")
+    assert f"<title>{title} slides</title>" in deck_page
+    assert "--jp-code-font-family" in deck_page.split("</head>")[0]
+
+
 def test_publishing_never_overwrites_a_file_it_did_not_make(tmp_path):
     mine = tmp_path / "08_rnn.slides.html"
     mine.write_text("my own notes")
