@@ -1,5 +1,5 @@
 """The command line:
-``python -m course {check,sample,prepare,baseline,compare,predict,slides,site}``.
+``python -m course {check,sample,prepare,baseline,compare,predict,slides,site,guide}``.
 
 - ``check``: versions, GPU or CPU, and which dataset the course will use.
 - ``sample``: generate the synthetic sample (also made on first use).
@@ -10,6 +10,7 @@
 - ``predict``: classify audio files of any length with a model ``compare`` saved.
 - ``slides``: the executed notebooks as reveal.js decks that present offline.
 - ``site``: the executed notebooks as a static site to read without installing anything.
+- ``guide``: the instructor's answer key, generated from the notebooks' hidden solutions.
 
 Each sub-command is one function that parses nothing and computes nothing of its own: it calls
 the package and prints. Options that name an output have one meaning each: ``--out-dir`` is
@@ -365,6 +366,19 @@ def cmd_site(args) -> int:
         f"Wrote the site; open {display_path(index)} in a browser (no internet needed), or "
         "publish the folder as it is."
     )
+    return 0
+
+
+def cmd_guide(args) -> int:
+    """``guide``: the instructor's answer key (docs/INSTRUCTORS.md links it).
+
+    Args:
+        args: the parsed command line: ``out`` (None: docs/ANSWER_KEY.md in the project root).
+    """
+    from .guide import write_answer_key
+    from .settings import PROJECT_ROOT
+
+    print(write_answer_key(args.out or PROJECT_ROOT / "docs" / "ANSWER_KEY.md"))
     return 0
 
 

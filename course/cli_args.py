@@ -105,7 +105,7 @@ def build_parser(commands: dict[str, Callable]) -> CourseParser:
 
     Args:
         commands: the function of every sub-command by its name (check, sample, prepare,
-            baseline, compare, predict, exercises, slides, site); each is called with the
+            baseline, compare, predict, exercises, slides, site, guide); each is called with the
             parsed arguments.
     """
     ap = CourseParser(
@@ -302,6 +302,17 @@ def build_parser(commands: dict[str, Callable]) -> CourseParser:
         "--out-dir", metavar="DIR", default=None, help="folder for the site (default: build/site)"
     )
     p.set_defaults(func=commands["site"])
+
+    p = sub.add_parser(
+        "guide", help="write the instructor's answer key, generated from the notebooks' solutions"
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        default=None,
+        help="the Markdown file to write (default: docs/ANSWER_KEY.md)",
+    )
+    p.set_defaults(func=commands["guide"])
     options = sorted(
         {o for p in [ap, *sub.choices.values()] for a in p._actions for o in a.option_strings}
     )
