@@ -335,15 +335,17 @@ def cmd_slides(args) -> int:
     """``slides``: reveal.js decks with their scripts and maths beside them.
 
     Args:
-        args: the parsed command line: ``notebooks`` (none: every course notebook) and
-            ``out_dir`` (None: build/slides in the project root).
+        args: the parsed command line: ``notebooks`` (none: every course notebook),
+            ``out_dir`` (None: build/slides in the project root) and ``without_solutions``.
     """
     from .data import display_path
     from .publish import course_notebooks, export_slides
     from .settings import PROJECT_ROOT
 
     decks = export_slides(
-        args.notebooks or course_notebooks(), args.out_dir or PROJECT_ROOT / "build" / "slides"
+        args.notebooks or course_notebooks(),
+        args.out_dir or PROJECT_ROOT / "build" / "slides",
+        solutions=not args.without_solutions,
     )
     for deck in decks:
         print(f"Wrote {display_path(deck)}")
@@ -355,16 +357,24 @@ def cmd_site(args) -> int:
     """``site``: the static site, ``index.html`` first.
 
     Args:
-        args: the parsed command line: ``out_dir`` (None: build/site in the project root).
+        args: the parsed command line: ``out_dir`` (None: build/site in the project root) and
+            ``without_solutions``.
     """
     from .data import display_path
     from .publish import build_site
     from .settings import PROJECT_ROOT
 
-    index = build_site(args.out_dir or PROJECT_ROOT / "build" / "site")
+    index = build_site(
+        args.out_dir or PROJECT_ROOT / "build" / "site", solutions=not args.without_solutions
+    )
     print(
         f"Wrote the site; open {display_path(index)} in a browser (no internet needed), or "
-        "publish the folder as it is."
+        "publish the folder as it is"
+        + (
+            "."
+            if args.without_solutions
+            else " (it shows the solutions behind a click; --without-solutions leaves them out)."
+        )
     )
     return 0
 

@@ -14,6 +14,12 @@ from collections.abc import Callable
 from .errors import close_match
 from .settings import RESULTS_DIR, FeatureParams, TrainParams
 
+#: The help of ``site`` and ``slides``'s option that publishes without the hidden solutions.
+WITHOUT_SOLUTIONS = (
+    "leave out every hidden solution and every pointer to one, as the students' copies do "
+    "(publish this while exercises are open)"
+)
+
 
 class CourseParser(argparse.ArgumentParser):
     """An ``ArgumentParser`` without abbreviations whose errors are one line: what is wrong, a
@@ -295,12 +301,14 @@ def build_parser(commands: dict[str, Callable]) -> CourseParser:
         default=None,
         help="folder for the decks and their scripts (default: build/slides)",
     )
+    p.add_argument("--without-solutions", action="store_true", help=WITHOUT_SOLUTIONS)
     p.set_defaults(func=commands["slides"])
 
     p = sub.add_parser("site", help="write the notebooks as a static site to read offline")
     p.add_argument(
         "--out-dir", metavar="DIR", default=None, help="folder for the site (default: build/site)"
     )
+    p.add_argument("--without-solutions", action="store_true", help=WITHOUT_SOLUTIONS)
     p.set_defaults(func=commands["site"])
 
     p = sub.add_parser(

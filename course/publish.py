@@ -128,7 +128,26 @@ def _write(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def _publish(notebooks, out_dir, suffix: str, exporter, extra: dict[str, str] | None = None):
+def _export(exporter, path: Path, solutions: bool) -> str:
+    """One notebook through ``exporter``: as it is, or without its hidden solutions."""
+    if solutions:
+        return exporter.from_filename(str(path))[0]
+    from nbformat import reads
+
+    # through nbformat's reader, which joins each cell's list of lines as nbconvert expects
+    notebook = reads(json.dumps(without_solutions(read_notebook(path), path.name)), as_version=4)
+    resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
+    return exporter.from_notebook_node(notebook, resources=resources)[0]
+
+
+def _publish(
+    notebooks,
+    out_dir,
+    suffix: str,
+    exporter,
+    extra: dict[str, str] | None = None,
+    solutions: bool = True,
+):
     notebooks = [Path(n) for n in notebooks]
     for nb in notebooks:
         if not nb.is_file() or nb.suffix != ".ipynb":
@@ -144,7 +163,7 @@ def _publish(notebooks, out_dir, suffix: str, exporter, extra: dict[str, str] | 
     stems = {nb.stem for nb in notebooks}
     written = []
     for nb, name in pages.items():
-        body, _ = exporter.from_filename(str(nb))
+        body = _export(exporter, nb, solutions)
         _write(out / name, _link_pages(body, stems, suffix))
         record_outputs(out, [name])
         written.append(out / name)
@@ -155,12 +174,14 @@ def _publish(notebooks, out_dir, suffix: str, exporter, extra: dict[str, str] | 
     return written
 
 
-def export_slides(notebooks, out_dir: str | Path) -> list[Path]:
+def export_slides(notebooks, out_dir: str | Path, solutions: bool = True) -> list[Path]:
     """Write each notebook as a reveal.js slide deck, ``NAME.slides.html``, that presents offline.
 
     Args:
         notebooks: ``.ipynb`` files, executed (the deck shows their stored outputs).
         out_dir: the folder for the decks and their ``_static/`` scripts.
+        solutions: keep the hidden solutions (behind a click); False removes them as the
+            students' copies do (:func:`without_solutions`), for a class with open exercises.
 
     Returns:
         The decks written.
@@ -181,7 +202,7 @@ def export_slides(notebooks, out_dir: str | Path) -> list[Path]:
         reveal_scroll=True,
         **_urls(),
     )
-    return _publish(notebooks, out_dir, ".slides.html", exporter)
+    return _publish(notebooks, out_dir, ".slides.html", exporter, solutions=solutions)
 
 
 def _index(notebooks: list[Path]) -> str:
@@ -218,7 +239,7 @@ course's README.</p>
 """
 
 
-def build_site(out_dir: str | Path, notebooks=None) -> Path:
+def build_site(out_dir: str | Path, notebooks=None, solutions: bool = True) -> Path:
     """Write the executed notebooks as a static site: ``index.html`` (a table of contents in
     course order) and one page per notebook, with players, figures and maths, readable offline
     (the ``course-site`` template: nbconvert's ``lab`` one with a skip link, a link back to the
@@ -227,6 +248,8 @@ def build_site(out_dir: str | Path, notebooks=None) -> Path:
     Args:
         out_dir: the site's folder.
         notebooks: the notebooks to include (default: all of the course's, in order).
+        solutions: keep the hidden solutions (behind a click); False removes them as the
+            students' copies do (:func:`without_solutions`), for a class with open exercises.
 
     Returns:
         The path of ``index.html``.
@@ -245,7 +268,8 @@ def build_site(out_dir: str | Path, notebooks=None) -> Path:
         preprocessors=[_page_title],
         **_urls(),
     )
-    _publish(notebooks, out_dir, ".html", exporter, extra={"index.html": _index(notebooks)})
+    extra = {"index.html": _index(notebooks)}
+    _publish(notebooks, out_dir, ".html", exporter, extra=extra, solutions=solutions)
     return Path(out_dir).expanduser() / "index.html"
 
 

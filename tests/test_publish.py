@@ -503,3 +503,20 @@ def test_the_command_writes_copies_and_refuses_an_edit_in_one_line(tmp_path, cap
     )
     assert main(["exercises", "--with-solutions", "--out-dir", str(out), "--force"]) == 0
     assert _load(out / "08_rnn.ipynb") == _load(SMALL_COPY[1])
+
+
+def test_site_and_decks_can_be_published_without_the_solutions(tmp_path):
+    stft = NOTEBOOKS / "02_stft_spectrogram.ipynb"
+    # The first solution of 02 gives 1292 frames; nothing else in the notebook says 1292.
+    build_site(tmp_path / "open", notebooks=[stft])
+    assert "1292" in (tmp_path / "open" / "02_stft_spectrogram.html").read_text(encoding="utf-8")
+    assert main(["site", "--without-solutions", "--out-dir", str(tmp_path / "class")]) == 0
+    assert (
+        main(["slides", "--without-solutions", "--out-dir", str(tmp_path / "decks"), str(stft)])
+        == 0
+    )
+    for page in [tmp_path / "class" / "02_stft_spectrogram.html",
+                 tmp_path / "decks" / "02_stft_spectrogram.slides.html"]:  # fmt: skip
+        text = page.read_text(encoding="utf-8")
+        assert "1292" not in text and "<summary>Solutions" not in text, page.name
+        assert '<h2 id="Exercises">' in text  # the exercises stay
