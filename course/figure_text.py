@@ -14,6 +14,8 @@ A figure a learner draws themselves gets the second part, so no figure is ever w
 
 from __future__ import annotations
 
+import numpy as np
+
 #: The attribute of a Matplotlib ``Figure`` that holds the message set by :func:`describe`.
 ATTRIBUTE = "course_description"
 #: Panels read out one by one; a grid of more (a waveform per clip) is summarised by its first.
@@ -39,30 +41,81 @@ def describe(fig, message: str):
 
 
 def _number(value: float) -> str:
-    """A tick-sized number: whole from 1000 up, else 3 significant figures; never ``-0``."""
-    text = f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    """A number as it is read out: whole from 1000 to 100 000, else 3 significant figures
+    (``6.72e5``, ``7.5e-22``); never ``-0``."""
+    text = f"{value:.0f}" if 1000 <= abs(value) < 1e5 else f"{value:.3g}"
+    mantissa, _, exponent = text.partition("e")
+    if exponent:
+        text = f"{mantissa}e{int(exponent)}"
     return "0" if text in ("-0", "0") else text
 
 
-def _axis(label: str, low: float, high: float, scale: str) -> str:
+def _span(low: float, high: float) -> str:
+    """``"from LOW to HIGH"``, with as many digits as it takes to tell them apart (a 50-ms
+    window from 10 s reads "from 10 to 10.05", not "from 10 to 10")."""
+    span, size = high - low, max(abs(low), abs(high))
+    if span > 0 and size / span > 100:  # a narrow window far from zero: more digits
+        digits = int(np.ceil(np.log10(size / span))) + 2
+        return f"from {low:.{digits}g} to {high:.{digits}g}"
+    return f"from {_number(low)} to {_number(high)}"
+
+
+def _categories(axis) -> list[str]:
+    """The tick labels of an axis that names categories (genres, words: labels set by hand, or
+    strings plotted), else []."""
+    from matplotlib.category import StrCategoryFormatter
+    from matplotlib.ticker import FixedLocator
+
+    named = isinstance(axis.get_major_formatter(), StrCategoryFormatter)
+    labels = [t.get_text().strip() for t in axis.get_ticklabels() if t.get_text().strip()]
+    if isinstance(axis.get_major_locator(), FixedLocator):  # ticks placed by hand
+        named = any(not t.startswith("$") and any(c.isalpha() for c in t) for t in labels)
+    return labels if named else []
+
+
+def _axis(label: str, axis, shown: tuple, data: tuple, scale: str) -> str:
+    """One axis in words: its label, and the range its data covers within the view (not the
+    padded limits, which would give a loss below 0 or an epoch before the first), or its
+    categories."""
     name = label.strip() or "an unlabelled axis"
-    where = f"from {_number(min(low, high))} to {_number(max(low, high))}"
-    return f"{name} {where}{' on a log scale' if scale == 'log' else ''}"
+    categories = _categories(axis)
+    if len(categories) > 1:
+        return f"{name}, {len(categories)} categories from {categories[0]} to {categories[-1]}"
+    low, high = sorted(shown)
+    if all(map(np.isfinite, data)) and data[0] <= data[1]:
+        low, high = max(low, data[0]), min(high, data[1])
+    if low < 0 < high and -low < 0.01 * (high - low):
+        low = 0.0  # half a pixel or bin of padding below zero, not data
+    where = _span(low, high)
+    log = scale == "log" and "log" not in name.lower()  # not twice: "loss (log scale)"
+    return f"{name} {where}{' on a log scale' if log else ''}"
+
+
+def _label(ax, which: str) -> str:
+    """An axis's label, or the label of a panel it shares that axis with (a row of panels
+    labels only its first y axis)."""
+    label = getattr(ax, f"get_{which}label")()
+    if label:
+        return label
+    shared = getattr(ax, f"get_shared_{which}_axes")().get_siblings(ax)
+    return next((s for s in (getattr(o, f"get_{which}label")() for o in shared) if s), "")
 
 
 def _panel(ax) -> str:
-    """One panel in words: its title, its axes and their ranges, its legend."""
+    """One panel in words: its title, its axes and their data's ranges, its legend."""
     parts = []
     title = " ".join(t for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t)
-    if ax.axison and (ax.get_xlabel() or ax.get_ylabel()):
-        y = _axis(ax.get_ylabel(), *ax.get_ylim(), ax.get_yscale())
-        x = _axis(ax.get_xlabel(), *ax.get_xlim(), ax.get_xscale())
+    xlabel, ylabel = _label(ax, "x"), _label(ax, "y")
+    if ax.axison and (xlabel or ylabel):
+        data = ax.dataLim
+        y = _axis(ylabel, ax.yaxis, ax.get_ylim(), (data.y0, data.y1), ax.get_yscale())
+        x = _axis(xlabel, ax.xaxis, ax.get_xlim(), (data.x0, data.x1), ax.get_xscale())
         parts.append(f"{y} against {x}")
     legend = ax.get_legend()
     if legend is not None:
         labels = [t.get_text() for t in legend.get_texts() if t.get_text()]
-        if labels:
-            parts.append("legend: " + ", ".join(labels))
+        if labels:  # semicolons: a label may hold commas ("LSTM, forget bias 1")
+            parts.append("legend: " + "; ".join(labels))
     body = "; ".join(parts)
     title = f"'{title.strip()}'" if title.strip() else ""
     return f"{title}: {body}" if title and body else title or body
@@ -83,8 +136,9 @@ def axes_text(fig) -> str:
         if ax.get_label() == "<colorbar>" or not ax.get_visible():
             continue
         text = _panel(ax)
-        if text:
-            panels.append(text)
+        drawn = ax.lines or ax.images or ax.collections or ax.patches or ax.texts
+        if text or drawn:
+            panels.append(text or "drawn without labels")
     suptitle = fig.get_suptitle()
     head = f"Figure '{suptitle}'" if suptitle else "Figure"
     if not panels:

@@ -174,7 +174,7 @@ def plot_spectrum(
         values = 20 * np.log10(np.maximum(magnitudes, 1e-10) / max(magnitudes.max(), 1e-10))
     ax.plot(freqs, values, lw=0.8, color=colour or PALETTE[0])
     ax.set_xlabel("frequency (Hz)")
-    ax.set_ylabel("magnitude (dB)" if db else "magnitude")
+    ax.set_ylabel("magnitude (dB re the largest peak)" if db else "magnitude")
     ax.set_xlim(0, fmax or freqs[-1])
     if db:
         ax.set_ylim(-90, 5)
@@ -207,7 +207,12 @@ def _peaks_message(freqs: np.ndarray, values: np.ndarray, fmax: float | None, db
         largest = ", the three largest:" if len(peaks) > 4 else ":"
         message += f"; {len(peaks) - 1} more are {near}{largest} {_and(named[1:])}"
     if db:
-        message += f". Half the bins shown lie below {np.median(values):.0f} dB"
+        median = np.median(values)  # the axis stops at -90 dB
+        message += (
+            f". Half the bins shown lie below {median:.0f} dB"
+            if median > -90
+            else ". Half the bins shown lie below the -90 dB the axis shows"
+        )
     return message
 
 
@@ -273,7 +278,7 @@ def plot_spectrogram(
     band = power.mean(axis=1)
     half = freqs[np.searchsorted(np.cumsum(band), band.sum() / 2)]
     message = (
-        f"{_seconds(n_frames * hop_length / sr)} in {n_frames} frames, loudest at "
+        f"{_seconds((n_frames - 1) * hop_length / sr)} in {n_frames} frames, loudest at "
         f"{power.sum(axis=0).argmax() * hop_length / sr:.3g} s; on average the loudest band is "
         f"at {_hz(freqs[band.argmax()])} and half the energy lies below {_hz(half)}"
     )
@@ -338,7 +343,7 @@ def plot_mfcc(
     far, varied = int(np.abs(means).argmax()), int(spread.argmax())
     message = (
         f"{n_mfcc} coefficients ({first} to {first + n_mfcc - 1}) in {n_frames} frames "
-        f"({_seconds(n_frames * hop_length / sr)}); {_coefficient(first + far)} is furthest "
+        f"({_seconds((n_frames - 1) * hop_length / sr)}); {_coefficient(first + far)} is furthest "
         f"from zero on average ({means[far]:+.3g}) and "
         f"{_coefficient(first + varied) if varied != far else 'it'} varies most over time "
         f"(standard deviation {spread[varied]:.3g})"
@@ -348,7 +353,7 @@ def plot_mfcc(
 
 def _coefficient(index: int) -> str:
     """An MFCC's name in words; coefficient 0 follows the clip's loudness."""
-    return f"coefficient {index}" + (" (loudness)" if index == 0 else "")
+    return f"coefficient {index}" + (" (the mean log-mel level, scaled)" if index == 0 else "")
 
 
 def plot_filterbank(

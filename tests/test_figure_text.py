@@ -36,8 +36,8 @@ def test_one_panel_in_words_with_its_ranges_scale_and_legend():
     ax.set_title("learning curves")
     ax.legend()
     assert axes_text(fig) == (
-        "Figure: 'learning curves': loss from 0 to 2.5 against epoch from 1 to 100 on a log "
-        "scale; legend: train, validation."
+        "Figure: 'learning curves': loss from 0.5 to 2 against epoch from 1 to 100 on a log "
+        "scale; legend: train; validation."
     )
     plt.close(fig)
 
@@ -153,3 +153,33 @@ def test_a_grid_of_many_panels_is_summarised_by_its_first():
         "Panels 2 to 12 are drawn likewise."
     )
     plt.close(fig)
+
+
+def test_ranges_are_the_datas_not_the_padded_limits_and_categories_are_named():
+    fig, (left, right) = plt.subplots(1, 2)
+    left.plot(np.arange(1, 31), np.linspace(2.6, 85, 30))  # padding would give epoch -0.45
+    left.set(xlabel="epoch", ylabel="loss")
+    right.imshow(np.eye(3))
+    right.set_xticks(range(3), labels=["blues", "jazz", "rock"])
+    right.set_yticks(range(3), labels=["blues", "jazz", "rock"])
+    right.set(xlabel="predicted genre", ylabel="true genre")
+    text = axes_text(fig)
+    plt.close(fig)
+    assert "loss from 2.6 to 85 against epoch from 1 to 30" in text
+    assert (
+        "true genre, 3 categories from blues to rock against predicted genre, 3 categories "
+        "from blues to rock"
+    ) in text
+
+
+def test_numbers_read_aloud_without_padding_digits():
+    from course.figure_text import _number
+
+    assert [_number(v) for v in (671745, 5.56e13, 7.5e-22, 4321.6, 0.0259, -0.0)] == [
+        "6.72e5",
+        "5.56e13",
+        "7.5e-22",
+        "4322",
+        "0.0259",
+        "0",
+    ]
