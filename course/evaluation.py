@@ -289,6 +289,15 @@ def paired_tests(
     return rows
 
 
+def p_text(p: float) -> str:
+    """A p-value as a table shows it: three decimals, or ``<0.001`` (a p-value is never 0).
+
+    Args:
+        p: the p-value.
+    """
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def paired_table(rows: list[dict]) -> str:
     """McNemar results as a Markdown table.
 
@@ -302,7 +311,7 @@ def paired_table(rows: list[dict]) -> str:
     ]
     out += [
         f"| {r['seed']} | {r['a']} | {r['b']} | {r['accuracy_a']:.3f} | {r['accuracy_b']:.3f} | "
-        f"{r['only_a']} | {r['only_b']} | {r['p_value']:.3f} |"
+        f"{r['only_a']} | {r['only_b']} | {p_text(r['p_value'])} |"
         for r in rows
     ]
     return "\n".join(out)

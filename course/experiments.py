@@ -22,6 +22,7 @@ from .errors import ParameterError, check_choice
 from .evaluation import (
     ModelResult,
     baseline_result,
+    p_text,
     paired_table,
     paired_tests,
     pooled_songs,
@@ -316,7 +317,7 @@ class Comparison:
             ]
             rows += [
                 f"| {r['a']} | {r['b']} | {r['songs']} | {r['only_a']} | {r['only_b']} | "
-                f"{r['p_value']:.3f} | {r['p_holm']:.3f} |"
+                f"{p_text(r['p_value'])} | {p_text(r['p_holm'])} |"
                 for r in pooled
             ]
             tests = (

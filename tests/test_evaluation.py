@@ -339,3 +339,14 @@ def test_the_notes_protocol_calls_song_accuracy_and_the_baseline_leaky(tiny_feat
     assert "So is the baseline's" in text
     with pytest.raises(DatasetError, match="ships no split of its own"):
         compare(tiny_features, ["mlp"], protocol="published", epochs=1, progress=False)
+
+
+def test_a_p_value_below_a_thousandth_is_shown_as_such_never_as_zero():
+    from course.evaluation import p_text
+
+    assert [p_text(p) for p in (0.0004, 0.001, 0.0495, 1.0)] == [
+        "<0.001",
+        "0.001",
+        "0.050",
+        "1.000",
+    ]
