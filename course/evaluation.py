@@ -294,6 +294,8 @@ def p_text(p: float) -> str:
 
     Args:
         p: the p-value.
+
+    Notebook: 10_genre_comparison.ipynb
     """
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
