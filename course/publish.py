@@ -25,6 +25,7 @@ from pathlib import Path
 from .errors import CourseError, PathNotFoundError, import_extra
 from .outputs import atomic_path, claim_outputs, make_folder, record_outputs
 from .settings import PROJECT_ROOT
+from .slide_layout import SLIDE_SIZE, lay_out_slides
 
 #: The folder of scripts and styles beside the published pages.
 ASSETS = "_static"
@@ -174,14 +175,34 @@ def _publish(
     return written
 
 
+def rise_settings() -> dict:
+    """What a notebook's ``rise`` metadata should hold for jupyterlab-rise's live slideshow to
+    match the exported decks: slides of 1280x720 (:data:`course.slide_layout.SLIDE_SIZE`),
+    which reveal.js scales to the screen; slides taller than that scroll; and the "white"
+    theme, which brings its own fonts (the default theme loads Google's, so it needs the
+    internet). RISE has no setting for the text's size, and a custom style sheet would have to
+    be served beside the notebook, so the live slides keep RISE's fonts."""
+    width, height = SLIDE_SIZE
+    return {"width": width, "height": height, "scroll": True, "theme": "white"}
+
+
+def _slide_layout(nb, resources):
+    """nbconvert preprocessor: :func:`course.slide_layout.lay_out_slides`, with the hidden
+    solutions (cells tagged :data:`SOLUTION_TAG`) in the speaker notes."""
+    return lay_out_slides(nb, resources, solution_tag=SOLUTION_TAG)
+
+
 def export_slides(notebooks, out_dir: str | Path, solutions: bool = True) -> list[Path]:
-    """Write each notebook as a reveal.js slide deck, ``NAME.slides.html``, that presents offline.
+    """Write each notebook as a reveal.js slide deck, ``NAME.slides.html``, that presents offline,
+    laid out for a projector by :mod:`course.slide_layout` (slides of 1280x720 that reveal.js
+    scales to the screen, numbered, with speaker notes: press S).
 
     Args:
         notebooks: ``.ipynb`` files, executed (the deck shows their stored outputs).
         out_dir: the folder for the decks and their ``_static/`` scripts.
-        solutions: keep the hidden solutions (behind a click); False removes them as the
-            students' copies do (:func:`without_solutions`), for a class with open exercises.
+        solutions: keep the hidden solutions (in the speaker notes of their slides); False
+            removes them as the students' copies do (:func:`without_solutions`), for a class
+            with open exercises.
 
     Returns:
         The decks written.
@@ -196,10 +217,11 @@ def export_slides(notebooks, out_dir: str | Path, solutions: bool = True) -> lis
         extra_template_basedirs=[str(_TEMPLATES)],
         extra_template_paths=[str(_TEMPLATES)],
         template_name="course-slides",
-        preprocessors=[_page_title],
+        preprocessors=[_page_title, _slide_layout],
+        exclude_input_prompt=True,  # In [n]: and Out[n]: took a third of a slide's width
+        exclude_output_prompt=True,
         reveal_url_prefix=f"{ASSETS}/reveal.js",
         reveal_theme="white",
-        reveal_scroll=True,
         **_urls(),
     )
     return _publish(notebooks, out_dir, ".slides.html", exporter, solutions=solutions)

@@ -14,6 +14,10 @@ touched; it is stopped, with its kernels, when the tests end, also on failure. E
 opened with the internet cut off: a request that leaves the machine is recorded and fails the
 test.
 
+Every course notebook is exported as a deck and measured at a projector's 1280x720, slide by
+slide: a slide whose contents overflow it, or whose text is drawn under 24 px, fails the test,
+which lists each one; a few slides of decks 02, 06 and 10 are photographed.
+
 The static site (built once for the module) and a deck are audited with axe-core (through
 axe-playwright-python, which carries its own copy): WCAG 2.0 and 2.1 rules of levels A and AA,
 and heading order. A violation of impact "serious" or "critical", or a skipped heading level,
@@ -125,6 +129,114 @@ FOCUSED = """() => {
 }"""
 
 
+# Wait until a slide that has just arrived is laid out: the deck has typeset its maths again
+# (MathJax 2 hides a formula while it does) and fitted it, which it marks with the attribute
+# data-course-fitted; MathJax's queue is idle and every formula in the slide is drawn. Up to
+# ``wait`` ms; true if it was in time.
+TYPESET = """async (slide, wait = 3000) => {
+  const drawn = (el) => el && el.getClientRects().length > 0 &&
+    getComputedStyle(el).visibility === 'visible';
+  const done = () => slide.hasAttribute('data-course-fitted') && (!window.MathJax ||
+    !MathJax.Hub || (MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running &&
+    [...slide.querySelectorAll('script[type^="math/tex"]')]
+      .filter((math) => !math.closest('aside.notes, details:not([open])'))
+      .every((math) => drawn(document.getElementById(math.id + '-Frame')))));
+  for (const start = Date.now(); !done() && Date.now() - start < wait; )
+    await new Promise((later) => setTimeout(later, 5));
+  return done();
+}"""
+
+# A projector's picture, and the smallest text its audience can read (in CSS pixels as drawn).
+PROJECTOR = {"width": 1280, "height": 720}
+SMALLEST_TEXT = 24
+
+# Every slide of the deck in the page, one after another (through reveal.js, with no
+# transitions, once the deck has laid it out on arrival), and what is wrong with it: contents
+# taller or wider than the slide, measured on the slide's <section> (its scrollHeight against
+# the slide's height, or against its own height if it scrolls) and on its <pre>, <img> and
+# <table> elements and anything that clips or scrolls (cut inside, or beyond the slide's box);
+# and the smallest visible text under the minimum, as drawn: its computed font size times
+# reveal.js's scale (maths by its base size, not its sub- and superscripts). Speaker notes and
+# MathJax's copy of each formula for screen readers are not drawn, so not measured. Also what
+# each slide holds, to choose slides to photograph.
+SLIDE_FIT = (
+    """async (smallest) => {
+  const R = window.Reveal;
+  R.configure({transition: 'none', backgroundTransition: 'none'});
+  const typeset = %s;
+  const seen = (el) => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility === 'visible'
+    && !el.closest('details:not([open]) > :not(summary)');
+  const name = (el) => el.tagName.toLowerCase() + (el.classList[0] ? '.' + el.classList[0] : '');
+  const found = [];
+  let wait = 3000;  // after one slide is late, the others are measured without waiting
+  for (const [index, slide] of R.getSlides().entries()) {
+    const at = R.getIndices(slide);
+    R.slide(at.h, at.v);
+    const wrong = (await typeset(slide, wait)) ? [] : ['not laid out within 3 s'];
+    wait = wrong.length ? 0 : wait;
+    const scale = R.getScale(), size = R.getComputedSlideSize();
+    const box = R.getSlidesElement().getBoundingClientRect();
+    if (slide.scrollHeight > Math.min(slide.clientHeight, size.height) + 2)
+      wrong.push(`taller than the slide (${slide.scrollHeight} of ${size.height} px)`);
+    if (slide.scrollWidth > Math.min(slide.clientWidth, size.width) + 2)
+      wrong.push(`wider than the slide (${slide.scrollWidth} of ${size.width} px)`);
+    for (const el of slide.querySelectorAll('*')) {
+      // MathJax's copy of a formula for screen readers is clipped to 1 px on purpose
+      if (el.closest('aside.notes, .MJX_Assistive_MathML') || !seen(el)) continue;
+      const style = getComputedStyle(el);
+      const clips = style.overflowX !== 'visible' || style.overflowY !== 'visible';
+      if (!el.matches('pre, img, table') && !clips) continue;
+      if (clips && el.scrollWidth > el.clientWidth + 2)
+        wrong.push(`${name(el)} cut at the right (${el.scrollWidth} of ${el.clientWidth} px)`);
+      if (clips && el.scrollHeight > el.clientHeight + 2)
+        wrong.push(`${name(el)} cut at the bottom (${el.scrollHeight} of ${el.clientHeight} px)`);
+      const r = el.getBoundingClientRect();
+      if (r.right > box.right + 2 || r.left < box.left - 2)
+        wrong.push(`${name(el)} beyond the slide's side (${Math.round(r.right - box.left)} px)`);
+      if (r.bottom > box.bottom + 2)
+        wrong.push(`${name(el)} below the slide (${Math.round(r.bottom - box.top)} px)`);
+    }
+    let small = null;
+    const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent.trim();
+      const parent = node.parentElement;
+      if (!text || parent.closest('aside.notes, script, style, .MJX_Assistive_MathML')) continue;
+      const el = parent.closest('.MathJax, .MathJax_Display') || parent;
+      if (!seen(el)) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize) * scale;
+      if (px < smallest - 0.01 && (!small || px < small.px)) small = {px, text};
+    }
+    if (small) {
+      const text = JSON.stringify(small.text.slice(0, 40));
+      wrong.push(`text drawn at ${small.px.toFixed(1)} px: ${text}`);
+    }
+    const heading = slide.querySelector('h1, h2, h3, h4, h5, h6');
+    found.push({index, title: heading ? heading.textContent.replace('¶', '').trim() : '',
+                wrong: [...new Set(wrong)],
+                figure: !!slide.querySelector('.jp-OutputArea-output img'),
+                code: !!slide.querySelector('.jp-InputArea pre'),
+                maths: !!slide.querySelector('.MathJax_Display'),
+                printed: !!slide.querySelector('.jp-RenderedText pre')});
+  }
+  return found;
+}"""
+    % TYPESET
+)
+
+# Go to a slide by its index in Reveal.getSlides(), with no transition, and wait for its maths.
+GO_TO_SLIDE = (
+    """(index) => {
+  const slide = Reveal.getSlides()[index], at = Reveal.getIndices(slide);
+  Reveal.configure({transition: 'none'});
+  Reveal.slide(at.h, at.v);
+  return (%s)(slide);
+}"""
+    % TYPESET
+)
+
+
 def _chromium() -> str | None:
     named = os.environ.get("COURSE_CHROMIUM")
     if named:
@@ -163,9 +275,9 @@ def browser():
 class Offline:
     """A browser context that lets requests reach only this machine, and records the others."""
 
-    def __init__(self, browser):
+    def __init__(self, browser, viewport: dict | None = None):
         self.left = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 860})
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 860})
 
         def local(url: str) -> bool:
             return url.startswith(("file:", "data:", "blob:", "about:", "http://127.0.0.1"))
@@ -534,6 +646,86 @@ def test_show_source_code_looks_like_code_in_a_deck(deck, offline, shot):
     page.wait_for_function(MATHS_IDLE)
     _looks_like_code(code.evaluate(CODE_STYLE), "the deck")
     shot(page, "13-deck-show-source")
+
+
+@pytest.fixture(scope="module")
+def every_deck(browser, tmp_path_factory) -> list[Path]:
+    """Every course notebook as an exported deck, written once for the module's tests."""
+    from course.publish import course_notebooks, export_slides
+
+    return export_slides(course_notebooks(), tmp_path_factory.mktemp("every-deck"))
+
+
+# Decks whose slides are photographed, for a person to look at: a few slides of each.
+PHOTOGRAPHED = ("02_stft_spectrogram", "06_cnn", "10_genre_comparison")
+
+
+def test_every_slide_of_every_deck_fits_a_projector(every_deck, browser, shot):
+    """Each deck at 1280x720, offline, slide by slide: nothing on a slide overflows it, and no
+    text on it is drawn under 24 px. The failure lists every slide that does not fit."""
+    net = Offline(browser, viewport=PROJECTOR)
+    # Every deck loads, then steps through its slides, at the same time as the others.
+    pages = {deck: net.page() for deck in every_deck}
+    for deck, page in pages.items():
+        page.goto(deck.as_uri(), wait_until="commit")
+    for page in pages.values():
+        page.wait_for_selector(".reveal .slides section.present")
+        page.wait_for_function(MATHS_IDLE)
+        # Started, not awaited: the result is collected below.
+        page.evaluate(f"(px) => {{ window.courseFit = ({SLIDE_FIT})(px); }}", SMALLEST_TEXT)
+    wrong, slides = [], 0
+    for deck, page in pages.items():
+        found = page.evaluate("() => window.courseFit")
+        slides += len(found)
+        wrong += [
+            f"{deck.name}, slide {s['index'] + 1} of {len(found)} ({s['title'][:40]!r}): {why}"
+            for s in found
+            for why in s["wrong"]
+        ]
+        stem = deck.name.split(".")[0]
+        if stem in PHOTOGRAPHED:
+            chosen = {0: "title"}
+            for kind in ("figure", "printed", "maths"):
+                index = next((s["index"] for s in found if s[kind]), None)
+                chosen.setdefault(index, kind)
+            for index, kind in chosen.items():
+                if index is not None:
+                    page.evaluate(GO_TO_SLIDE, index)
+                    shot(page, f"15-deck-{stem[:2]}-slide-{index + 1:02d}-{kind}")
+        page.close()
+    net.close()
+    assert slides > 12 * len(every_deck), f"only {slides} slides in {len(every_deck)} decks"
+    assert not wrong, f"{len(wrong)} problems on {slides} slides:\n" + "\n".join(wrong)
+
+
+def test_a_deck_numbers_its_slides_and_has_speaker_notes_offline(deck, offline, shot):
+    """The slide number shows; reveal.js's notes plugin comes from the deck's _static/ folder;
+    the layout's speaker notes are there, and S opens the speaker view with them, offline."""
+    page = offline.page()
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal .slides section.present")
+    page.wait_for_function(MATHS_IDLE)
+    number = page.locator(".reveal .slide-number")
+    assert number.is_visible() and number.inner_text().replace(" ", "").startswith("1/")
+    scripts = page.evaluate("() => [...document.scripts].map((s) => s.src).filter(Boolean)")
+    notes_js = (deck.parent / "_static/reveal.js/plugin/notes/notes.js").as_uri()
+    assert notes_js in scripts, scripts
+    assert page.evaluate("() => Reveal.hasPlugin('notes')")
+    noted = page.evaluate(
+        "() => Reveal.getSlides().findIndex(s => (Reveal.getSlideNotes(s) || '').trim())"
+    )
+    assert noted >= 0, "no slide has speaker notes"
+    page.evaluate(GO_TO_SLIDE, noted)
+    with page.expect_popup() as opened:
+        page.keyboard.press("s")
+    speaker = opened.value
+    notes = speaker.locator(".speaker-controls-notes .value")
+    speaker.wait_for_function(
+        "(el) => el.textContent.trim().length > 0", arg=notes.element_handle()
+    )
+    assert notes.inner_text().strip()
+    shot(speaker, "16-deck-speaker-view")
+    speaker.close()
 
 
 def test_tab_reaches_the_skip_link_and_enter_the_content(site, offline, shot):

@@ -25,6 +25,7 @@ from course.publish import (
     mark_solution_cells,
     notebook_json,
     notebook_title,
+    rise_settings,
     without_solutions,
 )
 
@@ -63,6 +64,32 @@ def test_a_deck_loads_every_script_from_its_folder(tmp_path):
     page = deck.read_text(encoding="utf-8")
     assert "_static/reveal.js" in page and page.count("<section") > 3
     assert ",local/course" in page  # MathJax told to use the fonts it has
+
+
+def test_a_deck_is_drawn_for_a_projector_with_numbers_and_speaker_notes(tmp_path):
+    # tests/test_browser.py measures every slide; this checks what the template writes.
+    [deck] = export_slides([SMALL[0]], tmp_path)
+    page = deck.read_text(encoding="utf-8")
+    script = page.rsplit("Reveal.initialize(", 1)[1].split("});", 1)[0]
+    for setting in ("width: 1280", "height: 720", "margin: 0.02", 'slideNumber: "c/t"'):
+        assert setting in script, setting
+    assert "plugins: [RevealNotes]" in script
+    assert '"_static/reveal.js/plugin/notes/notes.js"' in page
+    assert (tmp_path / "_static/reveal.js/plugin/notes/notes.js").is_file()
+    assert "course-slides/slides.css" not in page and "--jp-code-font-size: 25px" in page
+    body = page.split("<body", 1)[1]
+    assert "In&nbsp;[" not in body and "Out[" not in body  # no prompts
+    assert body.count('<aside class="notes">') > 3  # the layout's speaker notes
+
+
+def test_rise_settings_size_the_live_slideshow_like_the_decks():
+    from course.slide_layout import SLIDE_SIZE
+
+    settings = rise_settings()
+    assert (settings["width"], settings["height"]) == SLIDE_SIZE and settings["scroll"] is True
+    # every notebook presents live (RISE) at the decks' size, with a theme that ships its fonts
+    for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
+        assert json.loads(nb.read_text(encoding="utf-8"))["metadata"]["rise"] == settings, nb.name
 
 
 def test_the_site_has_an_ordered_index_and_links_between_pages(tmp_path):

@@ -82,7 +82,8 @@ def test_requirements_installs_the_course_package_with_its_extras_too():
 
 def test_running_the_package_needs_no_notebook_or_test_tools():
     run_time = _parse(project()["dependencies"])
-    lab = {"jupyterlab", "ipywidgets", "jupyterlab-rise", "nbconvert", "jupyter-server-mathjax"}
+    lab = {"jupyterlab", "ipywidgets", "jupyterlab-rise", "nbconvert", "nbformat"}
+    lab |= {"jupyter-server-mathjax"}
     test = {"pytest", "pytest-xdist", "nbval", "playwright", "axe-playwright-python", "ruff"}
     assert not (lab | test) & set(run_time)
     extras = project()["optional-dependencies"]
