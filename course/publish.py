@@ -227,17 +227,62 @@ def export_slides(notebooks, out_dir: str | Path, solutions: bool = True) -> lis
     return _publish(notebooks, out_dir, ".slides.html", exporter, solutions=solutions)
 
 
-def _index(notebooks: list[Path]) -> str:
+#: The instructor's pages the site carries when it keeps the solutions: (page, Markdown file in
+#: docs/, title). Their links to each other are rewritten to the pages.
+GUIDE_PAGES = (
+    ("instructors.html", "INSTRUCTORS.md", "Teaching with the course: an instructor's guide"),
+    ("answer-key.html", "ANSWER_KEY.md", "Answer key"),
+)
+
+
+def _guide_pages(docs: Path = PROJECT_ROOT / "docs") -> dict[str, str]:
+    """The instructor's guide and the answer key as pages (none where docs/ is not there, as in
+    an installed package)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    pages = {}
+    for page, source, title in GUIDE_PAGES:
+        if (docs / source).is_file():
+            text = (docs / source).read_text(encoding="utf-8")
+            text = re.split(r"^# .*$", text, maxsplit=1, flags=re.M)[-1]  # the page's <h1> says it
+            for other, other_source, _ in GUIDE_PAGES:
+                text = text.replace(f"]({other_source})", f"]({other})")
+            back = '<p><a href="index.html">All notebooks</a></p>\n'
+            pages[page] = _page(title, back + markdown2html_mistune(text))
+    return pages
+
+
+def _index(notebooks: list[Path], guide: bool = False) -> str:
     items = "\n".join(
         f'  <li><a href="{html.escape(nb.stem)}.html">{html.escape(notebook_title(nb))}</a></li>'
         for nb in notebooks
     )
+    teaching = (
+        '<p>Teaching with it: <a href="instructors.html">the instructor\'s guide</a> and '
+        '<a href="answer-key.html">the answer key</a>.</p>\n'
+        if guide
+        else ""
+    )
+    return _page(
+        "Deep Learning for Audio with Python",
+        f"""<p>The course's notebooks as they ran, in course order: read the code, its outputs and
+figures, and play the audio, with nothing installed. To run them yourself, follow the quick start
+in the course's README.</p>
+<ol start="0">
+{items}
+</ol>
+{teaching}""",
+    )
+
+
+def _page(title: str, body: str) -> str:
+    """A page of the site that is not a notebook: the index, the instructor's pages."""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Deep Learning for Audio with Python</title>
+<title>{html.escape(title)}</title>
 <style>
   body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto;
          padding: 0 1rem; line-height: 1.5; color: #1a1a1a; background: #fff; }}
@@ -248,13 +293,8 @@ def _index(notebooks: list[Path]) -> str:
 </head>
 <body>
 <main>
-<h1>Deep Learning for Audio with Python</h1>
-<p>The course's notebooks as they ran, in course order: read the code, its outputs and figures,
-and play the audio, with nothing installed. To run them yourself, follow the quick start in the
-course's README.</p>
-<ol start="0">
-{items}
-</ol>
+<h1>{html.escape(title)}</h1>
+{body}
 </main>
 </body>
 </html>
@@ -290,7 +330,8 @@ def build_site(out_dir: str | Path, notebooks=None, solutions: bool = True) -> P
         preprocessors=[_page_title],
         **_urls(),
     )
-    extra = {"index.html": _index(notebooks)}
+    guide = _guide_pages() if solutions else {}
+    extra = {"index.html": _index(notebooks, guide=bool(guide)), **guide}
     _publish(notebooks, out_dir, ".html", exporter, extra=extra, solutions=solutions)
     return Path(out_dir).expanduser() / "index.html"
 

@@ -547,3 +547,17 @@ def test_site_and_decks_can_be_published_without_the_solutions(tmp_path):
         text = page.read_text(encoding="utf-8")
         assert "1292" not in text and "<summary>Solutions" not in text, page.name
         assert '<h2 id="Exercises">' in text  # the exercises stay
+
+
+def test_the_site_carries_the_instructors_guide_unless_it_leaves_out_the_solutions(tmp_path):
+    index = build_site(tmp_path / "open", notebooks=SMALL)
+    links = re.findall(r'href="([^"]+)"', index.read_text(encoding="utf-8"))
+    assert "instructors.html" in links and "answer-key.html" in links
+    guide = (tmp_path / "open" / "instructors.html").read_text(encoding="utf-8")
+    assert guide.count("<h1>") == 1 and "<title>Teaching with the course" in guide
+    assert 'href="answer-key.html"' in guide and "The twelve sessions" in guide
+    key = (tmp_path / "open" / "answer-key.html").read_text(encoding="utf-8")
+    assert "1292" in key  # 02's first solution
+    build_site(tmp_path / "class", notebooks=SMALL, solutions=False)
+    assert not (tmp_path / "class" / "answer-key.html").exists()
+    assert "answer-key.html" not in (tmp_path / "class" / "index.html").read_text(encoding="utf-8")
