@@ -54,7 +54,7 @@ def cases():
                 yield pytest.param(path, name, node, id=f"{path.stem}.{name}")
 
 
-@pytest.mark.parametrize("path,name,node", cases())
+@pytest.mark.parametrize("path,name,node", list(cases()))
 def test_every_parameter_has_a_line_in_args(path, name, node):
     missing = [p for p in parameters(node) if p not in documented(ast.get_docstring(node) or "")]
     assert not missing, (

@@ -114,7 +114,7 @@ def _plotting_functions():
                 yield pytest.param(node, id=f"{module}.{node.name}")
 
 
-@pytest.mark.parametrize("node", _plotting_functions())
+@pytest.mark.parametrize("node", list(_plotting_functions()))
 def test_every_plotting_function_states_its_message(node):
     calls = {
         n.func.id
