@@ -40,6 +40,25 @@ def describe(fig, message: str):
     return fig
 
 
+def describe_panel(fig, message: str, title: str = ""):
+    """Add one panel's message to what ``fig`` already says (:func:`describe`), for a plotting
+    function that can draw into a shared figure: on a figure of several panels the message
+    follows the panel's title, and a message the figure already holds is not repeated.
+
+    Args:
+        fig: a Matplotlib ``Figure``.
+        message: what this panel shows.
+        title: the panel's title, which names the message when there are several panels.
+
+    Returns:
+        ``fig``.
+    """
+    if title and len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) > 1:
+        message = f"{title}: {message}"
+    said = getattr(fig, ATTRIBUTE, "")
+    return describe(fig, said if message in said else f"{said} {message}")
+
+
 def _number(value: float) -> str:
     """A number as it is read out: whole from 1000 to 100 000, else 3 significant figures
     (``6.72e5``, ``7.5e-22``); never ``-0``."""

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .errors import ParameterError
-from .figure_text import ATTRIBUTE, describe
+from .figure_text import describe, describe_panel
 from .plots import GENRE_COLOURS, PALETTE, plot_series, prepare_axes
 
 
@@ -256,7 +256,7 @@ def plot_confusion(
         f"{classes}; {confusion}."
     )
     # Drawn into a shared figure: the message joins those of the figure's other panels.
-    return describe(fig, f"{getattr(fig, ATTRIBUTE, '') if ax is not None else ''} {message}")
+    return describe_panel(fig, message) if ax is not None else describe(fig, message)
 
 
 def plot_gradient_descent(

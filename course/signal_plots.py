@@ -14,18 +14,9 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .figure_text import ATTRIBUTE, describe
+from .figure_text import describe, describe_panel
 from .plots import CMAP, PALETTE, genre_colour, prepare_axes
 from .settings import SAMPLE_RATE
-
-
-def _added(fig, title: str, message: str) -> str:
-    """``message`` as ``fig``'s message, given to :func:`describe`: on a figure of several panels
-    it follows the panel's title and what the figure says already, so each panel is described."""
-    if len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) > 1 and title:
-        message = f"{title}: {message}"
-    said = getattr(fig, ATTRIBUTE, "")
-    return said if message in said else f"{said} {message}"
 
 
 def _seconds(duration: float) -> str:
@@ -74,7 +65,7 @@ def plot_waveform(
         f"{_seconds(len(y) / sr)} of audio at an RMS level of {rms_dbfs(y):.0f} dBFS; it is "
         f"furthest from zero ({y[peak]:.2g}) at {t[peak]:.4g} s"
     )
-    return describe(fig, _added(fig, title, message))
+    return describe_panel(fig, message, title)
 
 
 def rms_dbfs(y: np.ndarray) -> float:
@@ -180,7 +171,7 @@ def plot_spectrum(
         ax.set_ylim(-90, 5)
     if title:
         ax.set_title(title)
-    return describe(fig, _added(fig, title, _peaks_message(freqs, values, fmax, db)))
+    return describe_panel(fig, _peaks_message(freqs, values, fmax, db), title)
 
 
 def _peaks_message(freqs: np.ndarray, values: np.ndarray, fmax: float | None, db: bool) -> str:
@@ -282,7 +273,7 @@ def plot_spectrogram(
         f"{power.sum(axis=0).argmax() * hop_length / sr:.3g} s; on average the loudest band is "
         f"at {_hz(freqs[band.argmax()])} and half the energy lies below {_hz(half)}"
     )
-    return describe(fig, _added(fig, title, message))
+    return describe_panel(fig, message, title)
 
 
 def plot_mfcc(
@@ -348,7 +339,7 @@ def plot_mfcc(
         f"{_coefficient(first + varied) if varied != far else 'it'} varies most over time "
         f"(standard deviation {spread[varied]:.3g})"
     )
-    return describe(fig, _added(fig, title, message))
+    return describe_panel(fig, message, title)
 
 
 def _coefficient(index: int) -> str:
@@ -394,7 +385,7 @@ def plot_filterbank(
         f"{_hz(widths[-1])} at the top, and their heights go from {heights[0]:.2g} to "
         f"{heights[-1]:.2g}."
     )
-    return describe(fig, _added(fig, title, message))
+    return describe_panel(fig, message, title)
 
 
 def plot_sampling(
