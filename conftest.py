@@ -38,3 +38,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.notebooks)
         if not any(item.get_closest_marker(name) for name in SUITE_MARKERS):
             item.add_marker(pytest.mark.unit)
+    items[:] = longest_first(items)
+
+
+def longest_first(items):
+    """The items with the longest files first: the browser tests, then the notebooks, then files
+    with slow tests, then the rest, each group in its collected order.
+
+    With ``-n 2 --dist loadscope`` each worker takes the next whole file when it is free, so
+    ending on short files keeps one worker from running alone at the end.
+    """
+    rank = {}
+    for item in items:
+        weight = next(
+            (
+                i
+                for i, name in enumerate(("browser", *SUITE_MARKERS))
+                if item.get_closest_marker(name)
+            ),
+            len(SUITE_MARKERS) + 1,
+        )
+        rank[item.path] = min(rank.get(item.path, weight), weight)
+    return sorted(items, key=lambda item: rank[item.path])

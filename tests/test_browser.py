@@ -427,32 +427,53 @@ def lab(tmp_path_factory):
         log.close()
 
 
+def _run_in_lab(lab, net: Offline, notebook: str):
+    """Open a notebook in JupyterLab (a fresh workspace), run every cell, and return the page and
+    the notebook as it then stands."""
+    page = net.page()
+    page.goto(f"{lab['url']}/lab/tree/{notebook}?reset&token={lab['token']}")
+    page.wait_for_function(IDLE)
+    # Clear the committed outputs and counts, so what is checked is what this run made.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    # The command's promise settles when the last cell has run.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(IDLE)
+    model = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON()")
+    code = [c for c in model["cells"] if c["cell_type"] == "code"]
+    errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    assert not errors, f"{notebook}: {errors[0]['ename']}: {errors[0]['evalue']}"
+    assert code and all(c["execution_count"] for c in code), f"{notebook}: a cell did not run"
+    return page, model
+
+
+SHUT_DOWN_KERNELS = "() => window.jupyterapp.serviceManager.sessions.shutdownAll()"
+
+
 @pytest.fixture()
 def run_all(lab, offline):
-    """Open a notebook in JupyterLab (a fresh workspace), run every cell, and return the page and
-    the notebook as it then stands; its kernel is shut down when the test ends."""
+    """Run a notebook in JupyterLab (see _run_in_lab); its kernel is shut down when the test
+    ends."""
     pages = []
 
     def run(notebook: str):
-        page = offline.page()
+        page, model = _run_in_lab(lab, offline, notebook)
         pages.append(page)
-        page.goto(f"{lab['url']}/lab/tree/{notebook}?reset&token={lab['token']}")
-        page.wait_for_function(IDLE)
-        # Clear the committed outputs and counts, so what is checked is what this run made.
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-        # The command's promise settles when the last cell has run.
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function(IDLE)
-        model = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON()")
-        code = [c for c in model["cells"] if c["cell_type"] == "code"]
-        errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
-        assert not errors, f"{notebook}: {errors[0]['ename']}: {errors[0]['evalue']}"
-        assert code and all(c["execution_count"] for c in code), f"{notebook}: a cell did not run"
         return page, model
 
     yield run
     for page in pages:
-        page.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")
+        page.evaluate(SHUT_DOWN_KERNELS)
+
+
+@pytest.fixture(scope="module")
+def mfcc_in_lab(lab, browser):
+    """Notebook 03 run once in JupyterLab, for the tests that look at its figures and slider
+    (one run instead of one per test: running a notebook is most of such a test's time)."""
+    net = Offline(browser)
+    page, _ = _run_in_lab(lab, net, "03_mfcc.ipynb")
+    yield page
+    page.evaluate(SHUT_DOWN_KERNELS)
+    net.close()
 
 
 def test_start_here_runs_top_to_bottom_and_its_player_decodes(run_all, shot):
@@ -476,8 +497,8 @@ def test_start_here_runs_top_to_bottom_and_its_player_decodes(run_all, shot):
     shot(page, "02-jupyterlab-00-audio-player")
 
 
-def test_figures_stay_readable_in_the_dark_theme(run_all, shot):
-    page, _ = run_all("01_waveform_and_fourier.ipynb")
+def test_figures_stay_readable_in_the_dark_theme(mfcc_in_lab, shot):
+    page = mfcc_in_lab
     page.evaluate(
         "() => window.jupyterapp.commands.execute('apputils:change-theme',"
         " {theme: 'JupyterLab Dark'})"
@@ -494,8 +515,8 @@ def test_figures_stay_readable_in_the_dark_theme(run_all, shot):
     page.wait_for_selector("body[data-jp-theme-light='true']", state="attached")
 
 
-def test_moving_a_slider_redraws_the_figure(run_all, shot):
-    page, _ = run_all("03_mfcc.ipynb")
+def test_moving_a_slider_redraws_the_figure(mfcc_in_lab, shot):
+    page = mfcc_in_lab
     widget = page.locator(".widget-interact").filter(has=page.locator(".widget-slider")).first
     handle = widget.locator(".noUi-handle").first
     figure = widget.locator(".widget-output img").first
