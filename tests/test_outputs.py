@@ -206,7 +206,7 @@ def test_everything_the_course_writes_is_readable_as_the_umask_says(tiny_sample,
     old = os.umask(0o022)
     try:
         commands = [
-            ("sample", "--out-dir", tmp_path / "sample"),
+            ("sample", "--out-dir", tmp_path / "sample", "--tracks-per-genre", "1"),
             ("compare", "--data", tiny_sample, "--models", "mlp", "--epochs", "1",
              "--out-dir", tmp_path / "results", "--save-models", tmp_path / "models"),
             ("slides", "--out-dir", tmp_path / "slides", notebook),
