@@ -204,7 +204,7 @@ def genre_colour(genre: str, text: bool = False) -> str:
             :data:`TEXT_CONTRAST` (:func:`text_colour`); pale colours such as classical's
             ``#88CCEE`` are for lines and areas only.
 
-    Notebook: 01_waveform_and_fourier.ipynb, 03_mfcc.ipynb
+    Notebook: 01_waveform_and_fourier.ipynb
     """
     colour = GENRE_COLOURS.get(genre, "#777777")
     return text_colour(colour) if text else colour

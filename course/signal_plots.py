@@ -165,7 +165,7 @@ def plot_spectrum(
         values = 20 * np.log10(np.maximum(magnitudes, 1e-10) / max(magnitudes.max(), 1e-10))
     ax.plot(freqs, values, lw=0.8, color=colour or PALETTE[0])
     ax.set_xlabel("frequency (Hz)")
-    ax.set_ylabel("magnitude (dB re the largest peak)" if db else "magnitude")
+    ax.set_ylabel("magnitude (dB; 0 dB = largest peak)" if db else "magnitude")
     ax.set_xlim(0, fmax or freqs[-1])
     if db:
         ax.set_ylim(-90, 5)
@@ -231,7 +231,9 @@ def plot_spectrogram(
         hop_length: samples between frames (sets the time axis).
         ax: draw into this ``Axes``.
         title: the axes' title.
-        y_axis: "linear", "log" (both STFT bins) or "mel" (mel bands).
+        y_axis: "linear", "log" (both STFT bins) or "mel" (mel bands). librosa's "log" axis
+            is linear below 65.4 Hz (the note C2, so that 0 Hz can be drawn), in half an
+            octave's height, and logarithmic above; "mel" is linear below 1000 Hz.
         n_fft: FFT length, for the frequency axis of an STFT with an unusual size.
         colorbar: add a colour bar.
         label: the colour bar's label.
@@ -256,6 +258,7 @@ def plot_spectrogram(
     )
     ax.set_xlabel("time (s)")
     ax.set_ylabel("frequency (Hz)")
+    ax.set_ylim(0, sr / 2)  # no half bin below 0 Hz or above Nyquist
     if title:
         ax.set_title(title)
     if colorbar:
@@ -342,8 +345,52 @@ def plot_mfcc(
     return describe_panel(fig, message, title)
 
 
+def plot_mfcc_rows(
+    mfcc: np.ndarray,
+    sr: int = SAMPLE_RATE,
+    hop_length: int = 512,
+    kept: int = 13,
+    ax=None,
+    title: str = "",
+):
+    """MFCCs without coefficient 0, each row in standard deviations from its own mean over
+    time, on one colour scale from -3 to 3, so that a row of small values shows its changes as
+    clearly as one of large values; a line marks where the first ``kept`` coefficients end.
+
+    Args:
+        mfcc: ``(n_mfcc, n_frames)`` coefficients, coefficient 0 first (librosa's orientation).
+        sr: sample rate in Hz.
+        hop_length: samples between frames.
+        kept: the line goes above coefficient ``kept - 1`` (13: the notes' choice).
+        ax: draw into this ``Axes``.
+        title: the axes' title.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 03_mfcc.ipynb
+    """
+    rows = np.asarray(mfcc, dtype=float)[1:]
+    spread = rows.std(axis=1, keepdims=True)
+    scaled = (rows - rows.mean(axis=1, keepdims=True)) / np.where(spread > 0, spread, 1.0)
+    fig, ax = prepare_axes(ax, figsize=(10, 4.6))
+    label = "standard deviations from the row's mean"
+    plot_mfcc(scaled, sr, hop_length, ax, title, first=1, vmin=-3, vmax=3, label=label)
+    ax.axhline(kept - 0.5, color="white", lw=2.5, ls="--")
+    low, high = spread[: kept - 1].mean(), spread[kept - 1 :].mean()
+    message = (
+        f"Coefficients 1 to {len(mfcc) - 1} in {rows.shape[1]} frames, each in standard "
+        f"deviations from its own mean over time, on one scale from -3 to 3; a dashed line "
+        f"marks where the first {kept} end. Before scaling, coefficients 1 to {kept - 1} vary "
+        f"over time by {low:.3g} on average (standard deviation) and {kept} to "
+        f"{len(mfcc) - 1} by {high:.3g}"
+    )
+    return describe(fig, message)
+
+
 def _coefficient(index: int) -> str:
-    """An MFCC's name in words; coefficient 0 follows the clip's loudness."""
+    """An MFCC's name in words; coefficient 0 is an overall level (the mean of the frame's
+    log-mel values, scaled), not perceived loudness."""
     return f"coefficient {index}" + (" (the mean log-mel level, scaled)" if index == 0 else "")
 
 
@@ -392,7 +439,8 @@ def plot_sampling(
     freq_hz: float = 3.0, rates_hz: Sequence[float] = (40.0, 4.0), seconds: float = 1.0
 ):
     """A sine and its samples at several sample rates, one panel per rate: enough samples
-    trace the wave; too few (below twice its frequency) trace a slower, aliased wave.
+    trace the wave; too few (not over twice its frequency) also fit a slower sine, the alias,
+    drawn dashed (upside down when ``f - j f_s`` is negative).
 
     Args:
         freq_hz: the sine's frequency in Hz.
@@ -415,7 +463,19 @@ def plot_sampling(
     t = np.linspace(0, seconds, 2000)
     for ax, rate in zip(axes[0], rates_hz):
         ts = np.arange(0, seconds + 1e-9, 1.0 / rate)
-        ax.plot(t, np.sin(2 * np.pi * freq_hz * t), color="#999999", lw=1, label="the sound")
+        ax.plot(t, np.sin(2 * np.pi * freq_hz * t), color="#999999", lw=1.5, label="the sound")
+        signed = _signed_alias(freq_hz, rate)
+        if abs(signed) >= rate / 2:  # at exactly twice the frequency every sample is 0
+            signed = 0.0
+        if rate <= 2 * freq_hz:  # the slower sine the samples also fit
+            ax.plot(
+                t,
+                np.sin(2 * np.pi * signed * t),
+                color=PALETTE[3],
+                lw=2,
+                ls="--",
+                label=f"its alias: {abs(signed):g} Hz" + (", upside down" if signed < 0 else ""),
+            )
         ax.stem(
             ts,
             np.sin(2 * np.pi * freq_hz * ts),
@@ -424,26 +484,33 @@ def plot_sampling(
             basefmt=" ",
             label="samples",
         )
-        ax.plot(
-            ts,
-            np.sin(2 * np.pi * freq_hz * ts),
-            color=PALETTE[3],
-            lw=1,
-            ls="--",
-            label="joined samples",
-        )
         ax.set_title(f"{freq_hz:g} Hz sine sampled at {rate:g} Hz")
         ax.set_xlabel("time (s)")
     axes[0, 0].set_ylabel("amplitude")
-    axes[0, -1].legend(loc="lower right", fontsize=9)
+    legend = {}  # every label once, from whichever panel draws it
+    for ax in axes[0]:
+        legend.update(zip(*reversed(ax.get_legend_handles_labels())))
+    fig.legend(legend.values(), legend.keys(), loc="outside lower center", ncols=len(legend))
     what = "; ".join(_sampled(freq_hz, rate) for rate in rates_hz)
     return describe(fig, f"A {freq_hz:g} Hz sine and its samples over {seconds:g} s: {what}.")
+
+
+def _signed_alias(freq_hz: float, rate_hz: float) -> float:
+    """``f - j f_s`` with ``j = round(f / f_s)``: the frequency, between ``-f_s / 2`` and
+    ``f_s / 2``, of the slowest sine through the same samples; negative when that sine is
+    upside down (``sin(-x) = -sin(x)``)."""
+    return freq_hz - rate_hz * round(freq_hz / rate_hz)
 
 
 def _sampled(freq_hz: float, rate_hz: float) -> str:
     """What the samples of a sine (starting at phase 0) at ``rate_hz`` trace, in words."""
     if rate_hz > 2 * freq_hz:
         return f"at {rate_hz:g} Hz, over twice {freq_hz:g} Hz, the samples trace the sine"
-    alias = abs(freq_hz - rate_hz * round(freq_hz / rate_hz))
-    wave = f"a {alias:g} Hz wave" if 0 < alias < rate_hz / 2 else "a flat line"
+    signed = _signed_alias(freq_hz, rate_hz)
+    alias = abs(signed)
+    if 0 < alias < rate_hz / 2:
+        turned = " turned upside down" if signed < 0 else ""
+        wave = f"a {alias:g} Hz sine{turned} (dashed)"
+    else:
+        wave = "a flat line"
     return f"at {rate_hz:g} Hz, not over twice {freq_hz:g} Hz, they trace {wave} instead: aliasing"

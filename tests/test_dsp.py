@@ -178,6 +178,26 @@ def test_dct_matches_scipy(shape, axis, n_out):
     np.testing.assert_allclose(dsp.dct_ii(x, n_out, axis=axis), ref, atol=1e-10)
 
 
+def test_mfcc_is_the_dct_of_log_mel_in_db_re_1_floored_80_db_below_the_segments_top():
+    # What notebook 03 writes: E = max(10 log10 P_mel, E_top - 80), reference 1, M = 128
+    # bands by default (as librosa's), then the orthonormal DCT-II (scipy's), first n kept;
+    # so the first 13 of 40 coefficients are the 13.
+    sr = 22050
+    y = signal("tone", sr)
+    power = np.abs(librosa.stft(y, n_fft=2048, hop_length=512)) ** 2
+    p_mel = librosa.filters.mel(sr=sr, n_fft=2048, n_mels=128) @ power
+    e = 10 * np.log10(np.maximum(p_mel, 1e-10))
+    e = np.maximum(e, e.max() - 80)
+    ref = scipy.fft.dct(e, type=2, norm="ortho", axis=0)
+    m40, m13 = dsp.mfcc(y, sr, n_mfcc=40), dsp.mfcc(y, sr)
+    np.testing.assert_allclose(m40, ref[:40], rtol=0, atol=5e-4)
+    np.testing.assert_array_equal(m40[:13], m13)
+    # twice the amplitude: every log-mel value 20 log10 2 = 6.02 dB up, so c0 up sqrt(128) x that
+    louder = dsp.mfcc(2 * y, sr)
+    np.testing.assert_allclose(louder[0] - m13[0], np.sqrt(128) * 20 * np.log10(2), atol=1e-3)
+    np.testing.assert_allclose(louder[1:], m13[1:], atol=1e-3)
+
+
 @pytest.mark.parametrize("sr,n_fft,hop", GRID)
 @pytest.mark.parametrize("kind", ["noise", "tone"])
 @pytest.mark.parametrize("n_mels,n_mfcc", [(20, 13), (40, 13), (128, 20), (128, 40)])

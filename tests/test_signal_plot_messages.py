@@ -64,8 +64,12 @@ def test_in_db_a_window_lowers_the_level_between_peaks_and_each_spectrum_is_desc
     "rate, expected",
     [
         (40.0, "at 40 Hz, over twice 3 Hz, the samples trace the sine"),
-        (4.0, "at 4 Hz, not over twice 3 Hz, they trace a 1 Hz wave instead: aliasing"),
-        (5.0, "they trace a 2 Hz wave"),
+        (
+            4.0,
+            "at 4 Hz, not over twice 3 Hz, they trace a 1 Hz sine turned upside down (dashed) "
+            "instead: aliasing",
+        ),
+        (5.0, "they trace a 2 Hz sine turned upside down"),  # 3 - 5 = -2
         (3.0, "they trace a flat line"),
     ],
 )
@@ -105,7 +109,7 @@ def test_spectrogram_of_a_tone_puts_its_energy_at_the_tone():
 
 def test_mfcc_names_the_coefficient_that_varies_most():
     mfcc = np.zeros((13, 50))
-    mfcc[0] = np.linspace(-300, -100, 50)  # loudness rises
+    mfcc[0] = np.linspace(-300, -100, 50)  # the overall level rises
     mfcc[3] = 40.0
     text = message(plot_mfcc(mfcc, sr=22050, hop_length=441))  # 50 frames of 20 ms: 1 s
     assert text == (
