@@ -444,6 +444,29 @@ def summarise_left_out(
     return lines
 
 
+def track_durations(tracks: list[Track]) -> dict[str, float]:
+    """Each readable track's duration in seconds, read from its file header (quick); files
+    that cannot be read are left out, as :func:`genre_table` counts them.
+
+    Args:
+        tracks: the tracks, as from :func:`list_tracks`.
+
+    Returns:
+        ``{relpath: seconds}`` in the order of ``tracks``.
+
+    Notebook: 00_start_here.ipynb
+    """
+    import soundfile as sf
+
+    durations = {}
+    for t in tracks:
+        try:
+            durations[t.relpath] = sf.info(t.path).duration
+        except (sf.LibsndfileError, RuntimeError):
+            continue
+    return durations
+
+
 def genre_table(tracks: list[Track]) -> str:
     """A Markdown table per genre: number of tracks, shortest, mean and longest duration in
     seconds, and the sample rates found (read from the file headers, so it is quick).

@@ -95,6 +95,24 @@ def segment_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> tupl
     return np.ascontiguousarray(mfcc, dtype=np.float32), dropped
 
 
+def segments_kept(n_samples: int, params: FeatureParams = FeatureParams()) -> int:
+    """How many segments :func:`segment_mfcc` keeps from a track of ``n_samples`` samples: a
+    segment of ``L`` samples gives ``1 + L // hop_length`` frames (librosa centres them), so
+    segment ``k`` is kept while ``n_samples - k * samples_per_segment`` is at least
+    ``(frames_per_segment - 1) * hop_length``: 66048 of its 66150 samples in the notes' setting.
+
+    Args:
+        n_samples: the track's length in samples at ``params.sample_rate``.
+        params: the feature parameters.
+
+    Notebook: 00_start_here.ipynb
+    """
+    need = (params.frames_per_segment - 1) * params.hop_length
+    if n_samples < max(need, 1):
+        return 0
+    return min(params.segments_per_track, (n_samples - need) // params.samples_per_segment + 1)
+
+
 def whole_mfcc(y: np.ndarray, params: FeatureParams = FeatureParams()) -> np.ndarray:
     """MFCCs of every whole segment of a recording of any length, start to end: a song of 4
     minutes gives 80 segments of 3 s in the notes' setting. A remainder shorter than a segment

@@ -1,7 +1,8 @@
 """The embedded sample: a synthetic dataset in GTZAN's shape, generated deterministically.
 
 ``data/sample/<genre>/<genre>.000NN.wav``, ten genre folders, 22050 Hz mono 16-bit WAV, 30-s
-tracks (a few a little short of 30 s, as in GTZAN). Each genre has a recipe with a musical
+tracks (each, with probability 1/5, 10 to 80 ms short: far more often than in GTZAN, so that
+the handling of a short track shows in every run). Each genre has a recipe with a musical
 motivation: a tempo range, drum patterns, swing, a chord progression and chord rhythm, a bass
 style, instrument timbres, distortion and a noise floor. Each track draws its key, tempo,
 swing, mix, brightness, distortion and noise from the recipe's ranges, so the genres overlap

@@ -136,13 +136,23 @@ def _step_time(step: int, beat_s: float, swing: float) -> float:
     return (beat + offsets[pos]) * beat_s
 
 
-def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -> np.ndarray:
-    recipe = RECIPES[genre]
-    rng = np.random.default_rng([seed, GENRES.index(genre), index])
+def _length(rng: np.random.Generator, sr: int, duration: float) -> int:
+    """A track's number of samples, the first draw from its generator: with probability 1/5
+    the track is 10 to 80 ms short (far more often than in GTZAN, so that the handling shows)."""
     n = int(round(duration * sr))
-    # GTZAN's clips are not all exactly 30 s; about one in five here is a little short too.
     if rng.random() < 0.2:
         n -= int(rng.uniform(0.01, 0.08) * sr)
+    return n
+
+
+def _track_rng(genre: str, seed: int, index: int) -> np.random.Generator:
+    return np.random.default_rng([seed, GENRES.index(genre), index])
+
+
+def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -> np.ndarray:
+    recipe = RECIPES[genre]
+    rng = _track_rng(genre, seed, index)
+    n = _length(rng, sr, duration)
 
     # About one track in four borrows its instruments from anywhere, as real bands do.
     if rng.random() < 0.25:
@@ -289,7 +299,7 @@ def _render_track(genre: str, seed: int, index: int, sr: int, duration: float) -
     noise = rng.standard_normal(n)
     noise *= np.sqrt(np.mean(mix**2) / np.mean(noise**2) / 10 ** (snr_db / 10))
     mix = mix + noise
-    mix *= rng.uniform(0.5, 0.95) / np.max(np.abs(mix))
+    mix *= rng.uniform(0.5, 0.95) / np.max(np.abs(mix))  # the track's peak, as mastered
     return mix.astype(np.float32)
 
 
@@ -303,18 +313,41 @@ def synthesize_track(
         index: the track number within its genre (``NN`` in ``<genre>.000NN.wav``).
         seed: the sample's seed; with ``genre`` and ``index`` it fixes the audio exactly.
         sr: sample rate in Hz.
-        duration: nominal length in seconds (about one track in five is up to 80 ms shorter).
+        duration: nominal length in seconds (each track, with probability 1/5, is 10 to 80 ms
+            shorter: :func:`track_length`).
 
     Returns:
-        ``(n_samples,)`` float32 audio in [-1, 1].
+        ``(n_samples,)`` float32 audio in [-1, 1]; its largest absolute sample (its peak) is
+        drawn at random between 0.5 and 0.95, as recordings are mastered at different levels.
     """
+    _check_track(genre, index, duration)
+    return _render_track(genre, seed, index, sr, duration)
+
+
+def _check_track(genre: str, index: int, duration: float) -> None:
     if genre not in RECIPES:
         raise ParameterError(f"Unknown genre {genre!r}; choose one of: {', '.join(GENRES)}.")
     if index < 0:
         raise ParameterError(f"index must be 0 or more, got {index}.")
     if duration <= 0.5:
         raise ParameterError(f"duration must be more than 0.5 s, got {duration}.")
-    return _render_track(genre, seed, index, sr, duration)
+
+
+def track_length(
+    genre: str, index: int, seed: int = DEFAULT_SEED, sr: int = SAMPLE_RATE, duration: float = 30.0
+) -> int:
+    """The number of samples :func:`synthesize_track` gives a track, without rendering it:
+    ``round(duration * sr)``, less 10 to 80 ms for a track drawn short (probability 1/5).
+
+    Args:
+        genre: one of :data:`course.settings.GENRES`.
+        index: the track number within its genre.
+        seed: the sample's seed.
+        sr: sample rate in Hz.
+        duration: nominal length in seconds.
+    """
+    _check_track(genre, index, duration)
+    return _length(_track_rng(genre, seed, index), sr, duration)
 
 
 def synthesize_note(

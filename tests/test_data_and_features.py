@@ -175,6 +175,29 @@ def test_a_clip_a_little_short_of_30_s_loses_only_its_last_segment():
     assert m.shape[0] == 10 and dropped == 0
 
 
+@pytest.mark.parametrize(
+    "n_samples", [0, 66047, 66048, 600000, 660000, 661344, 661397, 661398, 661408, 661500, 700000]
+)
+def test_segments_kept_counts_the_segments_librosa_frames_fully(n_samples):
+    """Against librosa's own frame count per segment (its STFT centres the frames), for
+    lengths around the threshold and GTZAN's short files (660000, 661344 and 661408 samples)."""
+    import librosa
+
+    seg, frames = 66150, 130
+    full = sum(
+        1
+        for d in range(10)
+        if n_samples > seg * d
+        and librosa.stft(np.zeros(min(seg, n_samples - seg * d)), n_fft=2048, hop_length=512).shape[
+            1
+        ]
+        == frames
+    )
+    assert features.segments_kept(n_samples) == full
+    if n_samples:
+        assert features.segment_mfcc(np.zeros(n_samples, np.float32))[0].shape[0] == full
+
+
 def test_other_parameters_shape_the_features():
     p = FeatureParams(track_duration=6.0, segments_per_track=2, n_mfcc=20, hop_length=256)
     y = np.random.default_rng(1).standard_normal(SAMPLE_RATE * 6).astype(np.float32)

@@ -151,3 +151,33 @@ def test_each_tracks_peak_is_drawn_between_the_bounds_notebook_00_states():
     )
     assert all(low - 1e-6 <= p <= high + 1e-6 for p in peaks), peaks
     assert max(peaks) - min(peaks) > 0.05  # drawn, not one fixed peak
+
+
+def test_track_length_is_the_length_of_the_written_files(tiny_sample):
+    for genre in GENRES:
+        for i in range(2):
+            info = sf.info(tiny_sample / genre / f"{genre}.{i:05d}.wav")
+            assert info.frames == synth.track_length(genre, i)
+
+
+def test_the_short_tracks_are_the_ones_data_readme_counts_and_each_loses_one_segment():
+    """The full sample (10 tracks per genre): a track drawn short is 10 to 80 ms short, so more
+    than 102 samples, and loses its last 3-s segment (it needs 129 hops of 512 of its 66150
+    samples); data/README.md's counts are these."""
+    import re
+    from pathlib import Path
+
+    full = 30 * 22050
+    lengths = [synth.track_length(g, i) for g in GENRES for i in range(10)]
+    short = [n for n in lengths if n < full]
+    assert all(full - 1764 <= n <= full - 220 for n in short)  # 80 ms and 10 ms at 22050 Hz
+    assert all(n < 9 * 66150 + 129 * 512 for n in short)  # each loses its last segment
+    assert all(n == full for n in lengths if n not in short)
+    readme = " ".join(
+        (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text("utf-8").split()
+    )
+    tracks, segments = map(
+        int, re.search(r"(\d+) of its 100 tracks .*?\((\d+) segments", readme).groups()
+    )
+    assert len(short) == tracks and 10 * len(lengths) - len(short) == segments
+    assert 0.1 < len(short) / len(lengths) < 0.3  # one in five, drawn: far more than GTZAN
