@@ -83,7 +83,7 @@ def rms_dbfs(y: np.ndarray) -> float:
 
 def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPLE_RATE):
     """A grid of waveforms, one row per genre, one column per clip, in the genre's colour, on
-    one amplitude scale (full scale is ±1), each labelled with its RMS level in dBFS.
+    one amplitude scale (full scale is ±1), each labelled above it with its RMS level in dBFS.
 
     Args:
         clips: ``{genre: [y, ...]}`` with the same number of clips per genre.
@@ -98,7 +98,7 @@ def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPL
     fig, axes = plt.subplots(
         len(clips),
         n_cols,
-        figsize=(4.6 * n_cols, 1.3 * len(clips)),
+        figsize=(4.6 * n_cols, 1.5 * len(clips)),
         sharex=True,
         sharey=True,
         squeeze=False,
@@ -109,16 +109,8 @@ def plot_genre_waveforms(clips: dict[str, Sequence[np.ndarray]], sr: int = SAMPL
             ax = axes[row, col]
             if col < len(ys):
                 plot_waveform(ys[col], sr, ax=ax, colour=genre_colour(genre))
-                ax.text(
-                    0.99,
-                    0.95,
-                    f"RMS {rms_dbfs(ys[col]):.0f} dBFS",
-                    transform=ax.transAxes,
-                    ha="right",
-                    va="top",
-                    fontsize=10,
-                    bbox={"facecolor": "white", "alpha": 0.8, "lw": 0},
-                )
+                # Above the panel, not on it, so that no peak is hidden behind the label.
+                ax.set_title(f"RMS {rms_dbfs(ys[col]):.0f} dBFS", loc="right", fontsize=11, pad=2)
             ax.set_xlabel("time (s)" if row == len(clips) - 1 else "")
             ax.set_ylabel(genre if col == 0 else "", rotation=0, ha="right", va="center")
             ax.set(ylim=(-1.05, 1.05), yticks=[-1, 0, 1])
