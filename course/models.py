@@ -12,6 +12,7 @@ Notebook: 10_genre_comparison.ipynb (all three), 05_overfitting.ipynb (options)
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -319,21 +320,33 @@ def build_model(name: str, input_shape, n_classes: int = 10, **options):
 
 
 def summary_table(model) -> str:
-    """A Markdown table of a model's layers: name, type, output shape and parameters.
+    """A Markdown table of a model's layers: name, type, output shape, parameters, and how
+    many of them training updates by gradient descent (a BatchNormalization layer also holds a
+    moving mean and variance per channel, which are counted but not trained).
 
     Args:
-        model: a built Keras model; its total parameter count ends the table.
+        model: a built Keras model; its total parameter counts end the table.
 
     Notebook: 06_cnn.ipynb
     """
-    rows = ["| layer | type | output shape | parameters |", "| --- | --- | --- | ---: |"]
+    rows = [
+        "| layer | type | output shape | parameters | trainable |",
+        "| --- | --- | --- | ---: | ---: |",
+    ]
     for layer in model.layers:
         shape = tuple(layer.output.shape) if hasattr(layer, "output") else "?"
         rows.append(
-            f"| {layer.name} | {type(layer).__name__} | {shape} | {layer.count_params():,} |"
+            f"| {layer.name} | {type(layer).__name__} | {shape} | {layer.count_params():,} "
+            f"| {_trainable(layer):,} |"
         )
-    rows.append(f"| **total** | | | **{model.count_params():,}** |")
+    total = f"**{model.count_params():,}** | **{_trainable(model):,}**"
+    rows.append(f"| **total** | | | {total} |")
     return "\n".join(rows)
+
+
+def _trainable(layer) -> int:
+    """The number of weights of ``layer`` (or a model) that gradient descent updates."""
+    return sum(math.prod(w.shape) for w in layer.trainable_weights)
 
 
 def regression_model(name: str, input_shape=(130, 13), n_outputs: int = 2, **kwargs):

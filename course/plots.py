@@ -236,10 +236,12 @@ def plot_images(
     annotate: bool = False,
     extent=None,
     columns: int | None = None,
-    shared: bool = False,
+    shared=False,
+    colorbar_label="",
+    panel: tuple[float, float] = (4.2, 3.6),
 ):
-    """Several 2-D arrays side by side (matrices, feature maps, spectrograms), each with a
-    colour bar.
+    """Several 2-D arrays side by side (matrices, feature maps, spectrograms), with colour
+    bars: one per panel on its own scale, one for the panels that share a scale.
 
     Args:
         images: ``{title: (rows, cols) array}``.
@@ -247,11 +249,14 @@ def plot_images(
         ylabel: the y-axis label of every panel.
         cmap: colour map.
         origin: "upper" (row 0 at the top, like a matrix) or "lower" (like a spectrogram).
-        colorbar: one colour bar per panel.
+        colorbar: draw the colour bars.
         annotate: write each value in its cell (for small matrices).
         extent: ``(left, right, bottom, top)`` in axis units, shared by all panels.
         columns: panels per row (default: all in one row).
-        shared: one colour scale for all panels (the smallest to the largest value of all).
+        shared: True for one colour scale for all panels (the smallest to the largest value of
+            all), or the titles of the panels that share one scale (the others keep their own).
+        colorbar_label: the colour bars' label (the values' unit), or ``{title: label}``.
+        panel: ``(width, height)`` of one panel in inches.
 
     Returns:
         The ``Figure``.
@@ -262,14 +267,20 @@ def plot_images(
     columns = columns or n
     rows = int(np.ceil(n / columns))
     fig, axes = plt.subplots(
-        rows, columns, figsize=(4.2 * columns, 3.6 * rows), squeeze=False, layout="constrained"
+        rows,
+        columns,
+        figsize=(panel[0] * columns, panel[1] * rows),
+        squeeze=False,
+        layout="constrained",
     )
     for ax in axes.flat[n:]:
         ax.axis("off")
+    together = list(images) if shared is True else [t for t in images if t in (shared or ())]
     scale = {}
-    if shared:
-        values = [np.asarray(v) for v in images.values()]
+    if together:
+        values = [np.asarray(images[title]) for title in together]
         scale = {"vmin": min(v.min() for v in values), "vmax": max(v.max() for v in values)}
+    labels = colorbar_label if isinstance(colorbar_label, dict) else {}
     for ax, (title, image) in zip(axes.flat, images.items()):
         image = np.asarray(image)
         img = ax.imshow(
@@ -279,44 +290,55 @@ def plot_images(
             aspect="auto",
             interpolation="nearest",
             extent=extent,
-            **scale,
+            **(scale if title in together else {}),
         )
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.grid(False)
         if annotate:
-            for (i, j), v in np.ndenumerate(image):
-                ax.text(
-                    j,
-                    i,
-                    f"{v:g}",
-                    ha="center",
-                    va="center",
-                    fontsize=10,
-                    color="white" if v < (image.min() + image.max()) / 2 else "black",
-                )
-            ax.set_xticks(range(image.shape[1]))
-            ax.set_yticks(range(image.shape[0]))
-        if colorbar:
-            fig.colorbar(img, ax=ax)
-    return describe(fig, _images_message(images, shared))
+            _annotate(ax, image, img)
+        label = labels.get(title, "") if labels else colorbar_label
+        if colorbar and title not in together:
+            fig.colorbar(img, ax=ax, label=label)
+        elif colorbar and title == together[-1]:
+            panels = [a for a, t in zip(axes.flat, images) if t in together]
+            fig.colorbar(img, ax=panels, label=label, shrink=1.0 if len(panels) < 3 else 0.8)
+    return describe(fig, _images_message(images, together))
 
 
-def _images_message(images: dict[str, np.ndarray], shared: bool) -> str:
+def _annotate(ax, image: np.ndarray, img) -> None:
+    """Each value written in its cell, in black or white, whichever stands out more from the
+    cell's colour; whole-number ticks."""
+    for (i, j), v in np.ndenumerate(image):
+        cell = img.to_rgba(v)
+        ink = max(("black", "white"), key=lambda c: contrast_ratio(c, cell[:3]))
+        ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=12, color=ink)
+    ax.set_xticks(range(image.shape[1]))
+    ax.set_yticks(range(image.shape[0]))
+
+
+def _images_message(images: dict[str, np.ndarray], together: list[str]) -> str:
     """How many images of what size, and their values: each image's range (a few on their own
-    scales), or the range of all and the image that holds the largest (one scale, or many)."""
+    scales), or the range of all and the image that holds the largest (one scale, or many);
+    which panels share a scale when only some do."""
     arrays = {title: np.asarray(image) for title, image in images.items()}
     sizes = [f"{a.shape[0]} by {a.shape[1]}" for a in arrays.values()]
     sizes = sizes[0] if len(set(sizes)) == 1 else _listed(sizes)
     n = len(arrays)
     head = f"{n} image{'s' * (n != 1)} of {sizes} values (rows by columns)"
-    if not shared and n <= 4:
+    everyone = len(together) == n
+    if not everyone and n <= 4:
         ranges = [f"'{title}' from {a.min():.3g} to {a.max():.3g}" for title, a in arrays.items()]
-        return f"{head}; values: {_listed(ranges)}"
+        some = _listed([f"'{t}'" for t in together])
+        return f"{head}; values: {_listed(ranges)}" + (
+            f"; {some} share one colour scale" if len(together) > 1 else ""
+        )
     top = max(arrays, key=lambda title: arrays[title].max())
     low = min(a.min() for a in arrays.values())
-    scale = "one colour scale" if shared else "a colour scale each"
+    scale = "one colour scale" if everyone else "a colour scale each"
+    if together and not everyone:
+        scale = f"colour scales of their own, but {len(together)} on one"
     return (
         f"{head} on {scale}; values run from {low:.3g} to {arrays[top].max():.3g}, "
         f"the largest in '{top}'"
@@ -353,7 +375,7 @@ def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8, limit: f
     fig, axes = plt.subplots(
         rows,
         columns,
-        figsize=(1.4 * columns, 1.4 * rows + 0.8),
+        figsize=(1.45 * columns, 1.55 * rows + 0.8),
         squeeze=False,
         layout="constrained",
     )
@@ -371,11 +393,11 @@ def plot_kernels(kernel: np.ndarray, title: str = "", columns: int = 8, limit: f
             origin="lower",
             extent=(-0.5, kh - 0.5, -0.5, kw - 0.5),
         )
-        ax.set_title(str(i), fontsize=9)
+        ax.set_title(str(i), fontsize=12, pad=3)
         if i == 0:
-            ax.set_xlabel("frame", fontsize=9)
-            ax.set_ylabel("coefficient", fontsize=9)
-    fig.colorbar(img, ax=axes, shrink=0.8, label="weight")
+            ax.set_xlabel("frame", fontsize=12, labelpad=2)
+            ax.set_ylabel("coefficient", fontsize=12, labelpad=2)
+    fig.colorbar(img, ax=axes, shrink=0.8).set_label("weight", fontsize=13)
     if title:
         fig.suptitle(title)
     strongest = int(np.abs(kernel).mean(axis=(0, 1, 2)).argmax())

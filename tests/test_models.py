@@ -141,3 +141,16 @@ def test_bad_arguments_name_the_problem():
         models.build_lstm(dropout=1.5)
     with pytest.raises(ParameterError, match="Unknown model 'transformer'"):
         models.build_model("transformer", (130, 13))
+
+
+def test_summary_table_counts_what_training_updates():
+    # By hand: BatchNormalization keeps gamma, beta, moving mean and moving variance per
+    # channel (4 * 32 = 128); gradient descent updates gamma and beta only (2 * 32 = 64).
+    table = models.summary_table(notes_cnn((130, 13, 1)))
+    rows = [row.split(" | ") for row in table.splitlines()[2:]]
+    counts = {(cells[1], cells[-2], cells[-1].rstrip(" |")) for cells in rows}
+    assert {c for c in counts if c[0] == "BatchNormalization"} == {
+        ("BatchNormalization", "128", "64")
+    }
+    assert ("Conv2D", "320", "320") in counts  # every weight and bias is trained
+    assert table.splitlines()[-1].endswith(f"**{45_514:,}** | **{45_514 - 3 * 64:,}** |")

@@ -24,6 +24,30 @@ def test_images_share_one_colour_scale_only_when_asked():
     plt.close("all")
 
 
+def test_panels_on_one_scale_get_one_colour_bar_the_others_their_own():
+    images = {
+        "input": np.arange(4.0).reshape(2, 2) + 6,
+        "valid": np.zeros((2, 2)),
+        "same": np.ones((2, 2)),
+    }
+    fig = plot_images(images, shared=["valid", "same"], colorbar_label="value")
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert [ax.images[0].get_clim() for ax in panels[1:]] == [(0.0, 1.0)] * 2
+    assert panels[0].images[0].get_clim() == (6.0, 9.0)
+    assert len(bars) == 2 and {bar.get_ylabel() for bar in bars} == {"value"}
+    every = plot_images(images, shared=True)
+    assert sum(ax.get_label() == "<colorbar>" for ax in every.axes) == 1
+    plt.close("all")
+
+
+def test_annotations_pick_the_ink_that_stands_out_from_each_cell():
+    fig = plot_images({"a": np.array([[0.0, 1.0]])}, annotate=True, cmap="gray")
+    inks = [text.get_color() for text in fig.axes[0].texts]
+    assert inks == ["white", "black"]  # white on the black cell, black on the white one
+    plt.close(fig)
+
+
 def test_kernels_are_drawn_frame_across_coefficient_up():
     kernel = np.zeros((3, 2, 1, 1))  # 3 frames, 2 coefficients
     kernel[2, 0, 0, 0] = 1.0  # last frame, first coefficient
