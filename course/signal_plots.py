@@ -224,7 +224,7 @@ def plot_spectrogram(
         ax: draw into this ``Axes``.
         title: the axes' title.
         y_axis: "linear", "log" (both STFT bins) or "mel" (mel bands). librosa's "log" axis
-            is linear below 65.4 Hz (the note C2, so that 0 Hz can be drawn), in half an
+            is linear below 65.4 Hz (the note C2, so that 0 Hz can be drawn), in one
             octave's height, and logarithmic above; "mel" is linear below 1000 Hz.
         n_fft: FFT length, for the frequency axis of an STFT with an unusual size.
         colorbar: add a colour bar.

@@ -78,6 +78,9 @@ def test_spectrogram_axes_start_at_0_hz_and_end_at_nyquist(y_axis):
         assert ax.get_yscale() == "symlog" and scale.base == 2
         assert abs(scale.linthresh - librosa.note_to_hz("C2")) < 1e-9
         assert abs(scale.linthresh - 65.4) < 0.05 and scale.linscale == 0.5
+        # the linear strip from 0 Hz to C2 is drawn as tall as one octave above it
+        y = scale.transform(np.array([0.0, scale.linthresh, 2 * scale.linthresh]))
+        assert abs((y[1] - y[0]) - (y[2] - y[1])) < 1e-9
     plt.close(fig)
 
 
