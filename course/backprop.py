@@ -11,7 +11,9 @@ Notebook: 04_neural_network_basics.ipynb
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -265,3 +267,146 @@ def accuracy(layers, x: np.ndarray, y: np.ndarray, activation: str = "relu") -> 
     Notebook: 04_neural_network_basics.ipynb
     """
     return float(np.mean(forward(layers, x, activation)[-1].argmax(axis=1) == np.asarray(y)))
+
+
+def _for_seconds(steps, seconds: float):
+    """``(layers, loss, seconds spent)`` from ``steps`` until the time spent inside them (not
+    in the caller) reaches ``seconds``, or the loss stops being finite (a step too large).
+
+    The time is this thread's processor time, so other programs on the machine do not count;
+    the callers keep numpy's linear algebra on this one thread (:func:`_one_thread`)."""
+    spent = 0.0
+    while spent < seconds:
+        start = time.thread_time()
+        layers, loss = next(steps)
+        spent += time.thread_time() - start
+        yield layers, loss, spent
+        if not np.isfinite(loss):
+            return
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """numpy's linear algebra on the calling thread only, and no warnings from a run that
+    overflows (a learning rate too large; the run then ends)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1), np.errstate(all="ignore"):
+        yield
+
+
+def timed_sgd(
+    layers,
+    x: np.ndarray,
+    y: np.ndarray,
+    validation: tuple[np.ndarray, np.ndarray],
+    learning_rate: float,
+    batch_size: int,
+    seconds: float,
+    shuffle_seed: int | None = None,
+    marks: int = 16,
+) -> np.ndarray:
+    """Plain SGD (:func:`sgd_steps`) for ``seconds`` of training time, measuring validation
+    accuracy along the way (the measuring is not timed): after every power of two updates,
+    each time the clock passes one of ``marks`` equal steps of ``seconds``, and at the end. A
+    run whose loss stops being finite (a learning rate too large) ends there.
+
+    The time is the processor time of the training on one thread (numpy's linear algebra is
+    kept to it), so runs compare on one core whatever else the machine is doing.
+
+    Args:
+        layers: starting weights ``[(kernel, bias), ...]`` (not changed).
+        x: ``(n, inputs)`` training examples.
+        y: ``(n,)`` integer classes.
+        validation: ``(x_val, y_val)`` the accuracy is measured on.
+        learning_rate: the step size.
+        batch_size: examples per update.
+        seconds: the training time to spend.
+        shuffle_seed: as in :func:`sgd_steps`.
+        marks: the time checkpoints, evenly spaced over ``seconds``.
+
+    Returns:
+        ``(checkpoints, 3)`` rows of (updates, seconds, validation accuracy), the last row at
+        the end of the time.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    check_positive(seconds=seconds)
+    check_positive(integer=True, marks=marks)
+    steps = sgd_steps(layers, x, y, learning_rate, batch_size, shuffle_seed=shuffle_seed)
+    rows, mark = [], 1
+    with _one_thread():
+        for updates, (weights, loss, spent) in enumerate(_for_seconds(steps, seconds), 1):
+            last = spent >= seconds or not np.isfinite(loss)
+            if updates & (updates - 1) == 0 or spent >= mark * seconds / marks or last:
+                rows.append((updates, spent, accuracy(weights, *validation)))
+                mark = int(spent * marks / seconds) + 1
+    return np.array(rows)
+
+
+def tune_learning_rate(
+    layers,
+    x: np.ndarray,
+    y: np.ndarray,
+    rates,
+    batch_size: int,
+    seconds: float,
+    shuffle_seed: int | None = None,
+) -> dict[float, float]:
+    """A short trial of each learning rate: plain SGD for ``seconds`` of training time (on one
+    thread, as :func:`timed_sgd`), then the loss on the whole training set (infinite for a run
+    whose loss stopped being finite).
+
+    Args:
+        layers: starting weights ``[(kernel, bias), ...]`` (not changed).
+        x: ``(n, inputs)`` training examples.
+        y: ``(n,)`` integer classes.
+        rates: the learning rates to try.
+        batch_size: examples per update.
+        seconds: the training time of each trial.
+        shuffle_seed: as in :func:`sgd_steps`.
+
+    Returns:
+        ``{rate: training loss}``; the best rate is the one with the lowest loss.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    check_positive(seconds=seconds)
+    losses = {}
+    for rate in rates:
+        steps = sgd_steps(layers, x, y, rate, batch_size, shuffle_seed=shuffle_seed)
+        with _one_thread():
+            for step in _for_seconds(steps, seconds):
+                weights, loss, _ = step  # only the latest weights are kept
+            final = cross_entropy(forward(weights, x)[-1], y) if np.isfinite(loss) else np.inf
+        losses[rate] = float(final) if np.isfinite(final) else np.inf
+    return losses
+
+
+def race_scores(records: dict[str, list[np.ndarray]], seconds: float):
+    """Each run's validation accuracy at an equal number of updates and at equal time.
+
+    Args:
+        records: ``{label: [one (checkpoints, 3) array per run]}`` from :func:`timed_sgd`.
+        seconds: the time every run was given.
+
+    Returns:
+        ``(updates, at_updates, at_time)``: the largest power of two of updates every run
+        reached; ``{label: (runs,) accuracy after that many updates}``; ``{label: (runs,)
+        mean accuracy over the checkpoints in the last quarter of the time}`` (the last
+        checkpoint of a run that stopped early).
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    runs = [r for rs in records.values() for r in rs]
+    if not runs:
+        raise ParameterError("records holds no run: pass timed_sgd's checkpoints.")
+    updates = 2 ** int(np.log2(min(r[-1, 0] for r in runs)))
+    at_updates = {
+        k: np.array([r[r[:, 0] == updates][0, 2] for r in rs]) for k, rs in records.items()
+    }
+    at_time = {
+        k: np.array([r[r[:, 1] >= min(0.75 * seconds, r[-1, 1]), 2].mean() for r in rs])
+        for k, rs in records.items()
+    }
+    return updates, at_updates, at_time

@@ -457,6 +457,35 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return float(centre - half), float(centre + half)
 
 
+def paired_interval(a, b, confidence: float = 0.95) -> tuple[float, float, float]:
+    """The mean paired difference ``d = a - b`` over runs that share a seed, and its Student t
+    interval ``mean(d) -/+ t * std(d) / sqrt(n)``, ``t`` the quantile of ``n - 1`` degrees of
+    freedom (notebook 05 explains it). An interval above zero says ``a`` is ahead beyond the
+    spread of the runs; one that contains zero says the runs cannot tell the two apart.
+
+    Args:
+        a: one score per run (seed), for example a validation accuracy.
+        b: the other's score on the same runs, in the same order.
+        confidence: the confidence level of the interval (0.95 for a 95 % interval).
+
+    Returns:
+        ``(mean difference, low, high)``.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    from scipy.stats import t
+
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if a.shape != b.shape or a.ndim != 1 or len(a) < 2:
+        raise ParameterError(
+            f"An interval needs two runs or more of each, paired; got shapes "
+            f"{a.shape} and {b.shape}."
+        )
+    d = a - b
+    half = t.ppf(0.5 + confidence / 2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+
+
 def holm(p_values) -> np.ndarray:
     """Holm's step-down correction for several tests: sort the m p-values, multiply the k-th
     smallest by ``m - k + 1`` (k from 1), keep the sequence from decreasing, cap at 1. A

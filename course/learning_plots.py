@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .backprop import race_scores
 from .errors import ParameterError
 from .figure_text import describe, describe_panel
 from .plots import GENRE_COLOURS, PALETTE, plot_series, prepare_axes
@@ -135,18 +136,19 @@ def plot_gradient_norms(norms: dict[str, np.ndarray], title: str = ""):
     fig = plot_series(
         norms,
         xlabel="layer (1 = nearest the input)",
-        ylabel="gradient norm (log scale)",
+        ylabel="size of the error ‖∂L/∂z‖ (log scale)",
         title=title,
         logy=True,
         marker="o",
     )
     # the first layer against the last hidden one (the output layer, drawn last, is not hidden)
     last = min(map(len, norms.values())) - 1
+    fig.axes[0].set_xticks(range(1, last + 2), [*map(str, range(1, last + 1)), "output"])
     last -= last > 1
     ratios = ", ".join(f"{name}'s {_times(v[0] / v[last])}" for name, v in norms.items())
     return describe(
         fig,
-        f"The gradient reaching layer 1 against the one reaching layer {last + 1}, the last "
+        f"The error reaching layer 1 against the one reaching layer {last + 1}, the last "
         f"hidden layer (the last point is the output layer): {ratios}.",
     )
 
@@ -322,46 +324,45 @@ def plot_gradient_descent(
     )
 
 
-def plot_batch_sizes(records: dict[str, np.ndarray]):
+def plot_batch_sizes(records: dict[str, list[np.ndarray]], seconds: float):
     """Validation accuracy of several batch sizes against the number of updates and against
-    seconds of training, side by side.
+    seconds of training, side by side, one line per run (seed); dotted, the number of updates
+    every run reached; shaded, the last quarter of the time.
 
     Args:
-        records: ``{label: (n_checkpoints, 3) array of (updates, seconds, accuracy)}``.
+        records: ``{label: [one (checkpoints, 3) array of (updates, seconds, accuracy) per
+            run]}``, as from :func:`course.backprop.timed_sgd`.
+        seconds: the training time every run was given.
 
     Returns:
         The ``Figure``.
 
     Notebook: 04_neural_network_basics.ipynb
     """
+    common, at_updates, at_time = race_scores(records, seconds)
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True, layout="constrained")
-    for (label, rec), colour in zip(records.items(), PALETTE):
-        for ax, column in zip(axes, (0, 1)):
-            ax.plot(rec[:, column], rec[:, 2], color=colour, lw=1.8, marker=".", label=label)
-    axes[0].set(
-        xscale="log",
-        xlabel="updates (log scale)",
-        ylabel="validation accuracy",
-        title="at equal numbers of updates",
-    )
-    axes[1].set(xlabel="seconds of training", title="at equal time")
+    for (label, runs), colour in zip(records.items(), PALETTE):
+        for i, rec in enumerate(runs):
+            for ax, column in zip(axes, (0, 1)):
+                ax.plot(rec[:, column], rec[:, 2], color=colour, lw=1.4, label="_" * i + label)
+    axes[0].set(xscale="log", xlabel="updates (log scale)", ylabel="validation accuracy")
+    axes[0].set_title("at equal numbers of updates")
+    axes[1].set(xlabel="processor time of training (s)", title="at equal time")
+    axes[0].axvline(common, color="black", ls=":", lw=1.5)
+    axes[1].axvspan(0.75 * seconds, seconds, color="#00000014", lw=0)
     axes[0].legend()
-    # The most updates at which every run was measured (else the fewest any run made).
-    shared = set.intersection(*(set(rec[:, 0]) for rec in records.values()))
-    common = max(shared) if shared else min(rec[-1, 0] for rec in records.values())
-    at_updates = {k: rec[rec[:, 0] <= common][-1, 2] for k, rec in records.items()}
-    ends = ", ".join(
-        f"{k} {rec[-1, 2]:.3f} after {rec[-1, 0]:,.0f} updates" for k, rec in records.items()
-    )
-    seconds = max(rec[-1, 1] for rec in records.values())
-    # The last points only, as drawn: one noisy measurement each, so no winner is named here
-    # (the notebook prints its verdict from averages).
-    reached = ", ".join(f"{k} {v:.3f}" for k, v in at_updates.items())
+    # the means only: no winner is named here (the notebook's verdict weighs the spread)
+    runs = max(len(rs) for rs in records.values())
     return describe(
         fig,
-        f"Validation accuracy after {common:,.0f} updates each: {reached}. After the same "
-        f"time (about {seconds:.1f} s), at the last point of each curve: {ends}.",
+        f"Validation accuracy, the mean of {runs} run(s) each, after {common:,} updates: "
+        f"{_means(at_updates)}; over the last quarter of {seconds:g} s of training: "
+        f"{_means(at_time)}.",
     )
+
+
+def _means(scores: dict[str, np.ndarray]) -> str:
+    return ", ".join(f"{k} {np.mean(v):.3f}" for k, v in scores.items())
 
 
 def plot_remedies(rows: Sequence[dict], runs: Sequence):

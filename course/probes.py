@@ -11,34 +11,56 @@ from .errors import ParameterError
 from .models import import_keras
 
 
-def gradient_norms(model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The size of the loss gradient reaching each Dense layer, first layer first.
-
-    Computes the mean cross-entropy of ``model`` on the batch ``(x, y)`` and returns the L2
-    norm of its gradient with respect to each Dense layer's kernel. Shrinking norms toward the
-    first layer are vanishing gradients.
+def layer_errors(model, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """The error backpropagation carries into each Dense layer, first layer first: the gradient
+    of the mean cross-entropy of ``model`` on the batch ``(x, y)`` with respect to the layer's
+    scores ``z = a W + b`` (before its activation).
 
     Args:
-        model: a Keras model whose Dense layers are measured.
+        model: a Keras model, a chain of layers whose Dense layers are measured.
         x: ``(n, ...)`` a batch of inputs.
         y: ``(n,)`` int labels of the batch.
 
     Returns:
-        ``(n_dense_layers,)`` gradient norms.
-
-    Notebook: 04_neural_network_basics.ipynb
+        One ``(n, units)`` array per Dense layer, the output layer last.
     """
     keras = import_keras()
     import tensorflow as tf
 
-    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    if not dense:
+    if not any(isinstance(layer, keras.layers.Dense) for layer in model.layers):
         raise ParameterError("The model has no Dense layers to measure.")
+    scores = []
     with tf.GradientTape() as tape:
-        probs = model(np.asarray(x, np.float32), training=False)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, probs))
-    grads = tape.gradient(loss, [layer.kernel for layer in dense])
-    return np.array([float(tf.norm(g)) for g in grads])
+        a = tf.convert_to_tensor(np.asarray(x, np.float32))
+        for layer in model.layers:
+            if not isinstance(layer, keras.layers.Dense):
+                a = layer(a, training=False)
+                continue
+            z = tf.matmul(a, tf.convert_to_tensor(layer.kernel))
+            scores.append(z if layer.bias is None else z + tf.convert_to_tensor(layer.bias))
+            a = layer.activation(scores[-1])
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, a))
+    return [g.numpy() for g in tape.gradient(loss, scores)]
+
+
+def gradient_norms(model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The size of the error reaching each Dense layer, first layer first: the L2 norm over the
+    batch of :func:`layer_errors`, the loss's gradient with respect to the layer's scores.
+    Shrinking norms toward the first layer are vanishing gradients. Unlike the gradient with
+    respect to a kernel (``a_prev.T @ error``), it does not grow with the number of inputs a
+    layer has, so a wide first layer compares fairly with narrow ones.
+
+    Args:
+        model: a Keras model, a chain of layers whose Dense layers are measured.
+        x: ``(n, ...)`` a batch of inputs.
+        y: ``(n,)`` int labels of the batch.
+
+    Returns:
+        ``(n_dense_layers,)`` gradient norms, the output layer last.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    return np.array([float(np.linalg.norm(e)) for e in layer_errors(model, x, y)])
 
 
 def input_gradient_norms(layer, x: np.ndarray) -> np.ndarray:
@@ -55,7 +77,7 @@ def input_gradient_norms(layer, x: np.ndarray) -> np.ndarray:
     Returns:
         ``(T,)`` gradient norms, first step first.
 
-    Notebook: 08_rnn.ipynb, 09_lstm_gru.ipynb
+    Notebook: 08_rnn.ipynb
     """
     import_keras()
     import tensorflow as tf

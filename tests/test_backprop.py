@@ -192,3 +192,51 @@ def test_standardise_uses_training_statistics_only():
     np.testing.assert_allclose(s_train.mean(axis=(0, 1)), 0.0, atol=1e-5)
     np.testing.assert_allclose(s_train.std(axis=(0, 1)), 1.0, atol=1e-5)
     np.testing.assert_allclose(s_other, s_train[:50] + 100.0 / train.std(axis=(0, 1)), atol=1e-4)
+
+
+def test_timed_sgd_measures_at_powers_of_two_and_stops_at_the_time():
+    layers = backprop.init_dense([13, 8, 3], seed=0)
+    x, y = data(13, 3, 40, seed=1)
+    rows = backprop.timed_sgd(layers, x, y, (x[:10], y[:10]), 0.05, 4, seconds=0.05, marks=4)
+    updates, seconds, acc = rows.T
+    assert np.all(np.diff(updates) > 0) and np.all(np.diff(seconds) >= 0)
+    # every power of two up to the last update is a checkpoint, and the last row ends the time
+    powers = 2 ** np.arange(int(np.log2(updates[-1])) + 1)
+    assert set(powers) <= set(updates)
+    assert seconds[-1] >= 0.05 and seconds[-2] < 0.05
+    assert np.all((acc >= 0) & (acc <= 1)) and set(acc * 10) <= set(range(11))  # of 10 examples
+
+
+def test_a_rate_that_diverges_ends_its_run_and_loses_its_trial_without_a_warning():
+    import warnings
+
+    layers = backprop.init_dense([13, 8, 3], seed=0)
+    x, y = data(13, 3, 40, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rows = backprop.timed_sgd(layers, 100 * x, y, (x, y), 1e6, 40, seconds=5.0)
+        trial = backprop.tune_learning_rate(layers, x, y, [1e6, 1e-9], 40, seconds=0.02)
+    assert rows[-1, 1] < 5.0  # ended long before its time
+    assert trial[1e6] == np.inf
+    # a rate of 1e-9 barely moves the weights: its loss is the starting loss, which Keras gives
+    start = keras.losses.sparse_categorical_crossentropy(y, keras_model(layers, "relu")(x))
+    assert abs(trial[1e-9] - float(np.mean(start))) < 1e-3
+
+
+def test_race_scores_at_equal_updates_and_equal_time_worked_by_hand():
+    records = {
+        "a": [
+            np.array([[1, 0.1, 0.2], [2, 0.5, 0.4], [4, 0.8, 0.5], [5, 1.0, 0.7]]),
+            np.array([[1, 0.2, 0.1], [2, 0.4, 0.3], [4, 0.7, 0.6], [8, 0.9, 0.8], [9, 1.0, 0.9]]),
+        ],
+        "b": [np.array([[1, 0.3, 0.3], [2, 0.6, 0.5], [4, 1.0, 0.6]])] * 2,
+    }
+    updates, at_updates, at_time = backprop.race_scores(records, seconds=1.0)
+    assert updates == 4  # the fewest updates any run made is 4, a power of two
+    np.testing.assert_allclose(at_updates["a"], [0.5, 0.6])
+    np.testing.assert_allclose(at_updates["b"], [0.6, 0.6])
+    # the checkpoints at or after 0.75 s: (0.8, 0.5), (1.0, 0.7); (0.9, 0.8), (1.0, 0.9); (1.0, 0.6)
+    np.testing.assert_allclose(at_time["a"], [0.6, 0.85])
+    np.testing.assert_allclose(at_time["b"], [0.6, 0.6])
+    with pytest.raises(ParameterError):
+        backprop.race_scores({}, 1.0)

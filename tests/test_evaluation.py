@@ -350,3 +350,26 @@ def test_a_p_value_below_a_thousandth_is_shown_as_such_never_as_zero():
         "0.050",
         "1.000",
     ]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [([0.52, 0.55, 0.49], [0.50, 0.50, 0.50]), ([0.6, 0.7, 0.65, 0.62], [0.5, 0.55, 0.5, 0.6])],
+)
+def test_the_paired_interval_agrees_with_scipys_paired_t_test(a, b):
+    from scipy import stats
+
+    d, low, high = evaluation.paired_interval(a, b)
+    reference = stats.ttest_rel(a, b).confidence_interval(0.95)
+    assert abs(d - np.mean(np.subtract(a, b))) < 1e-12
+    assert abs(low - reference.low) < 1e-12 and abs(high - reference.high) < 1e-12
+
+
+def test_the_paired_interval_worked_by_hand_and_its_mistakes():
+    # notebook 05's exercise: d = 0.02, 0.05, -0.01; s_d = 0.03; t(0.975, 2) = 4.303
+    d, low, high = evaluation.paired_interval([0.02, 0.05, -0.01], [0, 0, 0])
+    assert abs(d - 0.02) < 1e-12 and abs((high - low) / 2 - 4.303 * 0.03 / np.sqrt(3)) < 1e-4
+    with pytest.raises(ParameterError, match="two runs"):
+        evaluation.paired_interval([0.5], [0.4])
+    with pytest.raises(ParameterError, match="paired"):
+        evaluation.paired_interval([0.5, 0.6, 0.7], [0.4, 0.5])

@@ -58,8 +58,11 @@ def test_gradient_norms_compare_the_first_layer_with_the_last_hidden_one():
         "sigmoid": np.array([1e-6, 1e-4, 1e-2, 9.0]),
         "relu": np.array([0.5, 0.4, 0.1, 9.0]),
     }
-    text = message(learning_plots.plot_gradient_norms(norms))
-    assert "against the one reaching layer 3, the last hidden layer" in text
+    fig = learning_plots.plot_gradient_norms(norms)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    text = message(fig)
+    assert text.startswith("The error reaching layer 1 against the one reaching layer 3, the last")
+    assert ticks == ["1", "2", "3", "output"]
     assert "sigmoid's 10,000 times smaller, relu's 5 times larger" in text
 
 
@@ -113,20 +116,28 @@ def test_the_valence_arousal_plane_counts_the_songs_and_finds_a_hedging_model():
     assert "0 % as wide in valence, 100 % in arousal (drawn towards the middle in valence)" in text
 
 
-def test_batch_sizes_compare_at_equal_updates_and_at_equal_time():
+def test_batch_sizes_compare_the_mean_over_runs_at_equal_updates_and_at_equal_time():
     records = {
-        "stochastic (1)": np.array([[1, 0.01, 0.2], [4, 0.02, 0.5], [900, 3.0, 0.6]]),
-        "full batch (100)": np.array([[1, 0.5, 0.2], [4, 2.0, 0.55], [6, 3.0, 0.56]]),
+        "stochastic (1)": [
+            np.array([[1, 0.01, 0.2], [4, 0.02, 0.5], [8, 0.8, 0.6], [900, 1.0, 0.6]]),
+            np.array([[1, 0.01, 0.2], [4, 0.03, 0.3], [8, 0.9, 0.7], [700, 1.0, 0.8]]),
+        ],
+        "full batch (100)": [np.array([[1, 0.5, 0.2], [4, 0.7, 0.55], [6, 1.0, 0.56]])] * 2,
     }
-    text = message(learning_plots.plot_batch_sizes(records))
-    # the values at equal updates (the last point at or before 4 updates) and at the end of each
-    # curve; no winner is named from single noisy points (the notebook prints its verdict)
-    assert "after 4 updates each: stochastic (1) 0.500, full batch (100) 0.550." in text
+    fig = learning_plots.plot_batch_sizes(records, seconds=1.0)
+    lines, legend = fig.axes[0].get_lines(), fig.axes[0].get_legend().get_texts()
+    text = message(fig)
+    # after 4 updates (the largest power of two every run reached): (0.5 + 0.3) / 2 and 0.55;
+    # over the last quarter, from 0.75 s: (0.6 + 0.6) / 2 = 0.6 and (0.7 + 0.8) / 2 = 0.75,
+    # mean 0.675; (0.56) for full batch. No winner is named from the means.
+    assert "the mean of 2 run(s) each, after 4 updates: stochastic (1) 0.400, full batch" in text
     assert (
-        "After the same time (about 3.0 s), at the last point of each curve: stochastic (1) "
-        "0.600 after 900 updates, full batch (100) 0.560 after 6 updates."
-    ) in text
-    assert "highest" not in text
+        "(100) 0.550; over the last quarter of 1 s of training: stochastic (1) 0.675, full" in text
+    )
+    assert "highest" not in text and "ahead" not in text
+    # one line per run on each panel, one legend entry per batch size
+    assert len(lines) == 4 + 1  # and the dotted line at 4 updates
+    assert [t.get_text() for t in legend] == list(records)
 
 
 def test_the_message_comes_before_the_axes_in_the_alt_text():

@@ -46,6 +46,19 @@ def test_the_track_split_is_stratified_by_genre():
     assert test_genres.tolist() == [2, 2, 2, 2]
 
 
+def test_the_track_split_keeps_about_a_quarter_for_testing_and_a_fifth_of_the_rest_to_validate():
+    # notebook 04 says so: 100 tracks of 10 genres, 10 segments each
+    track = np.repeat([f"g{g}/t{i}" for g in range(10) for i in range(10)], 10)
+    labels = np.repeat(np.arange(10), 100)
+    for seed in range(3):
+        s = splits.split_tracks(track, labels, seed=seed)
+        tracks = {side: np.unique(track[getattr(s, side)]) for side in ("test", "validation")}
+        assert 20 <= len(tracks["test"]) <= 30  # a quarter of 100, as whole tracks allow
+        assert 12 <= len(tracks["validation"]) <= 18  # a fifth of the 75 or so left
+        per_genre = np.bincount([int(t[1]) for t in tracks["test"]], minlength=10)
+        assert set(per_genre) <= {2, 3}  # each genre's share as even as whole tracks allow
+
+
 def test_split_arguments_are_checked():
     with pytest.raises(ParameterError, match="test_size"):
         splits.split_segments(np.zeros(10), test_size=1.5)

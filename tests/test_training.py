@@ -123,6 +123,35 @@ def test_gradient_norms_vanish_through_sigmoid_layers_not_relu():
     assert 0.01 < ratios["relu"] < 100
 
 
+def test_the_errors_reaching_each_layer_give_keras_own_kernel_and_bias_gradients():
+    # dL/dW = a_prev.T @ error and dL/db = the error summed over the batch; with a batch smaller
+    # than every layer's input, a_prev has full row rank, so the kernel gradient alone pins the
+    # error down
+    import tensorflow as tf
+
+    from course.models import build_mlp, import_keras
+
+    keras = import_keras()
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((6, 20, 3)).astype(np.float32)
+    y = rng.integers(0, 4, 6)
+    training.set_seed(0)
+    model = build_mlp((20, 3), n_classes=4, hidden=(12, 8), dropout=0.0, l2=0.0, activation="tanh")
+    errors = probes.layer_errors(model, x, y)
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, model(x)))
+    grads = tape.gradient(loss, [v for layer in dense for v in (layer.kernel, layer.bias)])
+    a = x.reshape(6, -1)
+    assert [e.shape for e in errors] == [(6, 12), (6, 8), (6, 4)]
+    for i, (error, layer) in enumerate(zip(errors, dense)):
+        np.testing.assert_allclose(a.T @ error, grads[2 * i].numpy(), rtol=1e-4, atol=1e-7)
+        np.testing.assert_allclose(error.sum(axis=0), grads[2 * i + 1].numpy(), atol=1e-7)
+        a = layer(a).numpy()
+    norms = probes.gradient_norms(model, x, y)
+    np.testing.assert_allclose(norms, [np.linalg.norm(e) for e in errors], rtol=1e-6)
+
+
 @pytest.mark.slow
 def test_run_experiment_repeats_and_reports_the_gap(tiny_features):
     from course.models import build_mlp
