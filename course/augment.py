@@ -125,11 +125,15 @@ def snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     return float(10 * np.log10(np.mean(clean**2) / np.mean(noise**2)))
 
 
+#: The interval each transform draws its setting from, uniformly: semitones for "pitch", the
+#: speed factor for "stretch", the signal-to-noise ratio in dB for "noise".
+RANGES = {"pitch": (-2.0, 2.0), "stretch": (0.85, 1.15), "noise": (10.0, 30.0)}
+
 #: The transforms :func:`augmented_features` knows, with the ranges each draws from.
 TRANSFORMS = {
-    "pitch": "pitch shift by -2 to +2 semitones",
-    "stretch": "time stretch by a rate of 0.85 to 1.15",
-    "noise": "white noise at 10 to 30 dB SNR",
+    "pitch": "pitch shift by {:+g} to {:+g} semitones".format(*RANGES["pitch"]),
+    "stretch": "time stretch by a rate of {:g} to {:g}".format(*RANGES["stretch"]),
+    "noise": "white noise at {:g} to {:g} dB SNR".format(*RANGES["noise"]),
 }
 
 
@@ -149,12 +153,12 @@ def augment(
     """
     check_choice("transform", transform, TRANSFORMS)
     if transform == "pitch":
-        steps = float(rng.uniform(-2, 2))
+        steps = float(rng.uniform(*RANGES["pitch"]))
         return pitch_shift(y, sr, steps), f"pitch {steps:+.1f} st"
     if transform == "stretch":
-        rate = float(rng.uniform(0.85, 1.15))
+        rate = float(rng.uniform(*RANGES["stretch"]))
         return time_stretch(y, rate), f"stretch x{rate:.2f}"
-    snr = float(rng.uniform(10, 30))  # "noise"
+    snr = float(rng.uniform(*RANGES["noise"]))  # "noise"
     return add_noise(y, snr, seed=int(rng.integers(2**31))), f"noise {snr:.0f} dB"
 
 

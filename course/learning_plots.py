@@ -366,9 +366,10 @@ def _means(scores: dict[str, np.ndarray]) -> str:
 
 
 def plot_remedies(rows: Sequence[dict], runs: Sequence):
-    """Each remedy on its own row. Left: its paired difference in test accuracy from the
-    reference (every seed a dot, the bar the 95 % interval the verdict is read from, zero
-    dashed). Right: the train - validation gap of every seed, the reference's mean dashed.
+    """Each remedy on its own row, coloured by its verdict (Holm-corrected, see
+    :func:`course.remedies.verdicts`). Left: its paired difference in test accuracy from the
+    reference (every seed a dot, the bar its uncorrected 95 % interval, zero dashed). Right:
+    the train - validation gap of every seed, the reference's mean dashed.
 
     Args:
         rows: from :func:`course.remedies.verdicts` (the first is the reference).
@@ -439,7 +440,8 @@ def _remedies_message(rows: Sequence[dict]) -> str:
     return (
         f"Of {len(others)} remedies, {top['name']} has the highest mean test accuracy, "
         f"{top['test_mean']:.3f}, {top['difference']:+.3f} from the reference "
-        f"({top['verdict']}); {verdicts.count('helped')} helped, {verdicts.count('hurt')} hurt, "
+        f"({top['verdict']}); after Holm's correction {verdicts.count('helped')} helped, "
+        f"{verdicts.count('hurt')} hurt, "
         f"{len(verdicts) - verdicts.count('helped') - verdicts.count('hurt')} had no clear "
         f"effect. The smallest mean overfitting gap is {low['name']}'s, {low['gap_mean']:+.3f}, "
         f"against the reference's {ref['gap_mean']:+.3f}."

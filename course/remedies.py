@@ -2,21 +2,26 @@
 network, repeated over several seeds, each seed with its own track split, and judged on test
 tracks that no run used to choose anything.
 
-A verdict is given only when the evidence carries it: a remedy "helped" (or "hurt") when the
-95 % confidence interval of its paired difference from the reference (same seed, same split)
-lies wholly above (or below) zero; otherwise there is "no clear effect on this data".
+A verdict is given only when the evidence carries it: each remedy's paired differences from
+the reference (same seed, same split) get a paired t-test, the p-values of all the remedies are
+corrected with Holm's method (:func:`course.evaluation.holm`, as in notebook 10), and a remedy
+"helped" (or "hurt") when its corrected p-value is below 0.05 and its mean difference is
+positive (or negative); otherwise there is "no clear effect on this data". Each difference's
+95 % confidence interval is reported beside it, uncorrected.
 
 Notebook: 05_overfitting.ipynb
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .errors import ParameterError, check_at_least
+from .evaluation import holm, p_text
 from .features import Features, standardise
 from .progress import track
 from .settings import TrainParams
@@ -54,7 +59,9 @@ class Remedy:
 class RemedyRun:
     """One remedy trained with one seed: accuracies of the model it ended with (the restored
     one under early stopping), measured without dropout, and the share of its first layer's
-    weights that are near zero (below 0.001 in size)."""
+    weights that are near zero (below 0.001 in size). ``segments`` counts the segments it
+    trained on (augmented copies included); ``start`` is a hash of its initial weights, equal
+    for two runs exactly when they started from the same weights."""
 
     remedy: str
     seed: int
@@ -65,12 +72,33 @@ class RemedyRun:
     updates: int
     parameters: int
     near_zero: float
+    segments: int
+    start: str
     history: dict = field(repr=False)
 
     @property
     def gap(self) -> float:
         """Training minus validation accuracy of the final model: the overfitting gap."""
         return self.train_accuracy - self.validation_accuracy
+
+
+def _fingerprint(model) -> str:
+    """A short hash of a model's weights: two models with equal weights get the same one."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for weight in model.weights:
+        digest.update(np.ascontiguousarray(weight.numpy()).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _recording(build, starts: list):
+    """``build``, which also appends the fingerprint of the model it builds to ``starts``."""
+
+    def built():
+        model = build()
+        starts.append(_fingerprint(model))
+        return model
+
+    return built
 
 
 def _accuracy(model, x, y) -> float:
@@ -143,9 +171,13 @@ def run_remedies(
                     monitor="val_loss", patience=remedy.patience, restore_best_weights=True
                 )
             ]
+        starts = []
         exp = run_experiment(
             remedy.name,
-            lambda r=remedy: build_mlp(hidden=r.hidden, dropout=r.dropout, l1=r.l1, l2=r.l2),
+            _recording(
+                lambda r=remedy: build_mlp(hidden=r.hidden, dropout=r.dropout, l1=r.l1, l2=r.l2),
+                starts,
+            ),
             (x_train, train_y),
             (x_val, y["validation"]),
             seed=seed,
@@ -166,10 +198,24 @@ def run_remedies(
                 updates=exp.epochs * batches_per_epoch,
                 parameters=exp.parameters,
                 near_zero=float(np.mean(np.abs(first) < 1e-3)),
+                segments=len(x_train),
+                start=starts[0],
                 history=exp.history,
             )
         )
     return runs
+
+
+def _paired_t(diff: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """The t interval of the mean of ``diff`` and the two-sided p-value of a zero mean."""
+    from scipy import stats
+
+    n, mean = len(diff), float(diff.mean())
+    se = float(diff.std(ddof=1)) / np.sqrt(n)
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * se
+    if se == 0:  # every seed gave the same difference
+        return mean, mean, float(mean == 0)
+    return mean - half, mean + half, float(2 * stats.t.sf(abs(mean) / se, n - 1))
 
 
 def verdicts(
@@ -177,20 +223,28 @@ def verdicts(
 ) -> list[dict]:
     """Each remedy's test accuracy over seeds, and its paired difference from the reference.
 
+    For each remedy the differences ``d_s`` from the reference, seed by seed, give a t interval
+    ``mean(d) +/- t * sd(d) / sqrt(S)`` and a paired t-test's two-sided p-value; the p-values
+    of all the remedies are then corrected with Holm's method (:func:`course.evaluation.holm`).
+    A remedy "helped" (or "hurt") when its corrected p-value is below ``1 - confidence`` and its
+    mean difference is positive (or negative); otherwise there is "no clear effect on this
+    data". The interval is not corrected: it excludes zero exactly when the uncorrected p-value
+    is below ``1 - confidence``.
+
     Args:
         runs: from :func:`run_remedies`.
         reference: the remedy the others are compared with (default: the first run's).
-        confidence: of the t interval of the mean paired difference.
+        confidence: of each t interval; ``1 - confidence`` is the level the corrected p-values
+            are compared with.
 
     Returns:
         One dict per remedy, in order: ``name``, ``parameters``, ``updates``, ``test_mean``,
-        ``test_std``, ``gap_mean``, ``difference`` (mean paired difference), ``low``, ``high``
-        (its interval; NaN for the reference) and ``verdict``.
+        ``test_std``, ``train_mean``, ``validation_mean``, ``gap_mean``, ``difference`` (mean
+        paired difference), ``low``, ``high`` (its interval), ``p_value``, ``p_holm`` (NaN for
+        the reference) and ``verdict``.
 
     Notebook: 05_overfitting.ipynb
     """
-    from scipy import stats
-
     names = list(dict.fromkeys(r.remedy for r in runs))
     reference = reference or names[0]
     by = {(r.remedy, r.seed): r for r in runs}
@@ -207,28 +261,32 @@ def verdicts(
             "updates": float(np.mean([r.updates for r in mine])),
             "test_mean": float(acc.mean()),
             "test_std": float(acc.std(ddof=1)),
+            "train_mean": float(np.mean([r.train_accuracy for r in mine])),
+            "validation_mean": float(np.mean([r.validation_accuracy for r in mine])),
             "gap_mean": float(np.mean([r.gap for r in mine])),
             "difference": np.nan,
             "low": np.nan,
             "high": np.nan,
+            "p_value": np.nan,
+            "p_holm": np.nan,
             "verdict": "reference",
         }
         if name != reference:
             diff = acc - np.array([by[(reference, s)].test_accuracy for s in seeds])
-            t = stats.t.ppf(0.5 + confidence / 2, len(diff) - 1)
-            half = t * diff.std(ddof=1) / np.sqrt(len(diff))
-            low, high = diff.mean() - half, diff.mean() + half
-            row.update(
-                difference=float(diff.mean()),
-                low=float(low),
-                high=float(high),
-                verdict="helped"
-                if low > 0
-                else "hurt"
-                if high < 0
-                else "no clear effect on this data",
-            )
+            low, high, p = _paired_t(diff, confidence)
+            row.update(difference=float(diff.mean()), low=float(low), high=float(high), p_value=p)
         rows.append(row)
+    compared = [r for r in rows if r["name"] != reference]
+    for row, corrected in zip(compared, holm([r["p_value"] for r in compared])):
+        shown = corrected < 1 - confidence
+        row["p_holm"] = float(corrected)
+        row["verdict"] = (
+            "helped"
+            if shown and row["difference"] > 0
+            else "hurt"
+            if shown and row["difference"] < 0
+            else "no clear effect on this data"
+        )
     return rows
 
 
@@ -242,18 +300,52 @@ def verdict_table(rows: Sequence[dict]) -> str:
     """
     lines = [
         "| remedy | parameters | updates | test accuracy, mean ± sd over seeds | "
-        "train − validation gap | difference from reference (95 % interval) | verdict |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "train − validation gap | difference from reference (95 % interval) | p (Holm) | "
+        "verdict |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
-        diff = (
-            ""
-            if np.isnan(r["difference"])
-            else f"{r['difference']:+.3f} ({r['low']:+.3f} to {r['high']:+.3f})"
-        )
+        reference = np.isnan(r["difference"])
+        diff = "" if reference else f"{r['difference']:+.3f} ({r['low']:+.3f} to {r['high']:+.3f})"
+        p = "" if reference else p_text(r["p_holm"])
         lines.append(
             f"| {r['name']} | {r['parameters']:,} | {r['updates']:,.0f} | "
             f"{r['test_mean']:.3f} ± {r['test_std']:.3f} | {r['gap_mean']:+.3f} | {diff} | "
-            f"{r['verdict']} |"
+            f"{p} | {r['verdict']} |"
+        )
+    return "\n".join(lines)
+
+
+def per_seed_table(runs: Sequence[RemedyRun], reference: str | None = None) -> str:
+    """The numbers behind :func:`course.learning_plots.plot_remedies`, seed by seed, as a
+    Markdown table: each remedy's test accuracy, its difference from the reference's (same
+    seed) and its training minus validation gap, each listed in the order of the seeds.
+
+    Args:
+        runs: from :func:`run_remedies`.
+        reference: the remedy the differences are taken from (default: the first run's).
+
+    Returns:
+        The table, one row per remedy, in the order of ``runs``.
+
+    Notebook: 05_overfitting.ipynb
+    """
+    names = list(dict.fromkeys(r.remedy for r in runs))
+    reference = reference or names[0]
+    by = {(r.remedy, r.seed): r for r in runs}
+    seeds = sorted({r.seed for r in runs if r.remedy == reference})
+    listed = ", ".join(str(s) for s in seeds)
+    lines = [
+        f"| remedy | test accuracy (seeds {listed}) | difference from reference | "
+        "train − validation gap |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name in names:
+        mine = [by[(name, s)] for s in seeds]
+        diff = [r.test_accuracy - by[(reference, r.seed)].test_accuracy for r in mine]
+        lines.append(
+            f"| {name} | {', '.join(f'{r.test_accuracy:.3f}' for r in mine)} | "
+            + ("" if name == reference else ", ".join(f"{d:+.3f}" for d in diff))
+            + f" | {', '.join(f'{r.gap:+.3f}' for r in mine)} |"
         )
     return "\n".join(lines)

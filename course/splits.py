@@ -111,7 +111,8 @@ def split_tracks(
         ParameterError: a fraction outside (0, 1), arrays of different lengths, or fewer
             groups than folds.
 
-    Notebook: 04_neural_network_basics.ipynb, 07_cnn_on_mfcc.ipynb, 09_lstm_gru.ipynb
+    Notebook: 04_neural_network_basics.ipynb, 05_overfitting.ipynb, 07_cnn_on_mfcc.ipynb,
+        09_lstm_gru.ipynb
     """
     from sklearn.model_selection import StratifiedGroupKFold
 

@@ -96,3 +96,21 @@ def test_a_leaky_split_is_refused(tiny_sample, tiny_features):
     split = split_segments(tiny_features.labels, seed=0)
     with pytest.raises(ParameterError, match="track-level split"):
         augment.augmented_features(tiny_features, split, tiny_sample, progress=False)
+
+
+def test_training_draws_stay_in_the_ranges_the_notebook_states():
+    # 05 states these ranges and plays its examples at their ends: pitch -2 to +2 semitones,
+    # speed factor 0.85 to 1.15, SNR 10 to 30 dB. Rate and SNR are measured from the audio.
+    assert augment.RANGES == {"pitch": (-2, 2), "stretch": (0.85, 1.15), "noise": (10, 30)}
+    y = _tone(seconds=0.5)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        shifted, text = augment.augment(y, SR, "pitch", rng)
+        assert shifted.shape == y.shape and -2 <= float(text.split()[1]) <= 2
+        stretched, _ = augment.augment(y, SR, "stretch", rng)
+        assert round(len(y) / 1.15) <= len(stretched) <= round(len(y) / 0.85)
+        noisy, _ = augment.augment(y, SR, "noise", rng)
+        assert 10 - 1e-6 <= augment.snr_db(y, noisy) <= 30 + 1e-6
+    assert "-2 to +2 semitones" in augment.TRANSFORMS["pitch"]
+    assert "0.85 to 1.15" in augment.TRANSFORMS["stretch"]
+    assert "10 to 30 dB" in augment.TRANSFORMS["noise"]

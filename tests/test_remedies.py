@@ -1,11 +1,19 @@
-"""The overfitting study of notebook 05: verdicts only where the evidence carries them, and
-runs that are controlled (same splits, matched updates, restored early-stopping models)."""
+"""The overfitting study of notebook 05: verdicts only where the evidence carries them (paired
+t-tests, Holm-corrected over the remedies), and runs that are controlled (same splits, matched
+updates, restored early-stopping models, the same starting weights where shapes agree)."""
 
 import numpy as np
 import pytest
 
 from course.errors import ParameterError
-from course.remedies import Remedy, RemedyRun, run_remedies, verdict_table, verdicts
+from course.remedies import (
+    Remedy,
+    RemedyRun,
+    per_seed_table,
+    run_remedies,
+    verdict_table,
+    verdicts,
+)
 
 
 def fake_runs(differences: dict[str, list[float]]):
@@ -24,13 +32,25 @@ def fake_runs(differences: dict[str, list[float]]):
                     updates=570,
                     parameters=1000,
                     near_zero=0.02,
+                    segments=587,
+                    start="",
                     history={},
                 )
             )
     return runs
 
 
-def test_verdicts_need_an_interval_that_excludes_zero():
+def _holm_by_hand(p):
+    """Holm (1979): the k-th smallest of m p-values times m - k + 1, never decreasing, at most 1."""
+    order = sorted(range(len(p)), key=lambda i: p[i])
+    out, running = [0.0] * len(p), 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, p[i] * (len(p) - k)))
+        out[i] = running
+    return out
+
+
+def test_verdicts_need_a_holm_corrected_p_below_005():
     from scipy import stats
 
     differences = {
@@ -65,8 +85,53 @@ def test_verdicts_need_an_interval_that_excludes_zero():
     wide = verdicts(fake_runs(differences), confidence=0.99)[3]
     ci = stats.ttest_1samp(differences["noisy gain"], 0.0).confidence_interval(0.99)
     assert (wide["low"], wide["high"]) == pytest.approx((ci.low, ci.high), abs=1e-9)
+    # p-values: scipy's paired (one-sample) t-test, then Holm over the three remedies
+    raw = [stats.ttest_1samp(differences[r["name"]], 0.0).pvalue for r in rows[1:]]
+    assert [r["p_value"] for r in rows[1:]] == pytest.approx(raw, rel=1e-9)
+    assert [r["p_holm"] for r in rows[1:]] == pytest.approx(_holm_by_hand(raw), rel=1e-9)
     table = verdict_table(rows)
     assert table.count("\n") == 5 and "no clear effect on this data" in table
+    assert "| p (Holm) |" in table.splitlines()[0]
+
+
+def test_holm_withholds_a_verdict_that_one_test_alone_would_give():
+    from scipy import stats
+
+    # mean 0.03, sd 0.018257, t = 3.286 with 3 df: p = 0.046 alone, its interval above zero
+    marginal = [0.02, 0.05, 0.01, 0.04]
+    p = stats.ttest_1samp(marginal, 0.0).pvalue
+    assert 0.04 < p < 0.05
+    alone = verdicts(fake_runs({"marginal": marginal}))[1]
+    assert alone["verdict"] == "helped" and alone["low"] > 0
+    assert alone["p_holm"] == pytest.approx(p)
+    nulls = {f"null {i}": [0.03, -0.03, 0.02, -0.02] for i in range(3)}
+    crowded = verdicts(fake_runs({"marginal": marginal, **nulls}))[1]
+    # the smallest of four p-values is multiplied by 4: 0.046 x 4 = 0.18
+    assert crowded["p_holm"] == pytest.approx(4 * p)
+    assert crowded["verdict"] == "no clear effect on this data" and crowded["low"] > 0
+
+
+def test_identical_differences_on_every_seed_give_a_verdict_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rows = verdicts(fake_runs({"same": [0.0] * 4, "up": [0.1] * 4}))
+    assert [r["verdict"] for r in rows[1:]] == ["no clear effect on this data", "helped"]
+    assert rows[1]["p_value"] == 1.0 and rows[2]["low"] == rows[2]["high"] == pytest.approx(0.1)
+
+
+def test_the_per_seed_table_lists_what_the_figure_plots():
+    runs = fake_runs({"dropout": [0.05, -0.10, 0.0, 0.02]})
+    lines = per_seed_table(runs).splitlines()
+    assert lines[0].startswith("| remedy | test accuracy (seeds 0, 1, 2, 3) |")
+    # base accuracies 0.60, 0.70, 0.65, 0.72 plus the differences; gap 0.95 - 0.6
+    assert (
+        lines[2]
+        == "| reference | 0.600, 0.700, 0.650, 0.720 |  | " + ", ".join(["+0.350"] * 4) + " |"
+    )
+    assert lines[3].startswith("| dropout | 0.650, 0.600, 0.650, 0.740 | ")
+    assert "+0.050, -0.100, +0.000, +0.020" in lines[3]
 
 
 def test_one_seed_gives_no_verdict():
@@ -86,6 +151,8 @@ def test_the_gap_is_training_minus_validation_of_the_final_model():
         updates=100,
         parameters=10,
         near_zero=0.0,
+        segments=80,
+        start="",
         history={},
     )
     assert run.gap == pytest.approx(0.35)
@@ -105,6 +172,8 @@ def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features):
     for seed in (0, 1):
         ref, aug = by[("reference", seed)], by[("augmented", seed)]
         assert ref.epochs == 4
+        # augmentation adds copies to the training segments; the shapes agree, so same start
+        assert aug.segments > ref.segments and aug.start == ref.start
         # matched: about the reference's number of updates, though each epoch is longer
         assert aug.updates / aug.epochs > ref.updates / ref.epochs
         assert abs(aug.updates - ref.updates) <= aug.updates / aug.epochs
@@ -114,3 +183,24 @@ def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features):
     )
     assert again[0].test_accuracy == by[("reference", 1)].test_accuracy
     assert again[0].train_accuracy == by[("reference", 1)].train_accuracy
+
+
+def test_same_starting_weights_only_where_the_network_is_built_alike():
+    """What 05 prints about starting points: the penalties keep the reference's initial
+    weights; another width cannot, and a dropout layer draws its own seed as it is built,
+    which changes the weights drawn after it. Checked on the built models themselves."""
+    from course.models import build_mlp
+    from course.training import set_seed
+
+    def initial(**kwargs):
+        set_seed(3)
+        model = build_mlp(input_shape=(130, 13), hidden=(16, 8), **kwargs)
+        return [w.numpy() for w in model.weights]
+
+    def same(a, b):
+        return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+
+    reference = initial(dropout=0.0, l2=0.0)
+    assert same(reference, initial(dropout=0.0, l2=0.001))
+    assert same(reference, initial(dropout=0.0, l2=0.0, l1=0.001))
+    assert not same(reference, initial(dropout=0.3, l2=0.0))
