@@ -255,6 +255,43 @@ def train_sgd(
     return trained, np.array(losses)
 
 
+def adam_step(
+    theta: np.ndarray,
+    grad: np.ndarray,
+    moments: tuple[np.ndarray, np.ndarray],
+    t: int,
+    learning_rate: float,
+    beta_1: float = 0.9,
+    beta_2: float = 0.999,
+    epsilon: float = 1e-7,
+):
+    """One Adam update of one weight array (Kingma and Ba, 2015), with Keras's defaults and
+    Keras's placement of ``epsilon``: added to ``sqrt(v_t)`` before the bias correction, which
+    is ``epsilon / sqrt(1 - beta_2 ** t)`` added to ``sqrt(v_hat)``.
+
+    Args:
+        theta: the weights before the update.
+        grad: their gradient at this update.
+        moments: ``(m, v)`` after the previous update, zeros before the first.
+        t: the number of this update, 1 for the first.
+        learning_rate: the step size ``eta``.
+        beta_1: the decay of the running mean of the gradients.
+        beta_2: the decay of the running mean of their squares.
+        epsilon: the constant that keeps the division finite.
+
+    Returns:
+        ``(theta, (m, v))``: the new weights and the moments for the next update.
+
+    Notebook: 04_neural_network_basics.ipynb
+    """
+    m, v = moments
+    m = beta_1 * m + (1 - beta_1) * grad
+    v = beta_2 * v + (1 - beta_2) * grad**2
+    m_hat, v_hat = m / (1 - beta_1**t), v / (1 - beta_2**t)
+    theta = theta - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon / (1 - beta_2**t) ** 0.5)
+    return theta, (m, v)
+
+
 def accuracy(layers, x: np.ndarray, y: np.ndarray, activation: str = "relu") -> float:
     """The share of examples whose most probable class is their label.
 

@@ -150,8 +150,8 @@ class Checks(SignalChecks):
             answer,
             cases,
             ref.cross_entropy,
-            "Hint: log(0) is minus infinity; keep each probability of the label within "
-            "[1e-7, 1] first, as Keras does with its epsilon.",
+            "Hint: log(0) is minus infinity; raise the label's probability to at least 1e-7 "
+            "first (Keras, given bare probabilities, clips them to [1e-7, 1 - 1e-7]).",
             shown=show_arrays,
         )
 

@@ -96,7 +96,7 @@ def _axis(label: str, axis, shown: tuple, data: tuple, scale: str) -> str:
     """One axis in words: its label, and the range its data covers within the view (not the
     padded limits, which would give a loss below 0 or an epoch before the first), or its
     categories."""
-    name = label.strip() or "an unlabelled axis"
+    name = " ".join(label.split()) or "an unlabelled axis"  # a label over two lines reads as one
     categories = _categories(axis)
     if len(categories) > 1:
         return f"{name}, {len(categories)} categories from {categories[0]} to {categories[-1]}"

@@ -16,7 +16,7 @@ import numpy as np
 from .backprop import race_scores
 from .errors import ParameterError
 from .figure_text import describe, describe_panel
-from .plots import GENRE_COLOURS, PALETTE, plot_series, prepare_axes
+from .plots import GENRE_COLOURS, PALETTE, label_log_axis, plot_series, prepare_axes
 
 
 def _listed(names) -> str:
@@ -101,7 +101,7 @@ def plot_activations():
         "tanh": (np.tanh(z), 1 - np.tanh(z) ** 2),
         "ReLU": (np.maximum(z, 0), (z > 0).astype(float)),
     }
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), layout="constrained")
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True, layout="constrained")
     for ax, (name, (f, d)) in zip(axes, funcs.items()):
         ax.plot(z, f, label=name, lw=2)
         ax.plot(z, d, label="derivative", lw=2, ls="--")
@@ -109,7 +109,7 @@ def plot_activations():
         ax.set_xlabel("input z")
         ax.set_ylim(-1.2, 2.2)
         ax.legend(loc="upper left")
-    axes[0].set_ylabel("output")
+    axes[0].set_ylabel("activation (solid),\nderivative (dashed)")
     slopes = ", ".join(f"{name} {d.max():.2g}" for name, (_, d) in funcs.items())
     return describe(
         fig,
@@ -268,17 +268,20 @@ def plot_gradient_descent(
     y: np.ndarray,
     names: Sequence[str],
     features: Sequence[str],
+    chosen: str,
 ):
-    """Gradient descent on a two-feature problem: the loss of every update for several learning
-    rates, and the classes the chosen network predicts over the feature plane.
+    """Gradient descent on a two-feature problem: the training loss after every update for
+    several learning rates, and the classes the chosen network predicts over the feature plane.
 
     Args:
-        losses: ``{label: (n_updates,) losses}``, one line each (log scale).
+        losses: ``{label: (n_updates + 1,) training losses}`` after 0, 1, ..., n_updates
+            updates, one line each (log scale).
         predict: a function from ``(n, 2)`` points to ``(n,)`` classes (the chosen network).
         x: ``(n, 2)`` points to scatter.
         y: ``(n,)`` their classes (0 or 1).
         names: the two class names.
         features: the two axis labels, x first.
+        chosen: the label in ``losses`` of the network ``predict`` uses.
 
     Returns:
         The ``Figure``.
@@ -287,13 +290,14 @@ def plot_gradient_descent(
     """
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
     for (label, values), colour in zip(losses.items(), PALETTE):
-        left.plot(np.arange(1, len(values) + 1), values, color=colour, lw=1.8, label=label)
+        left.plot(np.arange(len(values)), values, color=colour, lw=1.8, label=label)
     left.set(
         yscale="log",
-        xlabel="update",
+        xlabel="updates made",
         ylabel="training loss (log scale)",
-        title=f"loss per update, {len(losses)} learning rates",
+        title=f"training loss, {len(losses)} learning rates",
     )
+    label_log_axis(left)
     left.legend(ncols=len(losses), loc="upper center", bbox_to_anchor=(0.5, -0.16))
     pad = 0.5
     gx, gy = np.meshgrid(
@@ -308,7 +312,7 @@ def plot_gradient_descent(
     right.set(
         xlabel=features[0],
         ylabel=features[1],
-        title="what the trained network predicts (shaded) and the data (dots)",
+        title=f"network {chosen}: its predictions (shaded), the data (dots)",
     )
     right.legend()
     ends = ", ".join(
@@ -319,8 +323,9 @@ def plot_gradient_descent(
     share = 100 * np.mean(np.asarray(predict(x)) == np.asarray(y))
     return describe(
         fig,
-        f"Training loss after the last update: {ends}; the lowest is {best}. The network shaded "
-        f"on the right puts {share:.0f} % of the {len(y)} dots in their class's region.",
+        f"Training loss after the last of {len(losses[best]) - 1} updates: {ends}; the lowest is "
+        f"{best}. The network {chosen}, shaded on the right, puts {share:.0f} % of the {len(y)} "
+        "dots in their class's region.",
     )
 
 

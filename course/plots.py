@@ -447,3 +447,23 @@ def plot_series(
     points = f"{lengths[0]}" if len(lengths) == 1 else f"up to {lengths[-1]}"
     lines = f"{len(series)} line{'s' * (len(series) != 1)} of {ylabel}"
     return describe(fig, f"{lines} over {points} points; first to last: {_listed(ends)}")
+
+
+def label_log_axis(ax, axis: str = "y") -> None:
+    """Label a logarithmic axis at 1, 2 and 5 times powers of ten (also 3, 4 and 7 times when
+    it spans less than a hundredfold), in plain numbers, so values between the powers of ten
+    can be read.
+
+    Args:
+        ax: the ``Axes``, already drawn and set to a log scale.
+        axis: "x" or "y".
+    """
+    from matplotlib.ticker import NullFormatter
+
+    low, high = sorted(ax.get_xlim() if axis == "x" else ax.get_ylim())
+    steps = (1, 2, 3, 4, 5, 7) if high / low < 100 else (1, 2, 5)
+    powers = 10.0 ** np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
+    ticks = [t for t in np.outer(powers, steps).ravel() if low <= t <= high]
+    which = ax.xaxis if axis == "x" else ax.yaxis
+    which.set_ticks(ticks, [f"{t:.3g}" for t in ticks])
+    which.set_minor_formatter(NullFormatter())

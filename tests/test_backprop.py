@@ -240,3 +240,55 @@ def test_race_scores_at_equal_updates_and_equal_time_worked_by_hand():
     np.testing.assert_allclose(at_time["b"], [0.6, 0.6])
     with pytest.raises(ParameterError):
         backprop.race_scores({}, 1.0)
+
+
+def test_adam_step_reaches_the_weights_of_keras_adam_with_its_epsilon_placement():
+    """Three updates against ``keras.optimizers.Adam``, on gradients as small as epsilon (where
+    Keras's placement, epsilon added before the bias correction, parts from the paper's)."""
+    rng = np.random.default_rng(3)
+    start = rng.normal(size=(4, 5)).astype(np.float32)
+    grads = [rng.normal(size=(4, 5)).astype(np.float32) * 1e-7 for _ in range(3)]
+    variable = keras.Variable(start)
+    optimizer = keras.optimizers.Adam(learning_rate=0.01)
+    theta, moments = start, (np.zeros_like(start), np.zeros_like(start))
+    paper, paper_moments = start.astype(np.float64), (0.0, 0.0)
+    for t, g in enumerate(grads, start=1):
+        optimizer.apply_gradients([(g, variable)])
+        theta, moments = backprop.adam_step(theta, g, moments, t, learning_rate=0.01)
+        # the paper's rule, written out by hand: epsilon added to sqrt(v_hat)
+        m = 0.9 * paper_moments[0] + 0.1 * g
+        v = 0.999 * paper_moments[1] + 0.001 * g.astype(np.float64) ** 2
+        paper -= 0.01 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-7)
+        paper_moments = (m, v)
+    np.testing.assert_allclose(theta, variable.numpy(), rtol=0, atol=1e-7)
+    assert np.max(np.abs(paper - variable.numpy())) > 1e-4  # the placement matters here
+    assert theta.dtype == np.float32
+
+
+def test_adam_steps_the_first_update_by_about_the_learning_rate_whatever_the_gradient():
+    g = np.array([1e3, 1.0, -1e-3, 1e-5])
+    theta, _ = backprop.adam_step(np.zeros(4), g, (np.zeros(4), np.zeros(4)), 1, 0.01)
+    # m_hat = g and sqrt(v_hat) = |g| at t = 1: the step is 0.01 * |g| / (|g| + 1e-7 / 0.0316)
+    np.testing.assert_allclose(-theta, 0.01 * g / (np.abs(g) + 1e-7 / np.sqrt(0.001)))
+    np.testing.assert_allclose(np.abs(theta[:3]), 0.01, rtol=5e-3)  # gradients of 1e3 to 1e-3
+    assert abs(theta[3]) < 0.008  # a gradient of 1e-5, near epsilon's size, moves it less
+
+
+def test_keras_takes_a_softmax_layers_loss_from_its_scores_and_clips_bare_probabilities():
+    """Notebook 04's drill: a softmax ``Dense`` output carries its logits, and Keras's sparse
+    cross-entropy computes from them (no clipping); bare probabilities are clipped to
+    [1e-7, 1 - 1e-7]."""
+    layer = keras.layers.Dense(2, activation="softmax")
+    layer.build((None, 1))
+    layer.set_weights([np.array([[0.0, 200.0]], np.float32), np.zeros(2, np.float32)])
+    probs = layer(np.ones((1, 1), np.float32))
+    label = np.array([0])
+    # scores 0 and 200, true class 0: -log p = log(1 + e^200) = 200 to float32 precision
+    from_scores = float(keras.losses.sparse_categorical_crossentropy(label, probs)[0])
+    assert from_scores == pytest.approx(200.0, rel=1e-6)
+    bare = np.asarray(probs)
+    assert bare[0, 0] == 0.0  # the probability itself underflows
+    from_probs = float(keras.losses.sparse_categorical_crossentropy(label, bare)[0])
+    assert from_probs == pytest.approx(-np.log(1e-7), rel=1e-5)
+    near_one = float(keras.losses.sparse_categorical_crossentropy(np.array([1]), bare)[0])
+    assert near_one == pytest.approx(-np.log(1 - 1e-7), abs=2e-7)

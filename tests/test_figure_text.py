@@ -174,6 +174,15 @@ def test_ranges_are_the_datas_not_the_padded_limits_and_categories_are_named():
     ) in text
 
 
+def test_a_label_over_two_lines_is_read_as_one_line():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 2])
+    ax.set(xlabel="input z", ylabel="activation (solid),\nderivative (dashed)")
+    text = axes_text(fig)
+    plt.close(fig)
+    assert "activation (solid), derivative (dashed) from 0 to 2 against input z" in text
+
+
 def test_numbers_read_aloud_without_padding_digits():
     from course.figure_text import _number
 

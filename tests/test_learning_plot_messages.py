@@ -145,3 +145,32 @@ def test_the_message_comes_before_the_axes_in_the_alt_text():
     text = alt_text(fig)
     plt.close(fig)
     assert text.startswith("A diagram of three nested ovals: artificial intelligence")
+
+
+def test_gradient_descent_names_the_shaded_network_and_labels_its_log_axis_in_numbers():
+    losses = {"η = 0.1": np.array([0.8, 0.6, 0.5, 0.45]), "η = 9": np.array([0.8, 3.0, 6.0, 2.5])}
+    x = np.array([[-1.0, 0.0], [1.0, 0.0], [-2.0, 1.0], [2.0, -1.0]])
+    y = np.array([0, 1, 0, 1])
+    fig = learning_plots.plot_gradient_descent(
+        losses,
+        lambda pts: (pts[:, 0] > 0).astype(int),
+        x,
+        y,
+        ["rock", "metal"],
+        ["feature 1", "feature 2"],
+        chosen="η = 0.1",
+    )
+    left, right = fig.axes
+    ticks = [t.get_text() for t in left.get_yticklabels()]
+    text = message(fig)
+    assert right.get_title().startswith("network η = 0.1")
+    assert {"0.5", "1", "2", "5"} <= set(ticks)  # values between powers of ten can be read
+    assert left.get_lines()[0].get_xdata()[0] == 0  # the loss before any update
+    assert text.startswith("Training loss after the last of 3 updates: η = 0.1: 0.45, η = 9: 2.5")
+    assert "The network η = 0.1, shaded on the right, puts 100 % of the 4 dots" in text
+
+
+def test_activations_share_one_y_axis_that_names_both_lines():
+    fig = learning_plots.plot_activations()
+    assert fig.axes[0].get_ylabel() == "activation (solid),\nderivative (dashed)"
+    assert all(ax.get_ylim() == fig.axes[0].get_ylim() for ax in fig.axes)
