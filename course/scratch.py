@@ -1,9 +1,12 @@
-"""Neural-network layers from scratch in numpy: 2-D convolution, pooling, and the forward
-passes of SimpleRNN, LSTM and GRU layers.
+"""Neural-network layers from scratch in numpy: 2-D convolution, pooling, the forward
+passes of SimpleRNN, LSTM and GRU layers, and the SimpleRNN's backpropagation-through-time
+Jacobian.
 
 Weights use Keras's own layouts, so a trained Keras layer's ``get_weights()`` can be passed in
 and its output comes back (``tests/test_scratch.py`` checks this to float32 precision over a
-grid of shapes, strides, paddings and sequence lengths). Images are channels-last.
+grid of shapes, strides, paddings and sequence lengths). Images are channels-last. In the
+recurrent layers U always names Keras's ``kernel`` (input weights) and W its
+``recurrent_kernel`` (state-to-state weights), as notebooks 08 and 09 do.
 
 Notebook: 06_cnn.ipynb, 08_rnn.ipynb, 09_lstm_gru.ipynb
 """
@@ -157,6 +160,14 @@ _ACTIVATIONS = {
     "sigmoid": _sigmoid,
 }
 
+# Each activation's slope phi'(z), written with its output h = phi(z).
+_SLOPES = {
+    "tanh": lambda h: 1.0 - h**2,
+    "relu": lambda h: (h > 0).astype(float),
+    "linear": np.ones_like,
+    "sigmoid": lambda h: h * (1.0 - h),
+}
+
 
 def rnn_forward(
     x, kernel, recurrent_kernel, bias, activation: str = "tanh", return_sequences: bool = False
@@ -191,10 +202,44 @@ def rnn_forward(
     return out.astype(x.dtype)
 
 
+def rnn_jacobian(x, kernel, recurrent_kernel, bias, k: int, activation: str = "tanh") -> np.ndarray:
+    """How a SimpleRNN's last state depends on its state after step ``k``: the Jacobian
+    ``dh_T / dh_k`` that backpropagation through time multiplies gradients by, per sequence.
+
+    With vectors as rows (``h_j = phi(z_j)``, ``z_j = x_j U + h_{j-1} W + b``), one step's
+    Jacobian is ``dh_j / dh_{j-1} = diag(phi'(z_j)) W^T``, and the chain multiplies them from
+    the last step down: ``dh_T / dh_k = J_T J_{T-1} ... J_{k+1}``.
+
+    Args:
+        x: ``(N, T, D)`` input sequences.
+        kernel: ``(D, units)``, U, the input weights.
+        recurrent_kernel: ``(units, units)``, W, the state-to-state weights.
+        bias: ``(units,)``, b.
+        k: the step whose state is varied, from 1 to T (``k = T`` gives the identity).
+        activation: "tanh", "relu", "sigmoid" or "linear", as in :func:`rnn_forward`.
+
+    Returns:
+        ``(N, units, units)``: entry ``[n, a, b]`` is ``dh_{T,a} / dh_{k,b}`` for sequence n.
+
+    Notebook: 08_rnn.ipynb
+    """
+    x = check_ndim(x, 3, "x", "(batch, steps, features)").astype(np.float64)
+    states = rnn_forward(x, kernel, recurrent_kernel, bias, activation, return_sequences=True)
+    steps, units = states.shape[1], states.shape[2]
+    if int(k) != k or not 1 <= k <= steps:
+        raise ParameterError(f"k must be a whole step from 1 to {steps}, got {k!r}.")
+    slope = _SLOPES[activation]  # phi'(z) from h = phi(z), e.g. 1 - h**2 for tanh
+    jacobian = np.broadcast_to(np.eye(units), (len(x), units, units))
+    for j in range(int(k), steps):  # states[:, j] is h_{j+1}: steps k+1 .. T
+        jacobian = (slope(states[:, j])[:, :, None] * recurrent_kernel.T) @ jacobian
+    return jacobian
+
+
 def lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):
     """One LSTM time step, with Keras's gate order (input, forget, cell candidate, output).
 
-    ``z = x_t W + h_{t-1} U + b`` is split into four blocks of ``units``:
+    ``z = x_t U + h_{t-1} W + b`` is split into four blocks of ``units`` (U is Keras's
+    ``kernel`` and W its ``recurrent_kernel``, as in :func:`rnn_forward`):
 
     - input gate ``i = sigmoid(z_i)``: how much of the candidate to write;
     - forget gate ``f = sigmoid(z_f)``: how much of the old cell state to keep;
@@ -207,8 +252,8 @@ def lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):
         x_t: ``(N, D)`` the inputs at this step.
         h: ``(N, units)`` the previous hidden state.
         c: ``(N, units)`` the previous cell state.
-        kernel: ``(D, 4 units)``, W, the input weights.
-        recurrent_kernel: ``(units, 4 units)``, U, the state-to-state weights.
+        kernel: ``(D, 4 units)``, U, the input weights.
+        recurrent_kernel: ``(units, 4 units)``, W, the state-to-state weights.
         bias: ``(4 units,)``, b.
 
     Returns:
@@ -234,9 +279,9 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, return_sequences: bool = Fal
 
     Args:
         x: ``(N, T, D)`` input sequences.
-        kernel: ``(D, 4 units)`` input weights, the first of
+        kernel: ``(D, 4 units)``, U, the input weights, the first of
             ``keras.layers.LSTM(units).get_weights()``.
-        recurrent_kernel: ``(units, 4 units)`` state-to-state weights, the second.
+        recurrent_kernel: ``(units, 4 units)``, W, the state-to-state weights, the second.
         bias: ``(4 units,)``, the third.
         return_sequences: return every step's hidden state.
 
@@ -256,21 +301,75 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, return_sequences: bool = Fal
     return out.astype(x.dtype)
 
 
+def lstm_jacobian(x, kernel, recurrent_kernel, bias, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """How an LSTM's last cell state depends on its cell state after step ``k``, per sequence:
+    the whole Jacobian ``dc_T / dc_k`` (every path) and its direct path along the cell state,
+    the product of the forget gates ``f_{k+1} ... f_T``.
+
+    One step maps ``(h_{t-1}, c_{t-1})`` to ``(h_t, c_t)``; with rows as vectors, the gates'
+    slopes ``i' = i (1 - i)`` (and so on) and ``W_i, W_f, W_c, W_o`` the blocks of W:
+
+    - ``dc_t/dc_{t-1} = diag(f_t)``, the direct path;
+    - ``dc_t/dh_{t-1} = diag(c_{t-1} f'_t) W_f^T + diag(g_t i'_t) W_i^T + diag(i_t g'_t) W_c^T``;
+    - ``dh_t/dc_{t-1} = diag(o_t tanh'(c_t) f_t)``;
+    - ``dh_t/dh_{t-1} = diag(tanh(c_t) o'_t) W_o^T + diag(o_t tanh'(c_t)) dc_t/dh_{t-1}``.
+
+    ``dc_T / dc_k`` (with ``h_k`` held) is carried forward through these from step k + 1 to T.
+
+    Args:
+        x: ``(N, T, D)`` input sequences.
+        kernel: ``(D, 4 units)``, U, the input weights (Keras's gate order i, f, c, o).
+        recurrent_kernel: ``(units, 4 units)``, W, the state-to-state weights.
+        bias: ``(4 units,)``, b.
+        k: the step whose cell state is varied, from 1 to T.
+
+    Returns:
+        ``(whole, direct)``: ``(N, units, units)`` with entry ``[n, a, b]`` equal to
+        ``dc_{T,a} / dc_{k,b}``, and ``(N, units)`` the product of the forget gates.
+
+    Notebook: 09_lstm_gru.ipynb
+    """
+    x = check_ndim(x, 3, "x", "(batch, steps, features)").astype(np.float64)
+    steps, units = x.shape[1], recurrent_kernel.shape[0]
+    if int(k) != k or not 1 <= k <= steps:
+        raise ParameterError(f"k must be a whole step from 1 to {steps}, got {k!r}.")
+    # W_i^T, W_f^T, W_c^T, W_o^T: each gate's block of W, transposed (rows as vectors)
+    w_i, w_f, w_c, w_o = (w.T for w in np.split(np.asarray(recurrent_kernel), 4, axis=-1))
+    h = c = np.zeros((len(x), units))
+    eye = np.eye(units)
+    dh = np.zeros((len(x), units, units))  # dh_t / dc_k
+    dc = np.broadcast_to(eye, dh.shape)  # dc_t / dc_k
+    direct = np.ones((len(x), units))
+    for t in range(steps):
+        h_new, c_new, g = lstm_step(x[:, t], h, c, kernel, recurrent_kernel, bias)
+        if t >= k:  # step t + 1 of 1 .. T
+            i, f, cand, o = g["input"], g["forget"], g["candidate"], g["output"]
+            col = lambda v: v[:, :, None]  # noqa: E731  (diag(v) @ M as a broadcast)
+            dc_dh = col(c * f * (1 - f)) * w_f + col(cand * i * (1 - i)) * w_i
+            dc_dh = dc_dh + col(i * (1 - cand**2)) * w_c
+            slope = o * (1 - np.tanh(c_new) ** 2)
+            dh_dh = col(np.tanh(c_new) * o * (1 - o)) * w_o + col(slope) * dc_dh
+            dh, dc = dh_dh @ dh + col(slope * f) * dc, dc_dh @ dh + col(f) * dc
+            direct = direct * f
+        h, c = h_new, c_new
+    return dc, direct
+
+
 def gru_step(x_t, h, kernel, recurrent_kernel, bias, reset_after: bool = True):
     """One GRU time step, with Keras's gate order (update z, reset r, candidate).
 
-    - update gate ``z = sigmoid(x W_z + h U_z + b_z)``: how much of the old state to keep;
-    - reset gate ``r = sigmoid(x W_r + h U_r + b_r)``: how much of the old state the candidate
+    - update gate ``z = sigmoid(x U_z + h W_z + b_z)``: how much of the old state to keep;
+    - reset gate ``r = sigmoid(x U_r + h W_r + b_r)``: how much of the old state the candidate
       may use;
-    - candidate ``n = tanh(x W_h + r * (h U_h + b_rh))`` with ``reset_after`` (Keras's
-      default, the cuDNN form), or ``tanh(x W_h + (r * h) U_h)`` without;
+    - candidate ``n = tanh(x U_h + r * (h W_h + b_rh))`` with ``reset_after`` (Keras's
+      default, the cuDNN form), or ``tanh(x U_h + (r * h) W_h)`` without;
     - ``h_t = z * h_{t-1} + (1 - z) * n``.
 
     Args:
         x_t: ``(N, D)`` the inputs at this step.
         h: ``(N, units)`` the previous state.
-        kernel: ``(D, 3 units)`` input weights.
-        recurrent_kernel: ``(units, 3 units)`` state-to-state weights.
+        kernel: ``(D, 3 units)``, U, the input weights.
+        recurrent_kernel: ``(units, 3 units)``, W, the state-to-state weights.
         bias: ``(2, 3 units)`` (input and recurrent biases) with ``reset_after``, else
             ``(3 units,)``.
         reset_after: which convention, as ``keras.layers.GRU(reset_after=...)``.
@@ -294,9 +393,9 @@ def gru_step(x_t, h, kernel, recurrent_kernel, bias, reset_after: bool = True):
         n = np.tanh(xh + r * hh)
     else:
         xz, xr, xh = np.split(x_t @ kernel + bias, 3, axis=-1)
-        uz, ur, uh = np.split(recurrent_kernel, 3, axis=-1)
-        z, r = _sigmoid(xz + h @ uz), _sigmoid(xr + h @ ur)
-        n = np.tanh(xh + (r * h) @ uh)
+        wz, wr, wh = np.split(recurrent_kernel, 3, axis=-1)
+        z, r = _sigmoid(xz + h @ wz), _sigmoid(xr + h @ wr)
+        n = np.tanh(xh + (r * h) @ wh)
     return z * h + (1 - z) * n, {"update": z, "reset": r, "candidate": n}
 
 
@@ -307,9 +406,9 @@ def gru_forward(
 
     Args:
         x: ``(N, T, D)`` input sequences.
-        kernel: ``(D, 3 units)`` input weights, the first of
+        kernel: ``(D, 3 units)``, U, the input weights, the first of
             ``keras.layers.GRU(units, reset_after=...).get_weights()``.
-        recurrent_kernel: ``(units, 3 units)`` state-to-state weights, the second.
+        recurrent_kernel: ``(units, 3 units)``, W, the state-to-state weights, the second.
         bias: ``(2, 3 units)`` with ``reset_after``, else ``(3 units,)``, the third.
         reset_after: the convention the weights were trained with.
         return_sequences: return every step's state.

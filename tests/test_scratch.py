@@ -1,5 +1,10 @@
 """course.scratch, numpy layers with Keras's weight layouts, gives Keras's outputs."""
 
+import inspect
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,6 +14,7 @@ from course.models import import_keras
 
 keras = import_keras()
 RNG = np.random.default_rng(0)
+ROOT = Path(__file__).resolve().parents[1]
 TOL = dict(rtol=1e-5, atol=1e-5)
 
 
@@ -168,30 +174,176 @@ def test_errors_name_the_problem():
         scratch.conv2d(x, np.zeros((3, 3, 3, 1)), strides=0)
 
 
-def test_the_bptt_jacobian_in_notebook_08_matches_finite_differences():
-    """dh_t/dh_k = diag(phi'(z_t)) W^T ... diag(phi'(z_{k+1})) W^T with rows as vectors
-    (h_j = tanh(x_j U + h_{j-1} W + b)), checked entry by entry by central differences."""
+def _last_state_from(h_k, x, kernel, recurrent, bias, k, phi):
+    """The reference: h_T computed from the state after step k by the plain recurrence
+    h_j = phi(x_j U + h_{j-1} W + b), for j = k+1 .. T (x holds steps 1 .. T)."""
+    h = h_k
+    for j in range(k, x.shape[0]):
+        h = phi(x[j] @ kernel + h @ recurrent + bias)
+    return h
+
+
+PHI = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "linear": lambda z: z}
+
+
+@pytest.mark.parametrize("activation", list(PHI))
+@pytest.mark.parametrize("k", [1, 3, 6])
+def test_the_bptt_jacobian_matches_finite_differences(activation, k):
+    """scratch.rnn_jacobian (notebook 08's dh_T/dh_k = diag(phi'(z_T)) W^T ... diag(phi'(z_{k+1}))
+    W^T with rows as vectors) against central differences of the recurrence, entry by entry."""
     rng = np.random.default_rng(3)
-    d, u, steps, k = 2, 3, 5, 1
-    x, kernel = rng.normal(size=(steps, d)), rng.normal(size=(d, u))
-    recurrent, bias = rng.normal(size=(u, u)) * 0.8, rng.normal(size=u)
+    n, steps, d, u = 2, 6, 2, 3
+    x = rng.normal(size=(n, steps, d))
+    kernel, recurrent = rng.normal(size=(d, u)), rng.normal(size=(u, u)) * 0.8
+    bias, phi = rng.normal(size=u), PHI[activation]
+    jacobian = scratch.rnn_jacobian(x, kernel, recurrent, bias, k=k, activation=activation)
+    assert jacobian.shape == (n, u, u)
+    states = scratch.rnn_forward(x, kernel, recurrent, bias, activation, return_sequences=True)
+    eps = 1e-6
+    for seq in range(n):
+        h_k = states[seq, k - 1]
+        numeric = np.zeros((u, u))
+        for b in range(u):
+            step = np.zeros(u)
+            step[b] = eps
+            ahead = _last_state_from(h_k + step, x[seq], kernel, recurrent, bias, k, phi)
+            behind = _last_state_from(h_k - step, x[seq], kernel, recurrent, bias, k, phi)
+            numeric[:, b] = (ahead - behind) / (2 * eps)
+        np.testing.assert_allclose(jacobian[seq], numeric, atol=1e-8)
+        if k < steps:  # the transposed (column-vector) order is a different matrix
+            assert not np.allclose(jacobian[seq], numeric.T, atol=1e-3 * np.abs(numeric).max())
 
-    def run(h_k):  # h_t from h_k, through steps k+1 .. t
-        h, zs = h_k, []
-        for j in range(k + 1, steps):
-            zs.append(x[j] @ kernel + h @ recurrent + bias)
-            h = np.tanh(zs[-1])
-        return h, zs
 
-    h_k = np.tanh(rng.normal(size=u))
-    _, zs = run(h_k)
-    jacobian = np.eye(u)
-    for z in zs:  # step j's factor multiplies from the left
-        jacobian = np.diag(1 - np.tanh(z) ** 2) @ recurrent.T @ jacobian
-    eps, numeric = 1e-6, np.zeros((u, u))
-    for b in range(u):
-        step = np.zeros(u)
-        step[b] = eps
-        numeric[:, b] = (run(h_k + step)[0] - run(h_k - step)[0]) / (2 * eps)
-    np.testing.assert_allclose(jacobian, numeric, atol=1e-8)
-    assert not np.allclose(jacobian, numeric.T, atol=1e-3)  # the transposed order is wrong
+def test_the_bptt_jacobian_of_a_scaled_orthogonal_linear_rnn_is_the_bound():
+    """Without an activation and with W = s Q (Q orthogonal), dh_T/dh_k = (s Q^T)^(T-k): its
+    spectral norm is s^(T-k) exactly, the bound (gamma ||W||)^(T-k) of notebook 08."""
+    rng = np.random.default_rng(4)
+    q = np.linalg.qr(rng.standard_normal((5, 5)))[0]
+    x, kernel = rng.standard_normal((3, 12, 1)), rng.standard_normal((1, 5))
+    jacobian = scratch.rnn_jacobian(x, kernel, 1.3 * q, np.zeros(5), k=2, activation="linear")
+    np.testing.assert_allclose(np.linalg.norm(jacobian, 2, axis=(1, 2)), 1.3**10, rtol=1e-12)
+    np.testing.assert_allclose(jacobian[0], np.linalg.matrix_power(1.3 * q.T, 10), atol=1e-9)
+    identity = scratch.rnn_jacobian(x, kernel, 1.3 * q, np.zeros(5), k=12, activation="linear")
+    np.testing.assert_array_equal(identity, np.broadcast_to(np.eye(5), (3, 5, 5)))
+    with pytest.raises(ParameterError, match="k must be a whole step from 1 to 12"):
+        scratch.rnn_jacobian(x, kernel, q, np.zeros(5), k=0)
+
+
+def _moved_by(option: dict, gradients: list[np.ndarray]) -> list[np.ndarray]:
+    """What one SGD step of learning rate 1 with ``option`` subtracts from each variable."""
+    variables = [keras.Variable(np.zeros_like(g)) for g in gradients]
+    optimizer = keras.optimizers.SGD(learning_rate=1.0, **option)
+    optimizer.apply_gradients(zip([keras.ops.convert_to_tensor(g) for g in gradients], variables))
+    return [-np.asarray(v) for v in variables]
+
+
+def test_keras_clipnorm_clips_each_variable_and_global_clipnorm_all_together():
+    """Notebook 08's claim: clipnorm=c rescales each variable's gradient to norm at most c on its
+    own (three gradients above c give a step of norm c sqrt(3)); global_clipnorm=c rescales all
+    of them by one factor, so the step's norm is c. References computed by hand."""
+    gradients = [
+        np.array([3.0, 4.0], np.float32),  # norm 5
+        np.array([[0.0, 12.0]], np.float32),  # norm 12
+        np.array([0.0, 0.0, 0.5], np.float32),  # norm 0.5, under the threshold
+    ]
+    per_variable = _moved_by({"clipnorm": 1.0}, gradients)
+    np.testing.assert_allclose(per_variable[0], [0.6, 0.8], rtol=1e-6)
+    np.testing.assert_allclose(per_variable[1], [[0.0, 1.0]], rtol=1e-6)
+    np.testing.assert_allclose(per_variable[2], [0.0, 0.0, 0.5], rtol=1e-6)  # left alone
+    # global norm sqrt(25 + 144 + 0.25) = 13.0096...; every gradient is divided by it
+    together = _moved_by({"global_clipnorm": 1.0}, gradients)
+    scale = 1.0 / np.sqrt(25 + 144 + 0.25)
+    for moved, g in zip(together, gradients):
+        np.testing.assert_allclose(moved, g * scale, rtol=1e-5)
+    step = lambda parts: np.sqrt(sum(np.sum(p**2) for p in parts))  # noqa: E731
+    np.testing.assert_allclose(step(together), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(step(per_variable), np.sqrt(1 + 1 + 0.25), rtol=1e-5)
+    three_over = [g * 10 for g in gradients[:2]] + [np.full(4, 3.0, np.float32)]
+    np.testing.assert_allclose(
+        step(_moved_by({"clipnorm": 1.0}, three_over)), np.sqrt(3), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        step(_moved_by({"global_clipnorm": 1.0}, three_over)), 1.0, rtol=1e-5
+    )
+
+
+def _lstm_reference(h, c, x, kernel, recurrent, bias):
+    """The reference: the LSTM's equations written out again (Keras's gate order i, f, c, o),
+    run over the steps of x (T, D) from the states (h, c); returns h, c and the product of the
+    forget gates on the way."""
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    forget = np.ones_like(c)
+    for x_j in x:
+        zi, zf, zc, zo = np.split(x_j @ kernel + h @ recurrent + bias, 4)
+        c = sig(zf) * c + sig(zi) * np.tanh(zc)
+        h, forget = sig(zo) * np.tanh(c), forget * sig(zf)
+    return h, c, forget
+
+
+@pytest.mark.parametrize("k", [1, 4, 7])
+def test_the_lstm_cell_jacobian_matches_finite_differences(k):
+    """scratch.lstm_jacobian's whole dc_T/dc_k (h_k held) against central differences of the
+    equations, and its direct path against their product of forget gates."""
+    rng = np.random.default_rng(5)
+    n, steps, d, u = 2, 7, 2, 3
+    x = rng.normal(size=(n, steps, d))
+    kernel, recurrent = rng.normal(size=(d, 4 * u)), rng.normal(size=(u, 4 * u))
+    bias = rng.normal(size=4 * u)
+    whole, direct = scratch.lstm_jacobian(x, kernel, recurrent, bias, k=k)
+    assert whole.shape == (n, u, u) and direct.shape == (n, u)
+    eps = 1e-6
+    for seq in range(n):
+        h_k, c_k, _ = _lstm_reference(np.zeros(u), np.zeros(u), x[seq, :k], kernel, recurrent, bias)
+        later = (x[seq, k:], kernel, recurrent, bias)
+        numeric = np.zeros((u, u))
+        for b in range(u):
+            step = np.zeros(u)
+            step[b] = eps
+            ahead = _lstm_reference(h_k, c_k + step, *later)[1]
+            behind = _lstm_reference(h_k, c_k - step, *later)[1]
+            numeric[:, b] = (ahead - behind) / (2 * eps)
+        np.testing.assert_allclose(whole[seq], numeric, atol=1e-7)
+        np.testing.assert_allclose(direct[seq], _lstm_reference(h_k, c_k, *later)[2], rtol=1e-12)
+        if k < steps:  # paths through h add to the direct one
+            assert np.abs(whole[seq] - np.diag(direct[seq])).max() > 1e-4
+
+
+def test_without_recurrent_weights_the_cell_state_is_the_only_path():
+    """With W = 0 the gates see only the inputs, so dc_T/dc_k is exactly
+    diag(f_{k+1} ... f_T) with f_j = sigmoid(x_j U_f + b_f)."""
+    rng = np.random.default_rng(6)
+    x, kernel, bias = rng.normal(size=(3, 9, 2)), rng.normal(size=(2, 16)), rng.normal(size=16)
+    whole, direct = scratch.lstm_jacobian(x, kernel, np.zeros((4, 16)), bias, k=2)
+    forget = 1 / (1 + np.exp(-(x[:, 2:] @ kernel[:, 4:8] + bias[4:8])))
+    np.testing.assert_allclose(direct, forget.prod(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(whole, direct[:, :, None] * np.eye(4), atol=1e-15)
+    with pytest.raises(ParameterError, match="k must be a whole step from 1 to 9"):
+        scratch.lstm_jacobian(x, kernel, np.zeros((4, 16)), bias, k=10)
+
+
+def test_one_letter_convention_for_the_recurrent_weights():
+    """U is Keras's ``kernel`` (input weights) and W its ``recurrent_kernel``, in every recurrent
+    function's docstring and wherever notebooks 08 and 09 tie a letter to Keras's name."""
+    recurrent = (
+        scratch.rnn_forward,
+        scratch.rnn_jacobian,
+        scratch.lstm_step,
+        scratch.lstm_forward,
+        scratch.lstm_jacobian,
+        scratch.gru_step,
+        scratch.gru_forward,
+    )
+    for function in recurrent:
+        doc = inspect.getdoc(function)
+        assert re.search(r"\bkernel: ``\([^)]*\)``, U,", doc), function.__name__
+        assert re.search(r"recurrent_kernel: ``\([^)]*\)``, W,", doc), function.__name__
+    for name in ("08_rnn", "09_lstm_gru"):
+        cells = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        text = "\n".join(
+            "".join(c["source"]) for c in cells["cells"] if c["cell_type"] == "markdown"
+        )
+        pairs = re.findall(r"\$([UW])[^$]*\$[^$`]{0,30}`(kernel|recurrent_kernel)`", text)
+        assert {"kernel", "recurrent_kernel"} <= {keras_name for _, keras_name in pairs}, name
+        assert all((letter == "U") == (keras_name == "kernel") for letter, keras_name in pairs), (
+            name
+        )
