@@ -35,7 +35,7 @@ def mean_std(values, fmt: str = "{:.3f}") -> str:
     Returns:
         The formatted text.
 
-    Notebook: 09_lstm_gru.ipynb, 10_genre_comparison.ipynb
+    Notebook: 10_genre_comparison.ipynb
     """
     values = np.asarray(values, float)
     if values.size == 0:
@@ -238,6 +238,8 @@ def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> McNemar:
 
     Returns:
         A :class:`McNemar` with ``only_a`` = b, ``only_b`` = c and ``p_value``.
+
+    Notebook: 09_lstm_gru.ipynb
     """
     from scipy.stats import binom
 
@@ -445,6 +447,8 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
 
     Returns:
         ``(low, high)``.
+
+    Notebook: 09_lstm_gru.ipynb
     """
     from scipy.stats import norm
 

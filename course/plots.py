@@ -467,3 +467,78 @@ def label_log_axis(ax, axis: str = "y") -> None:
     which = ax.xaxis if axis == "x" else ax.yaxis
     which.set_ticks(ticks, [f"{t:.3g}" for t in ticks])
     which.set_minor_formatter(NullFormatter())
+
+
+def plot_runs(
+    values: dict[tuple[str, str], list[float]],
+    intervals: dict[tuple[str, str], list[tuple[float, float]]],
+    ylabel: str,
+    xlabel: str = "",
+    reference: tuple[str, float] | None = None,
+    title: str = "",
+):
+    """Repeated runs of several models in several conditions: one dot per run (seed) with its
+    interval, the runs of a model side by side so that none hides another, a short line at their
+    mean, and the conditions along the x axis.
+
+    Args:
+        values: ``{(condition, model): [one value per run]}``; conditions and models are drawn
+            in the order they first appear.
+        intervals: the same keys, ``[(low, high) per run]``, for example 95 % Wilson intervals
+            of a test accuracy, which stay within [0, 1].
+        ylabel: the y-axis label, with units.
+        xlabel: the x-axis label, what the conditions are.
+        reference: ``(label, level)`` drawn as a dotted line (for example chance), or None.
+        title: the axes' title.
+
+    Returns:
+        The ``Figure``.
+
+    Notebook: 09_lstm_gru.ipynb
+    """
+    conditions = list(dict.fromkeys(c for c, _ in values))
+    models = list(dict.fromkeys(m for _, m in values))
+    fig, ax = prepare_axes(None, figsize=(11, 4.2))
+    width = len(models) + 1
+    for j, model in enumerate(models):
+        for k, condition in enumerate(conditions):
+            runs = np.asarray(values.get((condition, model), []), float)
+            if not len(runs):
+                continue
+            centre = k * width + j
+            xs = centre + np.linspace(-0.25, 0.25, len(runs)) * (len(runs) > 1)
+            low, high = np.asarray(intervals[(condition, model)], float).T
+            ax.errorbar(
+                xs,
+                runs,
+                yerr=[runs - low, high - runs],
+                fmt="o",
+                ms=6,
+                capsize=3,
+                color=PALETTE[j],
+                label=model if k == 0 else None,
+                zorder=3,
+            )
+            ax.hlines(runs.mean(), centre - 0.4, centre + 0.4, color=PALETTE[j], lw=2, alpha=0.6)
+    ax.plot([], [], color="#555555", lw=2, alpha=0.6, label="mean of the runs")
+    if reference is not None:
+        ax.axhline(reference[1], color="#555555", ls=":", lw=1.5, label=reference[0])
+    ax.set_xticks([k * width + (len(models) - 1) / 2 for k in range(len(conditions))])
+    ax.set_xticklabels(conditions)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    if title:
+        ax.set_title(title)
+    parts = []
+    for condition in conditions:
+        ranges = []
+        for model in models:
+            runs = np.asarray(values.get((condition, model), []), float)
+            if len(runs):
+                ranges.append(f"'{model}' {runs.min():.3g} to {runs.max():.3g}")
+        parts.append(f"{condition}: {_listed(ranges)}")
+    n = max(len(v) for v in values.values())
+    return describe(
+        fig, f"{ylabel} of up to {n} runs each (lowest to highest); " + "; ".join(parts)
+    )

@@ -7,9 +7,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from figure_checks import message  # noqa: E402
 
 from course.errors import ParameterError  # noqa: E402
-from course.plots import plot_images, plot_kernels  # noqa: E402
+from course.plots import plot_images, plot_kernels, plot_runs  # noqa: E402
 
 #: Every figure drawn here has all its text at WCAG AA contrast (tests/figure_checks.py).
 pytestmark = pytest.mark.usefixtures("text_contrast")
@@ -117,3 +118,22 @@ def test_the_valence_arousal_plane_has_one_panel_per_model_on_the_rating_scale()
     plt.close(fig)
     with pytest.raises(ParameterError):
         plot_va_plane(np.ones(3), {"a": np.ones(3)})
+
+
+def test_runs_are_drawn_apart_with_their_intervals_and_said_per_condition():
+    values = {("20 steps", "A"): [1.0, 1.0, 0.9], ("20 steps", "B"): [1.0, 1.0, 1.0]}
+    values[("100 steps", "A")] = [0.5, 0.52, 0.48]
+    values[("100 steps", "B")] = [1.0, 0.8, 1.0]
+    intervals = {
+        key: [(v - 0.05, min(v + 0.05, 1.0)) for v in runs] for key, runs in values.items()
+    }
+    fig = plot_runs(values, intervals, "test accuracy (fraction)", reference=("chance", 0.5))
+    ax = fig.axes[0]
+    dots = np.concatenate([line.get_xydata() for line in ax.lines if line.get_marker() == "o"])
+    assert len(dots) == 12 and len({tuple(d) for d in dots}) == 12  # no dot hides another
+    assert ax.get_ylim()[1] < 1.1  # the intervals stop at 1
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["20 steps", "100 steps"]
+    assert message(fig) == (
+        "test accuracy (fraction) of up to 3 runs each (lowest to highest); 20 steps: 'A' 0.9 "
+        "to 1 and 'B' 1 to 1; 100 steps: 'A' 0.48 to 0.52 and 'B' 0.8 to 1."
+    )
