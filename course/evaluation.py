@@ -297,7 +297,7 @@ def p_text(p: float) -> str:
     Args:
         p: the p-value.
 
-    Notebook: 10_genre_comparison.ipynb
+    Notebook: 10_genre_comparison.ipynb, 11_music_emotion.ipynb
     """
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 

@@ -160,7 +160,8 @@ def test_the_comparison_scores_every_model_and_states_a_computed_verdict(feature
     result = compare_emotion(features, ["mlp"], seeds=[0, 1], epochs=2, progress=False)
     assert result.models == ["mean", "ridge", "mlp"]
     table = result.table()
-    assert "| ridge |" in table and "valence ccc" in table
+    assert "| ridge |" in table and "| valence RMSE | valence R² | valence CCC |" in table
+    assert "-0.00" not in table  # a mean that rounds to zero is shown as 0.00
     # Arousal is set by loudness, tempo and density, which MFCC statistics carry.
     assert result.mean_score("ridge", "arousal", "r2")[0] > 0.3
     assert result.mean_score("mean", "valence", "ccc")[0] == pytest.approx(0.0, abs=1e-9)
@@ -225,6 +226,47 @@ def test_the_paired_tests_are_wilcoxon_on_each_song_once_worked_by_hand():
     assert wilcoxon([-1, -2, 3, 4, 5, 6]).pvalue == pytest.approx(10 / 64)
     # Holm over the two: 2/64 x 2 = 0.0625, then 10/64 x 1 = 0.15625 (already larger).
     assert [valence["p_holm"], arousal["p_holm"]] == pytest.approx([0.0625, 0.15625])
+    # The signed-rank sums the test compares: valence all positive, 1 + ... + 6 = 21; arousal
+    # W- = 1 + 2 = 3 and W+ = 3 + 4 + 5 + 6 = 18.
+    assert (valence["rank_sums"], arousal["rank_sums"]) == ((21.0, 0.0), (18.0, 3.0))
+
+
+def _two_models(diff):
+    """A comparison of models "a" (exact) and "b" whose squared errors exceed a's by ``diff``
+    (negative: b is the better on that song) on valence; arousal is the same shape."""
+    diff = np.asarray(diff, float)
+    truth = np.column_stack([np.linspace(2, 8, len(diff))] * 2)
+    a = truth + np.where(diff < 0, np.sqrt(np.abs(diff)), 0)[:, None]
+    b = truth + np.where(diff > 0, np.sqrt(np.abs(diff)), 0)[:, None]
+    return EmotionComparison(
+        models=["a", "b"],
+        seeds=[0],
+        truth={0: truth},
+        predictions={("a", 0): a, ("b", 0): b},
+        test_songs={0: np.arange(len(diff))},
+        histories={},
+        synthetic=False,
+        settings={"epochs": 30},
+    )
+
+
+def test_the_verdict_reads_the_direction_from_the_rank_sums_not_the_mean():
+    # b is worse by 20 on one song and better by 1 on five: its mean difference is +2.5 (a
+    # looks better on average) but its signed ranks favour b: W+ = 6, W- = 3 x 5 = 15 (five
+    # tied absolute values share ranks 1 to 5, mean 3).
+    test = _two_models([20, -1, -1, -1, -1, -1]).tests()[0]
+    assert test["mean_diff"] == pytest.approx(2.5)
+    assert test["rank_sums"] == (6.0, 15.0)
+
+
+def test_the_verdict_says_as_trained_here_and_prints_small_p_values_as_below_0_001():
+    result = _two_models(np.arange(1, 41, dtype=float))  # b worse on all 40 songs
+    (test, _), text = result.tests(), result.conclusion()
+    assert test["p_holm"] < 0.001 and "e-" not in text
+    assert "As trained here, it is shown better than b (p < 0.001)." in text
+    assert "30 epochs, each network tested after its last epoch, nothing tuned" in text
+    assert "picked on the songs it is tested on" in text
+    assert "not DEAM results" not in text
 
 
 @pytest.mark.slow
@@ -267,3 +309,29 @@ def test_an_unreadable_song_is_left_out_and_named(sample, tmp_path):
     feats = emotion_features(resolve_emotion_data(root), progress=False)
     assert len(feats.targets) == 39 and 3 not in feats.song_ids
     assert feats.skipped[0][0] == "3.wav" and "not readable" in feats.skipped[0][1]
+
+
+def test_the_sample_plays_the_mode_by_pitch_alone_same_loudness_and_timing(monkeypatch):
+    # Notebook 11's solution 5 rests on this: flipping a clip's mode, all else equal, changes
+    # which pitches sound but not the clip's loudness or when its notes start.
+    import course.emotion_data as emotion_data
+
+    drawn = emotion_data.emotion_factors
+
+    def flipped(song_id, seed=0):
+        factors = drawn(song_id, seed)
+        factors["mode"] = {"major": "minor", "minor": "major"}[factors["mode"]]
+        return factors
+
+    def envelope(y, frame=1024):  # RMS per frame of about 46 ms
+        return np.sqrt(np.mean(y[: len(y) // frame * frame].reshape(-1, frame) ** 2, axis=1))
+
+    for song_id in (2, 3):
+        y, factors = emotion_data.synthesize_emotion_clip(song_id, seconds=6.0)
+        monkeypatch.setattr(emotion_data, "emotion_factors", flipped)
+        other, other_factors = emotion_data.synthesize_emotion_clip(song_id, seconds=6.0)
+        monkeypatch.setattr(emotion_data, "emotion_factors", drawn)
+        assert factors["mode"] != other_factors["mode"]
+        assert np.sqrt(np.mean(other**2)) == pytest.approx(np.sqrt(np.mean(y**2)), rel=0.01)
+        assert np.corrcoef(envelope(y), envelope(other))[0, 1] > 0.95
+        assert np.abs(y - other).max() > 0.1  # the pitches do differ
