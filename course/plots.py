@@ -13,6 +13,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .errors import ParameterError
 from .figure_text import alt_text, describe
 from .settings import GENRES
 
@@ -416,6 +417,7 @@ def plot_series(
     title: str = "",
     logy: bool = False,
     marker: str | None = None,
+    dashed: list[str] | tuple[str, ...] = (),
 ):
     """Lines against their index (time step, layer, ...), one per entry.
 
@@ -426,15 +428,22 @@ def plot_series(
         title: the axes' title.
         logy: logarithmic y axis.
         marker: a marker for every point (for example "o" for a few points).
+        dashed: the labels of the lines drawn dashed (the others are solid), so that lines of
+            near colours stay apart where they overlap.
 
     Returns:
         The ``Figure``.
 
     Notebook: 08_rnn.ipynb
     """
+    unknown = [label for label in dashed if label not in series]
+    if unknown:
+        raise ParameterError(f"dashed names lines that are not in the series: {unknown}")
     fig, ax = prepare_axes(None, figsize=(10, 4))
     for label, values in series.items():
-        ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, marker=marker, label=label)
+        style = "--" if label in dashed else "-"
+        x = np.arange(1, len(values) + 1)
+        ax.plot(x, values, lw=1.8, ls=style, marker=marker, label=label)
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -442,7 +451,11 @@ def plot_series(
     ax.legend()
     if title:
         ax.set_title(title)
-    ends = [f"'{label}' from {v[0]:.3g} to {v[-1]:.3g}" for label, v in series.items() if len(v)]
+    ends = [
+        f"'{label}'{' (dashed)' * (label in dashed)} from {v[0]:.3g} to {v[-1]:.3g}"
+        for label, v in series.items()
+        if len(v)
+    ]
     lengths = sorted({len(v) for v in series.values()})
     points = f"{lengths[0]}" if len(lengths) == 1 else f"up to {lengths[-1]}"
     lines = f"{len(series)} line{'s' * (len(series) != 1)} of {ylabel}"
@@ -478,8 +491,8 @@ def plot_runs(
     title: str = "",
 ):
     """Repeated runs of several models in several conditions: one dot per run (seed) with its
-    interval, the runs of a model side by side so that none hides another, a short line at their
-    mean, and the conditions along the x axis.
+    interval, the runs of a model side by side so that none hides another, a short black line at
+    their mean (black for every model, as in the legend), and the conditions along the x axis.
 
     Args:
         values: ``{(condition, model): [one value per run]}``; conditions and models are drawn
@@ -519,8 +532,8 @@ def plot_runs(
                 label=model if k == 0 else None,
                 zorder=3,
             )
-            ax.hlines(runs.mean(), centre - 0.4, centre + 0.4, color=PALETTE[j], lw=2, alpha=0.6)
-    ax.plot([], [], color="#555555", lw=2, alpha=0.6, label="mean of the runs")
+            ax.hlines(runs.mean(), centre - 0.4, centre + 0.4, color="black", lw=2, zorder=2)
+    ax.plot([], [], color="black", lw=2, label="mean of the runs")  # as drawn, for every model
     if reference is not None:
         ax.axhline(reference[1], color="#555555", ls=":", lw=1.5, label=reference[0])
     ax.set_xticks([k * width + (len(models) - 1) / 2 for k in range(len(conditions))])

@@ -8,9 +8,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from figure_checks import message  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
 
 from course.errors import ParameterError  # noqa: E402
-from course.plots import plot_images, plot_kernels, plot_runs  # noqa: E402
+from course.plots import plot_images, plot_kernels, plot_runs, plot_series  # noqa: E402
 
 #: Every figure drawn here has all its text at WCAG AA contrast (tests/figure_checks.py).
 pytestmark = pytest.mark.usefixtures("text_contrast")
@@ -137,3 +138,24 @@ def test_runs_are_drawn_apart_with_their_intervals_and_said_per_condition():
         "test accuracy (fraction) of up to 3 runs each (lowest to highest); 20 steps: 'A' 0.9 "
         "to 1 and 'B' 1 to 1; 100 steps: 'A' 0.48 to 0.52 and 'B' 0.8 to 1."
     )
+    # the mean lines are drawn in the colour the legend shows for "mean of the runs"
+    entry = ax.get_legend_handles_labels()
+    mean_colour = to_rgba(entry[0][entry[1].index("mean of the runs")].get_color())
+    horizontal = [c for c in ax.collections if all(s[0, 1] == s[-1, 1] for s in c.get_segments())]
+    means = [c for c in horizontal if c.get_segments()]  # the error bars are vertical
+    assert len(means) == 4
+    assert all(tuple(rgba) == mean_colour for c in means for rgba in c.get_colors())
+    plt.close(fig)
+
+
+def test_series_named_dashed_are_drawn_dashed_and_said_so():
+    series = {"a": [1.0, 2.0], "b": [1.0, 4.0]}
+    fig = plot_series(series, "time step", "size", dashed=["b"])
+    assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--"]
+    assert message(fig) == (
+        "2 lines of size over 2 points; first to last: 'a' from 1 to 2 and 'b' (dashed) "
+        "from 1 to 4."
+    )
+    plt.close(fig)
+    with pytest.raises(ParameterError):
+        plot_series(series, "time step", "size", dashed=["c"])
