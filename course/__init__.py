@@ -5,7 +5,7 @@ imports only the modules below it. ``ARCHITECTURE.md`` in the repository lists t
 
 - ``errors``, ``settings``: the ``CourseError`` family and argument checks; constants.
 - ``dsp``, ``scratch``: signals and layers from scratch in numpy, tested against librosa and Keras.
-- ``plots``, ``learning_plots``: the figures, in one style.
+- ``plots``, ``learning_plots``, ``remedy_plots``: the figures, in one style.
 - ``audio``, ``recipes``, ``synth``, ``sample``, ``fma``, ``data``, ``emotion_data``: reading
   audio, the synthetic samples, FMA's metadata, finding a dataset and listing its tracks.
 - ``features``, ``splits``, ``augment``: MFCCs and their cache; splits; augmentation.

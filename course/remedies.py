@@ -57,11 +57,13 @@ class Remedy:
 
 @dataclass(frozen=True, kw_only=True)
 class RemedyRun:
-    """One remedy trained with one seed: accuracies of the model it ended with (the restored
-    one under early stopping), measured without dropout, and the share of its first layer's
-    weights that are near zero (below 0.001 in size). ``segments`` counts the segments it
-    trained on (augmented copies included); ``start`` is a hash of its initial weights, equal
-    for two runs exactly when they started from the same weights."""
+    """One remedy trained with one seed: accuracies of the model it returned (restored to its
+    best epoch under early stopping), measured without dropout, the training accuracy on the
+    real training segments only (no augmented copies); the share of its first layer's kernel
+    weights that are near zero (below 0.001 in size) and their mean size ``mean_abs``.
+    ``segments`` counts the segments it trained on (augmented copies included); ``start`` is a
+    hash of its initial weights, equal for two runs exactly when they started from the same
+    weights."""
 
     remedy: str
     seed: int
@@ -72,13 +74,14 @@ class RemedyRun:
     updates: int
     parameters: int
     near_zero: float
+    mean_abs: float
     segments: int
     start: str
     history: dict = field(repr=False)
 
     @property
     def gap(self) -> float:
-        """Training minus validation accuracy of the final model: the overfitting gap."""
+        """Training minus validation accuracy of the returned model: the overfitting gap."""
         return self.train_accuracy - self.validation_accuracy
 
 
@@ -99,6 +102,13 @@ def _recording(build, starts: list):
         return model
 
     return built
+
+
+def _first_kernel(model) -> tuple[float, float]:
+    """The share of the first layer's kernel weights below 0.001 in size, and their mean size
+    (biases left out)."""
+    kernel = np.abs(next(w for w in model.weights if len(w.shape) == 2).numpy())
+    return float(np.mean(kernel < 1e-3)), float(np.mean(kernel))
 
 
 def _accuracy(model, x, y) -> float:
@@ -186,7 +196,7 @@ def run_remedies(
             progress=False,
         )
         batches_per_epoch = -(-len(x_train) // TrainParams.batch_size)
-        first = next(w for w in exp.model.weights if len(w.shape) == 2).numpy()
+        near_zero, mean_abs = _first_kernel(exp.model)
         runs.append(
             RemedyRun(
                 remedy=remedy.name,
@@ -197,7 +207,8 @@ def run_remedies(
                 epochs=exp.epochs,
                 updates=exp.epochs * batches_per_epoch,
                 parameters=exp.parameters,
-                near_zero=float(np.mean(np.abs(first) < 1e-3)),
+                near_zero=near_zero,
+                mean_abs=mean_abs,
                 segments=len(x_train),
                 start=starts[0],
                 history=exp.history,
@@ -317,7 +328,7 @@ def verdict_table(rows: Sequence[dict]) -> str:
 
 
 def per_seed_table(runs: Sequence[RemedyRun], reference: str | None = None) -> str:
-    """The numbers behind :func:`course.learning_plots.plot_remedies`, seed by seed, as a
+    """The numbers behind :func:`course.remedy_plots.plot_remedies`, seed by seed, as a
     Markdown table: each remedy's test accuracy, its difference from the reference's (same
     seed) and its training minus validation gap, each listed in the order of the seeds.
 

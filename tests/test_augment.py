@@ -114,3 +114,18 @@ def test_training_draws_stay_in_the_ranges_the_notebook_states():
     assert "-2 to +2 semitones" in augment.TRANSFORMS["pitch"]
     assert "0.85 to 1.15" in augment.TRANSFORMS["stretch"]
     assert "10 to 30 dB" in augment.TRANSFORMS["noise"]
+
+
+def test_a_faster_stretch_loses_the_segments_past_the_clips_new_end():
+    # What 05 says of the augmented copies: a stretch at rate r makes a 30-s clip last 30 / r s,
+    # so at 1.15 (26.1 s) only 8 whole 3-s segments remain; a slower one keeps the first 30 s
+    # (10 segments), and so do pitch shift and noise, which keep the length.
+    from course.features import segment_mfcc
+    from course.settings import FeatureParams
+
+    params = FeatureParams()
+    y = _tone(seconds=30.0)
+    assert len(segment_mfcc(y, params)[0]) == 10
+    assert len(segment_mfcc(augment.time_stretch(y, 1.15), params)[0]) == 8  # floor(26.09 / 3)
+    assert len(segment_mfcc(augment.time_stretch(y, 0.85), params)[0]) == 10
+    assert len(segment_mfcc(augment.add_noise(y, 20.0, seed=0), params)[0]) == 10

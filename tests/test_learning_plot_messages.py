@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from figure_checks import message  # noqa: E402
 
-from course import learning_plots  # noqa: E402
+from course import learning_plots, remedy_plots  # noqa: E402
 from course.figure_text import alt_text  # noqa: E402
 
 #: Every figure drawn here has all its text at WCAG AA contrast (tests/figure_checks.py).
@@ -85,10 +85,31 @@ def test_remedies_name_the_best_by_mean_test_accuracy_and_the_verdicts():
         for r in rows
         for s in (0, 1)
     ]
-    text = message(learning_plots.plot_remedies(rows, runs))
+    text = message(remedy_plots.plot_remedies(rows, runs))
     assert "Of 2 remedies, dropout has the highest mean test accuracy, 0.660, +0.060" in text
     assert "1 helped, 1 hurt, 0 had no clear effect" in text
     assert "smallest mean overfitting gap is dropout's, +0.100" in text
+
+
+def test_remedies_legend_lists_only_the_verdicts_present_and_the_reference_row_says_why():
+    rows = [{"name": "reference", "test_mean": 0.6, "gap_mean": 0.3, "verdict": "reference"}]
+    rows.append({"name": "L2", "test_mean": 0.61, "gap_mean": 0.28, "difference": 0.01})
+    rows[1].update(low=-0.02, high=0.04, verdict="no clear effect on this data")
+    rows[0].update(difference=np.nan, low=np.nan, high=np.nan)
+    runs = [
+        SimpleNamespace(remedy=r["name"], seed=s, test_accuracy=r["test_mean"], gap=r["gap_mean"])
+        for r in rows
+        for s in (0, 1)
+    ]
+    fig = remedy_plots.plot_remedies(rows, runs)
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["reference", "no clear effect"]
+    assert "test-accuracy verdict" in legend.get_title().get_text()
+    left, right = fig.axes
+    assert "reference: the dashed zero line" in [t.get_text() for t in left.texts]
+    for ax in (left, right):
+        assert "small dots" in ax.get_title() and "mean (large dot)" in ax.get_title()
+    assert "uncorrected 95 % interval" in left.get_title()
 
 
 def test_a_genre_timeline_names_the_leading_genre_and_where_the_lead_changes():

@@ -32,6 +32,7 @@ def fake_runs(differences: dict[str, list[float]]):
                     updates=570,
                     parameters=1000,
                     near_zero=0.02,
+                    mean_abs=0.05,
                     segments=587,
                     start="",
                     history={},
@@ -151,11 +152,30 @@ def test_the_gap_is_training_minus_validation_of_the_final_model():
         updates=100,
         parameters=10,
         near_zero=0.0,
+        mean_abs=0.05,
         segments=80,
         start="",
         history={},
     )
     assert run.gap == pytest.approx(0.35)
+
+
+def test_the_first_kernels_share_near_zero_and_mean_size_leave_biases_out():
+    """What 05 prints per remedy: of the first layer's kernel (not its bias), the share of
+    weights below 0.001 in size and their mean size, here computed by hand."""
+    from types import SimpleNamespace
+
+    from course.remedies import _first_kernel
+
+    def weight(values):
+        values = np.array(values)
+        return SimpleNamespace(shape=values.shape, numpy=lambda: values)
+
+    kernel = [[0.0005, -0.002], [0.5, -0.0001]]
+    model = SimpleNamespace(weights=[weight([9.0, 9.0]), weight(kernel), weight([[7.0]])])
+    near_zero, mean_abs = _first_kernel(model)
+    assert near_zero == 2 / 4  # 0.0005 and 0.0001
+    assert mean_abs == pytest.approx((0.0005 + 0.002 + 0.5 + 0.0001) / 4)
 
 
 @pytest.mark.slow
