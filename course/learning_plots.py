@@ -377,6 +377,7 @@ def plot_genre_timeline(
     title: str = "",
     show: int = 5,
     include: Sequence[str] = (),
+    joins: Sequence[float] = (),
 ):
     """A classifier's genre probabilities along a recording, one band per genre, stacked.
 
@@ -389,6 +390,8 @@ def plot_genre_timeline(
             are summed into one grey band, "other genres".
         include: genres always drawn on their own (for example the true genres of the parts
             of a recording), besides the ``show`` most probable.
+        joins: times in seconds where one recording ends and the next begins in a file made
+            of several, each drawn as a dashed black line.
 
     Returns:
         The ``Figure``.
@@ -426,10 +429,14 @@ def plot_genre_timeline(
     ax.set_ylim(0, 1)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("probability")
+    for i, x in enumerate(joins):  # one legend entry for all the joins
+        ax.axvline(x, color="black", linestyle="--", linewidth=2.5, label="_" if i else "join")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), reverse=True)
     if title:
         ax.set_title(title)
-    return describe(fig, _timeline_message(p, genres, segment_seconds))
+    where = _listed(f"{x:.2f} s" for x in joins)
+    marked = f" A dashed line marks where one recording joins the next: {where}." if where else ""
+    return describe(fig, _timeline_message(p, genres, segment_seconds) + marked)
 
 
 def _timeline_message(p: np.ndarray, genres: list[str], segment_seconds: float) -> str:

@@ -121,6 +121,18 @@ def test_a_genre_timeline_names_the_leading_genre_and_where_the_lead_changes():
     assert "changes at 18 s from rock to jazz" in text
 
 
+def test_a_genre_timeline_marks_each_join_with_one_dashed_line_and_one_legend_entry():
+    p = np.full((10, 3), 1 / 3)
+    fig = learning_plots.plot_genre_timeline(p, ["rock", "jazz", "pop"], 3.0, joins=(14.5, 21.0))
+    ax = fig.axes[0]
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert sorted(line.get_xdata()[0] for line in dashed) == [14.5, 21.0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()].count("join") == 1
+    assert "A dashed line marks where one recording joins the next: 14.50 s and 21.00 s." in (
+        message(fig)
+    )
+
+
 def test_the_valence_arousal_plane_counts_the_songs_and_finds_a_hedging_model():
     truth = np.array([[2.0, 2.0], [8.0, 8.0], [2.0, 8.0], [8.0, 2.0]])
     hedging = 5 + 0.2 * (truth - 5)
