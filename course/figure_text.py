@@ -32,6 +32,8 @@ def describe(fig, message: str):
 
     Returns:
         ``fig``, so a plotting function can end with ``return describe(fig, ...)``.
+
+    Notebook: 11_music_emotion.ipynb
     """
     message = " ".join(str(message).split())
     if message and not message.endswith((".", "!", "?")):
@@ -101,7 +103,9 @@ def _axis(label: str, axis, shown: tuple, data: tuple, scale: str) -> str:
     if len(categories) > 1:
         return f"{name}, {len(categories)} categories from {categories[0]} to {categories[-1]}"
     low, high = sorted(shown)
-    if all(map(np.isfinite, data)) and data[0] <= data[1]:
+    # A range of one value (reference lines such as axhline(5), text placed by hand) tells
+    # nothing of the axis: then the view's limits are its range.
+    if all(map(np.isfinite, data)) and data[0] < data[1]:
         low, high = max(low, data[0]), min(high, data[1])
     if low < 0 < high and -low < 0.01 * (high - low):
         low = 0.0  # half a pixel or bin of padding below zero, not data

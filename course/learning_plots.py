@@ -52,13 +52,15 @@ def _history_message(history: dict[str, list[float]]) -> str:
     )
 
 
-def plot_history(history: dict[str, list[float]], title: str = ""):
+def plot_history(history: dict[str, list[float]], title: str = "", loss: str = "cross-entropy"):
     """Accuracy and loss per epoch, training and validation, side by side.
 
     Args:
         history: ``{"accuracy": [...], "loss": [...], "val_accuracy": [...], "val_loss": [...]}``
             as returned by :func:`course.training.fit`.
         title: the figure's title (for example the model's name).
+        loss: what the loss is, for its panel's title ("cross-entropy + L2 penalty" for a
+            network whose layers add a penalty: Keras adds it to both losses).
 
     Returns:
         The matplotlib ``Figure``.
@@ -80,7 +82,7 @@ def plot_history(history: dict[str, list[float]], title: str = ""):
         ax.legend()
     acc_ax.set_ylim(0, 1)
     acc_ax.set_title("accuracy")
-    loss_ax.set_title("loss (cross-entropy)")
+    loss_ax.set_title(f"loss ({loss})")
     if title:
         fig.suptitle(title)
     return describe(fig, _history_message(history))

@@ -174,6 +174,18 @@ def test_ranges_are_the_datas_not_the_padded_limits_and_categories_are_named():
     ) in text
 
 
+def test_reference_lines_alone_give_the_axes_their_view_not_one_value():
+    # Russell's plane in notebook 11: words placed by hand and two lines at 5 on a 1-to-9 view
+    fig, ax = plt.subplots()
+    ax.annotate("happy", (7.5, 7.0))
+    ax.axhline(5)
+    ax.axvline(5)
+    ax.set(xlim=(1, 9), ylim=(1, 9), xlabel="valence", ylabel="arousal")
+    text = axes_text(fig)
+    plt.close(fig)
+    assert "arousal from 1 to 9 against valence from 1 to 9" in text
+
+
 def test_a_label_over_two_lines_is_read_as_one_line():
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 2])

@@ -29,6 +29,10 @@ def test_a_history_states_the_end_the_gap_and_the_best_validation_epoch():
     text = message(learning_plots.plot_history(history))
     assert "training accuracy is 0.950 and validation accuracy 0.550" in text
     assert "a gap of +0.400" in text and "0.650, at epoch 2" in text
+    fig = learning_plots.plot_history(history)
+    assert fig.axes[1].get_title() == "loss (cross-entropy)"
+    fig = learning_plots.plot_history(history, loss="cross-entropy + L2 penalty")
+    assert fig.axes[1].get_title() == "loss (cross-entropy + L2 penalty)"
 
 
 def test_a_confusion_matrix_names_the_worst_genre_and_the_commonest_confusion():
