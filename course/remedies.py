@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import ParameterError, check_at_least
-from .evaluation import holm, p_text
+from .evaluation import holm, p_text, paired_interval
 from .features import Features, standardise
 from .progress import track
 from .settings import TrainParams
@@ -218,15 +218,14 @@ def run_remedies(
 
 
 def _paired_t(diff: np.ndarray, confidence: float) -> tuple[float, float, float]:
-    """The t interval of the mean of ``diff`` and the two-sided p-value of a zero mean."""
+    """The t interval of the mean of ``diff`` (:func:`course.evaluation.paired_interval`) and
+    the two-sided p-value of a zero mean (scipy's one-sample t-test)."""
     from scipy import stats
 
-    n, mean = len(diff), float(diff.mean())
-    se = float(diff.std(ddof=1)) / np.sqrt(n)
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * se
-    if se == 0:  # every seed gave the same difference
-        return mean, mean, float(mean == 0)
-    return mean - half, mean + half, float(2 * stats.t.sf(abs(mean) / se, n - 1))
+    mean, low, high = paired_interval(diff, np.zeros_like(diff), confidence)
+    if low == high:  # every seed gave the same difference: no spread to test against
+        return low, high, float(mean == 0)
+    return low, high, float(stats.ttest_1samp(diff, 0.0).pvalue)
 
 
 def verdicts(
