@@ -471,14 +471,13 @@ def label_log_axis(ax, axis: str = "y") -> None:
         ax: the ``Axes``, already drawn and set to a log scale.
         axis: "x" or "y".
     """
-    from matplotlib.ticker import NullFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     low, high = sorted(ax.get_xlim() if axis == "x" else ax.get_ylim())
     steps = (1, 2, 3, 4, 5, 7) if high / low < 100 else (1, 2, 5)
-    powers = 10.0 ** np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
-    ticks = [t for t in np.outer(powers, steps).ravel() if low <= t <= high]
     which = ax.xaxis if axis == "x" else ax.yaxis
-    which.set_ticks(ticks, [f"{t:.3g}" for t in ticks])
+    which.set_major_locator(LogLocator(base=10, subs=steps, numticks=99))
+    which.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}"))
     which.set_minor_formatter(NullFormatter())
 
 
