@@ -9,14 +9,13 @@ how DEAM's excerpts are cut into segments."""
 
 import math
 import os
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 import soundfile as sf
+from cli_run import course_main
 
 from course.emotion import MAX_SEGMENTS, emotion_features, noise_floor, rmse, spread_segments
 from course.emotion_data import (
@@ -369,30 +368,19 @@ def test_a_song_in_both_averaged_files_is_an_error(tmp_path):
 @pytest.mark.slow
 def test_compare_task_emotion_runs_on_the_tree(deam, tmp_path):
     root, _ = deam
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "course",
-            "compare",
-            "--task",
-            "emotion",
-            "--data",
-            str(root),
-            "--epochs",
-            "1",
-            "--models",
-            "mlp",
-            "--out-dir",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "COURSE_SMOKE": "1"},
+    proc = course_main(
+        "compare",
+        "--task",
+        "emotion",
+        "--data",
+        root,
+        "--epochs",
+        "1",
+        "--models",
+        "mlp",
+        "--out-dir",
+        tmp_path / "out",
     )
-    print(f"\ncompare --task emotion on the tree: {time.perf_counter() - start:.1f} s")
     assert proc.returncode == 0, proc.stderr
     assert "left out song 43: annotated, but no audio file" in proc.stdout
     assert "openSMILE feature files in 'features'" in proc.stdout

@@ -5,12 +5,11 @@ The FMA copy is :func:`fma_fixture.make_fma`'s (the session fixture ``fma_root``
 
 import csv
 import os
-import subprocess
-import sys
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from cli_run import course_main
 from fma_fixture import (
     EMPTY,
     FAULTS,
@@ -368,23 +367,7 @@ def test_features_made_by_hand_get_empty_published_and_group():
 @pytest.mark.slow
 def test_the_command_line_prepares_fma_and_names_the_skipped_files(fma_root, tmp_path):
     out = tmp_path / "f.npz"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "course",
-            "prepare",
-            "--data",
-            str(fma_root),
-            "--out-file",
-            str(out),
-            "--no-cache",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "COURSE_SMOKE": "1"},
-    )
+    proc = course_main("prepare", "--data", fma_root, "--out-file", out, "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert "Data: FMA's fma_small audio in" in proc.stdout
     assert (
@@ -397,23 +380,12 @@ def test_the_command_line_prepares_fma_and_names_the_skipped_files(fma_root, tmp
     assert "Traceback" not in proc.stderr
 
 
-def _course(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "course", *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "COURSE_SMOKE": "1"},
-        cwd=cwd,
-    )
-
-
 @pytest.mark.slow
 def test_compare_protocol_published_trains_on_fmas_own_split(fma_root, tmp_path):
     """The main job on FMA as it unpacks: FMA's artist-filtered split, the same for both
     seeds, its 6 test songs counted once each, and no artist on two sides."""
     out = tmp_path / "out"
-    proc = _course(
+    proc = course_main(
         "compare",
         "--data",
         str(fma_root),
@@ -456,6 +428,6 @@ def test_the_published_split_keeps_every_artist_on_one_side(fma_features):
 
 @pytest.mark.slow
 def test_baseline_runs_on_fma(fma_root):
-    proc = _course("baseline", "--data", str(fma_root), "--no-cache")
+    proc = course_main("baseline", "--data", str(fma_root), "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert "accuracy" in proc.stdout and "synthetic" not in proc.stdout
