@@ -28,6 +28,10 @@ def pytest_configure(config):
     if config.pluginmanager.hasplugin("nbval") and not config.option.nbval:
         config.option.nbval_lax = True  # compare only cells marked NBVAL_CHECK_OUTPUT
         config.option.nbval_current_env = True  # the kernels run in this Python
+    if hasattr(config.option, "loadscopereorder"):
+        # pytest-xdist's --dist loadscope would hand out the files with the most tests first;
+        # the files are handed out in the order longest_first() gives them instead.
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(config, items):
