@@ -705,6 +705,8 @@ def test_every_slide_of_every_deck_fits_a_projector(every_deck, browser, shot):
         ]
         stem = deck.name.split(".")[0]
         if stem in PHOTOGRAPHED:
+            # Chromium draws a page behind others about once a second: to the front first.
+            page.bring_to_front()
             chosen = {0: "title"}
             for kind in ("figure", "printed", "maths"):
                 index = next((s["index"] for s in found if s[kind]), None)
