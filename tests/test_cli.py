@@ -65,12 +65,26 @@ def test_user_mistakes_exit_2_with_one_clear_line(tmp_path, cli_error):
 
 
 @pytest.mark.slow
-def test_compare_prints_the_table_and_writes_its_outputs(tiny_sample, tmp_path):
+def test_compare_prints_the_table_writes_its_outputs_and_repeats_in_a_fresh_process(
+    tiny_sample, tmp_path
+):
+    """compare in the test's own process (in a full run, after other tests have trained networks
+    in it), then in a new Python (its own hash seed, a TensorFlow that has done nothing yet):
+    the same seed gives the same results."""
+    import csv
+
+    def compare(start, out):
+        proc = start(
+            "compare", "--data", str(tiny_sample), "--epochs", "1", "--out-dir", str(out),
+            "--no-cache",
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        with open(out / "results.csv") as f:
+            rows = [{k: v for k, v in r.items() if k != "train_seconds"} for r in csv.DictReader(f)]
+        return proc, rows
+
     out = tmp_path / "results"
-    proc = run(
-        "compare", "--data", str(tiny_sample), "--epochs", "1", "--out-dir", str(out), "--no-cache"
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc, here = compare(run, out)
     assert "| mlp | 1,014,218 |" in proc.stdout and "| cnn | 45,514 |" in proc.stdout
     assert "| lstm | 57,802 |" in proc.stdout
     assert "not GTZAN results" in proc.stdout  # a synthetic sample is called synthetic
@@ -84,6 +98,15 @@ def test_compare_prints_the_table_and_writes_its_outputs(tiny_sample, tmp_path):
         "confusion_cnn.png",
     ):
         assert (out / name).stat().st_size > 0
+    assert "Warning" not in proc.stderr and "E0000" not in proc.stderr
+
+    proc, fresh = compare(run_fresh, tmp_path / "fresh")
+    assert fresh == here and [r["model"] for r in here] == ["mlp", "cnn", "lstm", "baseline"]
+    # A command's log that reads well: one line per model, no carriage-return redraws (in the
+    # test's process ipykernel is imported, so progress there would redraw).
+    assert "\r" not in proc.stderr
+    models = ("mlp (seed 0):", "cnn (seed 0):", "lstm (seed 0):")
+    assert sum(line.startswith(models) for line in proc.stderr.splitlines()) == 3
     assert "Warning" not in proc.stderr and "E0000" not in proc.stderr
 
 
@@ -127,44 +150,3 @@ def test_every_user_error_is_one_line_on_stderr_with_status_2(tmp_path, cli_erro
         ("prepare", "--n-mfcc", "200", "--n-mels", "40"),
     ):
         assert cli_error(*args).startswith("error: "), args
-
-
-@pytest.mark.slow
-def test_the_same_seed_gives_the_same_results_in_a_fresh_process_and_in_this_one(
-    tiny_sample, tmp_path
-):
-    """A new Python (its own hash seed, a TensorFlow that has done nothing yet) and the test's
-    own process (in a full run, after other tests have trained networks in it) agree."""
-    import csv
-
-    rows = []
-    for start, run_dir in ((run_fresh, "a"), (run, "b")):
-        proc = start(
-            "compare",
-            "--data",
-            str(tiny_sample),
-            "--models",
-            "mlp,cnn",
-            "--epochs",
-            "2",
-            "--protocol",
-            "track",
-            "--out-dir",
-            str(tmp_path / run_dir),
-        )
-        assert proc.returncode == 0, proc.stderr
-        with open(tmp_path / run_dir / "results.csv") as f:
-            rows.append(
-                [{k: v for k, v in r.items() if k != "train_seconds"} for r in csv.DictReader(f)]
-            )
-        if start is run_fresh:  # (in pytest, ipykernel is imported: progress would redraw)
-            # A command's log that reads well: one line per model, no carriage-return redraws.
-            assert "\r" not in proc.stderr
-            assert (
-                sum(
-                    line.startswith(("mlp (seed 0):", "cnn (seed 0):"))
-                    for line in proc.stderr.splitlines()
-                )
-                == 2
-            )
-    assert rows[0] == rows[1] and [r["model"] for r in rows[0]] == ["mlp", "cnn", "baseline"]
