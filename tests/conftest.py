@@ -40,6 +40,22 @@ def tiny_sample(tmp_path_factory):
     )
 
 
+@pytest.fixture
+def sample_tracks(tmp_path):
+    """``sample_tracks(n)``: a folder whose first ``n`` tracks per genre are the synthetic
+    sample's (default seed). It is data/sample when the notebooks have made it (same version
+    and settings, so the same bytes; read, never written), else ``n`` per genre made in a
+    temporary folder. Read it with ``prepare(folder, tracks_per_genre=n)``."""
+    from course.sample import SAMPLE_DIR, make_sample, sample_matches
+
+    def folder(n: int):
+        if sample_matches(SAMPLE_DIR):
+            return SAMPLE_DIR
+        return make_sample(tmp_path / "sample", tracks_per_genre=n, progress=False)
+
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_features(tiny_sample):
     """MFCC features of :func:`tiny_sample`, computed without the cache."""

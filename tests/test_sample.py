@@ -97,7 +97,7 @@ def test_bad_arguments_are_refused_with_a_clear_message(tmp_path):
 
 
 @pytest.mark.slow
-def test_genres_are_learnable_but_no_single_feature_separates_them(tmp_path):
+def test_genres_are_learnable_but_no_single_feature_separates_them(sample_tracks):
     """On 6 tracks per genre: per-track MFCC statistics classify well above chance (10 %), but
     no single statistic separates the genres (a 10-leaf tree on one feature, cross-validated)."""
     from sklearn.linear_model import LogisticRegression
@@ -108,8 +108,9 @@ def test_genres_are_learnable_but_no_single_feature_separates_them(tmp_path):
 
     from course.features import prepare
 
-    folder = sample.make_sample(tmp_path / "s6", tracks_per_genre=6, progress=False)
-    x, y, _ = track_statistics(prepare(str(folder), cache=False, progress=False))
+    x, y, _ = track_statistics(
+        prepare(str(sample_tracks(6)), tracks_per_genre=6, cache=False, progress=False)
+    )
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
     all_features = cross_val_score(
         make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000)), x, y, cv=cv

@@ -85,11 +85,9 @@ def test_unknown_protocol(tiny_features):
 
 
 @pytest.mark.slow
-def test_the_baseline_figure_quoted_in_data_readme_is_what_the_command_gives(tmp_path):
+def test_the_baseline_figure_quoted_in_data_readme_is_what_the_command_gives(sample_tracks):
     # data/README.md quotes the traditional baseline on the full synthetic sample; the same
-    # seed must give the same figure, to the digits quoted. The test writes nothing into the
-    # checkout: it reads data/sample when the notebooks have made it (same version and
-    # settings, so the same bytes), else it makes the sample in a temporary folder.
+    # seed must give the same figure, to the digits quoted.
     import re
     from pathlib import Path
 
@@ -98,13 +96,9 @@ def test_the_baseline_figure_quoted_in_data_readme_is_what_the_command_gives(tmp
     readme = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text()
     quoted = re.search(r"cross-validation over tracks \| ([0-9.]+) ± ([0-9.]+) accuracy", readme)
     assert quoted, "data/README.md no longer quotes the baseline"
-    from course.sample import SAMPLE_DIR, make_sample, sample_matches
+    from course.sample import DEFAULT_TRACKS_PER_GENRE as n
 
-    if sample_matches(SAMPLE_DIR):
-        folder = SAMPLE_DIR
-    else:
-        folder = make_sample(tmp_path / "sample", progress=False)
-    features = prepare(str(folder), cache=False, progress=False)
+    features = prepare(str(sample_tracks(n)), tracks_per_genre=n, cache=False, progress=False)
     mean, std = evaluation.baseline_accuracy(features, seed=0)
     assert (f"{mean:.3f}", f"{std:.3f}") == quoted.groups()
 
