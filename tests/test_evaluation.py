@@ -114,7 +114,7 @@ def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_fe
         "--epochs",
         "1",
         "--models",
-        "mlp,cnn",
+        "mlp,mlp-standardised",  # two models (a pair to test), each quick to train
         "--out-dir",
         str(out),
         "--no-cache",
@@ -124,23 +124,23 @@ def test_compare_track_protocol_with_seeds_and_a_split_file(tiny_sample, tiny_fe
     assert "McNemar's exact test for every pair" in proc.stdout and "Holm" in proc.stdout
     for name in (
         "confusion_mlp.png",
-        "confusion_cnn.png",
+        "confusion_mlp-standardised.png",
         "confusion_baseline.png",
-        "history_cnn_seed1.png",
+        "history_mlp-standardised_seed1.png",
         "results.csv",
     ):
         assert (out / name).is_file()
     assert not (out / "history_baseline_seed0.png").exists()
     rows = (out / "results.csv").read_text().splitlines()
     assert len(rows) == 1 + 6 and rows[1].startswith("mlp,0,track,")
-    assert [r.split(",")[0] for r in rows[1:]] == ["mlp", "cnn", "baseline"] * 2
+    assert [r.split(",")[0] for r in rows[1:]] == ["mlp", "mlp-standardised", "baseline"] * 2
     report = (out / "results.md").read_text()
     assert report.startswith("Protocol: a track split") and "per seed: 0 of" in report
     assert "leaky" not in report and "tested after its last epoch (1)" in report
     assert "| baseline |" in report and "(95 % interval)" in report
     assert (
-        "| mlp | cnn | " in report
-        and "| cnn | baseline | " in report
+        "| mlp | mlp-standardised | " in report
+        and "| mlp-standardised | baseline | " in report
         and "p-value (Holm)" in report
     )
 
