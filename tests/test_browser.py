@@ -343,216 +343,6 @@ def shot():
     return save
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab on a free local port with a token, serving a copy of the notebooks."""
-    home = tmp_path_factory.mktemp("lab")
-    root = home / "notebooks"
-    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    settings = home / "settings"
-    # Every cell in the page (not only those scrolled to), so the tests can find them.
-    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    tracker.parent.mkdir(parents=True)
-    tracker.write_text(json.dumps({"windowingMode": "none"}))
-    config = home / "config"
-    (config / "labconfig").mkdir(parents=True)
-    (config / "labconfig" / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
-    )
-    # As a learner's: no Agg backend from tests/conftest.py, so figures show inline.
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env.update(
-        {
-            "COURSE_SMOKE": "1",
-            "JUPYTER_CONFIG_DIR": str(config),
-            "JUPYTER_DATA_DIR": str(home / "data"),
-            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-            "JUPYTERLAB_SETTINGS_DIR": str(settings),
-            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-        }
-    )
-    port, token = _free_port(), os.urandom(12).hex()
-    log = (home / "jupyterlab.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--allow-root",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--expose-app-in-browser",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ],
-        env=env,
-        cwd=root,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                pytest.fail(
-                    "JupyterLab stopped at start:\n" + (home / "jupyterlab.log").read_text()[-3000:]
-                )
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not answer within 90 s")
-                time.sleep(0.5)
-        yield {"url": base, "token": token, "root": root}
-    finally:
-        # The whole process group: the server and the kernels it started.
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
-
-
-def _run_in_lab(lab, net: Offline, notebook: str):
-    """Open a notebook in JupyterLab (a fresh workspace), run every cell, and return the page and
-    the notebook as it then stands."""
-    page = net.page()
-    page.goto(f"{lab['url']}/lab/tree/{notebook}?reset&token={lab['token']}")
-    page.wait_for_function(IDLE)
-    # Clear the committed outputs and counts, so what is checked is what this run made.
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    # The command's promise settles when the last cell has run.
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(IDLE)
-    model = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON()")
-    code = [c for c in model["cells"] if c["cell_type"] == "code"]
-    errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
-    assert not errors, f"{notebook}: {errors[0]['ename']}: {errors[0]['evalue']}"
-    assert code and all(c["execution_count"] for c in code), f"{notebook}: a cell did not run"
-    return page, model
-
-
-SHUT_DOWN_KERNELS = "() => window.jupyterapp.serviceManager.sessions.shutdownAll()"
-
-
-@pytest.fixture()
-def run_all(lab, offline):
-    """Run a notebook in JupyterLab (see _run_in_lab); its kernel is shut down when the test
-    ends."""
-    pages = []
-
-    def run(notebook: str):
-        page, model = _run_in_lab(lab, offline, notebook)
-        pages.append(page)
-        return page, model
-
-    yield run
-    for page in pages:
-        page.evaluate(SHUT_DOWN_KERNELS)
-
-
-@pytest.fixture(scope="module")
-def mfcc_in_lab(lab, browser):
-    """Notebook 03 run once in JupyterLab, for the tests that look at its figures and slider
-    (one run instead of one per test: running a notebook is most of such a test's time)."""
-    net = Offline(browser)
-    page, _ = _run_in_lab(lab, net, "03_mfcc.ipynb")
-    yield page
-    page.evaluate(SHUT_DOWN_KERNELS)
-    net.close()
-
-
-def test_start_here_runs_top_to_bottom_and_its_player_decodes(run_all, shot):
-    page, notebook = run_all("00_start_here.ipynb")
-    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
-    stderr = [
-        "".join(o["text"])[:200]
-        for c in code
-        for o in c["outputs"]
-        if o["output_type"] == "stream" and o["name"] == "stderr"
-    ]
-    assert not stderr, f"warnings or errors printed: {stderr}"
-    shot(page, "01-jupyterlab-00-run-all")
-
-    audio = page.evaluate(AUDIO_DURATION)
-    assert audio and audio["error"] is None
-    assert audio["src"].startswith("data:audio/mpeg")
-    # The players hold 3-s excerpts; MP3 adds at most a few frames of padding.
-    assert 2.9 <= audio["duration"] <= 3.2, audio
-    page.locator("audio").first.scroll_into_view_if_needed()
-    shot(page, "02-jupyterlab-00-audio-player")
-
-
-def test_figures_stay_readable_in_the_dark_theme(mfcc_in_lab, shot):
-    page = mfcc_in_lab
-    page.evaluate(
-        "() => window.jupyterapp.commands.execute('apputils:change-theme',"
-        " {theme: 'JupyterLab Dark'})"
-    )
-    page.wait_for_selector("body[data-jp-theme-light='false']", state="attached")
-    opaque = page.evaluate(FIGURES_OPAQUE)
-    assert opaque and all(opaque), f"{opaque.count(False)} of {len(opaque)} figures are transparent"
-    page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
-    shot(page, "03-jupyterlab-dark-theme")
-    page.evaluate(
-        "() => window.jupyterapp.commands.execute('apputils:change-theme',"
-        " {theme: 'JupyterLab Light'})"
-    )
-    page.wait_for_selector("body[data-jp-theme-light='true']", state="attached")
-
-
-def test_moving_a_slider_redraws_the_figure(mfcc_in_lab, shot):
-    page = mfcc_in_lab
-    widget = page.locator(".widget-interact").filter(has=page.locator(".widget-slider")).first
-    handle = widget.locator(".noUi-handle").first
-    figure = widget.locator(".widget-output img").first
-    handle.scroll_into_view_if_needed()
-    before = figure.get_attribute("src")
-    value = widget.locator(".widget-readout").first.inner_text()
-    shot(page, "04-slider-before")
-    handle.focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        "([el, src]) => { const img = el.querySelector('.widget-output img');"
-        " return img && img.getAttribute('src') !== src; }",
-        arg=[widget.element_handle(), before],
-    )
-    page.wait_for_function(IDLE)
-    assert int(widget.locator(".widget-readout").first.inner_text()) == int(value) + 1
-    shot(page, "05-slider-after")
-
-
-def test_the_live_slideshow_steps_through_slides(lab, offline, shot):
-    page = offline.page()
-    page.goto(f"{lab['url']}/rise/03_mfcc.ipynb?token={lab['token']}")
-    present = ".reveal .slides section.present"
-    page.wait_for_selector(present)
-    page.wait_for_function("() => document.querySelectorAll('.reveal mjx-container').length > 0")
-    seen = [page.evaluate("() => location.hash")]
-    shot(page, "06-rise-slide-1")
-    for step in range(2, 4):
-        page.keyboard.press("Space")
-        page.wait_for_function("(h) => location.hash !== h", arg=seen[-1])
-        seen.append(page.evaluate("() => location.hash"))
-        page.wait_for_timeout(1000)  # let the slide transition finish before the screenshot
-        shot(page, f"07-rise-slide-{step}")
-    assert len(set(seen)) == 3, seen
-
-
 @pytest.fixture(scope="module")
 def deck(browser, tmp_path_factory) -> Path:
     """Notebook 03 as an exported deck, written once for the module's tests."""
@@ -766,3 +556,219 @@ def test_tab_reaches_the_skip_link_and_enter_the_content(site, offline, shot):
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
     assert focused["inMain"] and focused["id"] != "course-content", focused
+
+
+# --- JupyterLab -------------------------------------------------------------------------------
+# Last in the file: the first notebook run anywhere generates data/sample, and the JupyterLab
+# tests would otherwise start at the same moment as the notebooks' own run of 00 and generate
+# it a second time; the site and deck tests before them need no data.
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a free local port with a token, serving a copy of the notebooks."""
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "notebooks"
+    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    settings = home / "settings"
+    # Every cell in the page (not only those scrolled to), so the tests can find them.
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
+    config = home / "config"
+    (config / "labconfig").mkdir(parents=True)
+    (config / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
+    # As a learner's: no Agg backend from tests/conftest.py, so figures show inline.
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.update(
+        {
+            "COURSE_SMOKE": "1",
+            "JUPYTER_CONFIG_DIR": str(config),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        }
+    )
+    port, token = _free_port(), os.urandom(12).hex()
+    log = (home / "jupyterlab.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--expose-app-in-browser",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env,
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail(
+                    "JupyterLab stopped at start:\n" + (home / "jupyterlab.log").read_text()[-3000:]
+                )
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not answer within 90 s")
+                time.sleep(0.5)
+        yield {"url": base, "token": token, "root": root}
+    finally:
+        # The whole process group: the server and the kernels it started.
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+
+
+def _run_in_lab(lab, net: Offline, notebook: str):
+    """Open a notebook in JupyterLab (a fresh workspace), run every cell, and return the page and
+    the notebook as it then stands."""
+    page = net.page()
+    page.goto(f"{lab['url']}/lab/tree/{notebook}?reset&token={lab['token']}")
+    page.wait_for_function(IDLE)
+    # Clear the committed outputs and counts, so what is checked is what this run made.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    # The command's promise settles when the last cell has run.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(IDLE)
+    model = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON()")
+    code = [c for c in model["cells"] if c["cell_type"] == "code"]
+    errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    assert not errors, f"{notebook}: {errors[0]['ename']}: {errors[0]['evalue']}"
+    assert code and all(c["execution_count"] for c in code), f"{notebook}: a cell did not run"
+    return page, model
+
+
+SHUT_DOWN_KERNELS = "() => window.jupyterapp.serviceManager.sessions.shutdownAll()"
+
+
+@pytest.fixture()
+def run_all(lab, offline):
+    """Run a notebook in JupyterLab (see _run_in_lab); its kernel is shut down when the test
+    ends."""
+    pages = []
+
+    def run(notebook: str):
+        page, model = _run_in_lab(lab, offline, notebook)
+        pages.append(page)
+        return page, model
+
+    yield run
+    for page in pages:
+        page.evaluate(SHUT_DOWN_KERNELS)
+
+
+@pytest.fixture(scope="module")
+def mfcc_in_lab(lab, browser):
+    """Notebook 03 run once in JupyterLab, for the tests that look at its figures and slider
+    (one run instead of one per test: running a notebook is most of such a test's time)."""
+    net = Offline(browser)
+    page, _ = _run_in_lab(lab, net, "03_mfcc.ipynb")
+    yield page
+    page.evaluate(SHUT_DOWN_KERNELS)
+    net.close()
+
+
+def test_start_here_runs_top_to_bottom_and_its_player_decodes(run_all, shot):
+    page, notebook = run_all("00_start_here.ipynb")
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    stderr = [
+        "".join(o["text"])[:200]
+        for c in code
+        for o in c["outputs"]
+        if o["output_type"] == "stream" and o["name"] == "stderr"
+    ]
+    assert not stderr, f"warnings or errors printed: {stderr}"
+    shot(page, "01-jupyterlab-00-run-all")
+
+    audio = page.evaluate(AUDIO_DURATION)
+    assert audio and audio["error"] is None
+    assert audio["src"].startswith("data:audio/mpeg")
+    # The players hold 3-s excerpts; MP3 adds at most a few frames of padding.
+    assert 2.9 <= audio["duration"] <= 3.2, audio
+    page.locator("audio").first.scroll_into_view_if_needed()
+    shot(page, "02-jupyterlab-00-audio-player")
+
+
+def test_figures_stay_readable_in_the_dark_theme(mfcc_in_lab, shot):
+    page = mfcc_in_lab
+    page.evaluate(
+        "() => window.jupyterapp.commands.execute('apputils:change-theme',"
+        " {theme: 'JupyterLab Dark'})"
+    )
+    page.wait_for_selector("body[data-jp-theme-light='false']", state="attached")
+    opaque = page.evaluate(FIGURES_OPAQUE)
+    assert opaque and all(opaque), f"{opaque.count(False)} of {len(opaque)} figures are transparent"
+    page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
+    shot(page, "03-jupyterlab-dark-theme")
+    page.evaluate(
+        "() => window.jupyterapp.commands.execute('apputils:change-theme',"
+        " {theme: 'JupyterLab Light'})"
+    )
+    page.wait_for_selector("body[data-jp-theme-light='true']", state="attached")
+
+
+def test_moving_a_slider_redraws_the_figure(mfcc_in_lab, shot):
+    page = mfcc_in_lab
+    widget = page.locator(".widget-interact").filter(has=page.locator(".widget-slider")).first
+    handle = widget.locator(".noUi-handle").first
+    figure = widget.locator(".widget-output img").first
+    handle.scroll_into_view_if_needed()
+    before = figure.get_attribute("src")
+    value = widget.locator(".widget-readout").first.inner_text()
+    shot(page, "04-slider-before")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([el, src]) => { const img = el.querySelector('.widget-output img');"
+        " return img && img.getAttribute('src') !== src; }",
+        arg=[widget.element_handle(), before],
+    )
+    page.wait_for_function(IDLE)
+    assert int(widget.locator(".widget-readout").first.inner_text()) == int(value) + 1
+    shot(page, "05-slider-after")
+
+
+def test_the_live_slideshow_steps_through_slides(lab, offline, shot):
+    page = offline.page()
+    page.goto(f"{lab['url']}/rise/03_mfcc.ipynb?token={lab['token']}")
+    present = ".reveal .slides section.present"
+    page.wait_for_selector(present)
+    page.wait_for_function("() => document.querySelectorAll('.reveal mjx-container').length > 0")
+    seen = [page.evaluate("() => location.hash")]
+    shot(page, "06-rise-slide-1")
+    for step in range(2, 4):
+        page.keyboard.press("Space")
+        page.wait_for_function("(h) => location.hash !== h", arg=seen[-1])
+        seen.append(page.evaluate("() => location.hash"))
+        page.wait_for_timeout(1000)  # let the slide transition finish before the screenshot
+        shot(page, f"07-rise-slide-{step}")
+    assert len(set(seen)) == 3, seen
