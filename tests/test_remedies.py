@@ -179,7 +179,16 @@ def test_the_first_kernels_share_near_zero_and_mean_size_leave_biases_out():
 
 
 @pytest.mark.slow
-def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features):
+def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features, monkeypatch):
+    from course import training
+
+    seen, train = [], training.run_experiment
+
+    def spy(name, *args, callbacks=(), **kwargs):
+        seen.append((name, list(callbacks)))
+        return train(name, *args, callbacks=callbacks, **kwargs)
+
+    monkeypatch.setattr(training, "run_experiment", spy)
     remedies = [
         Remedy("reference", hidden=(16,)),
         Remedy("augmented", hidden=(16,), augmented=True, same_updates=True),
@@ -197,7 +206,13 @@ def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features):
         # matched: about the reference's number of updates, though each epoch is longer
         assert aug.updates / aug.epochs > ref.updates / ref.epochs
         assert abs(aug.updates - ref.updates) <= aug.updates / aug.epochs
-        assert by[("early", seed)].epochs <= 4
+    # Early stopping is wired as the remedy says, for that remedy only (its validation loss
+    # falls every epoch here, so the run itself cannot show it).
+    stopping = [(name, cbs) for name, cbs in seen if cbs]
+    assert [name for name, _ in stopping] == ["early", "early"]  # seeds 0 and 1
+    for _, [callback] in stopping:
+        assert callback.monitor == "val_loss" and callback.patience == 1
+        assert callback.restore_best_weights
     again = run_remedies(
         remedies[:1], tiny_features, str(tiny_sample), seeds=[1], epochs=4, progress=False
     )
