@@ -228,6 +228,15 @@ def _paired_t(diff: np.ndarray, confidence: float) -> tuple[float, float, float]
     return low, high, float(stats.ttest_1samp(diff, 0.0).pvalue)
 
 
+def _by_seed(runs: Sequence[RemedyRun], reference: str | None):
+    """``(names, reference, by, seeds)``: the remedies in order, the reference (default: the
+    first), ``{(remedy, seed): run}`` and the reference's seeds, sorted."""
+    names = list(dict.fromkeys(r.remedy for r in runs))
+    reference = reference or names[0]
+    by = {(r.remedy, r.seed): r for r in runs}
+    return names, reference, by, sorted({r.seed for r in runs if r.remedy == reference})
+
+
 def verdicts(
     runs: Sequence[RemedyRun], reference: str | None = None, confidence: float = 0.95
 ) -> list[dict]:
@@ -255,10 +264,7 @@ def verdicts(
 
     Notebook: 05_overfitting.ipynb
     """
-    names = list(dict.fromkeys(r.remedy for r in runs))
-    reference = reference or names[0]
-    by = {(r.remedy, r.seed): r for r in runs}
-    seeds = sorted({r.seed for r in runs if r.remedy == reference})
+    names, reference, by, seeds = _by_seed(runs, reference)
     if len(seeds) < 2:
         raise ParameterError("A verdict needs at least two seeds: pass more seeds.")
     rows = []
@@ -340,10 +346,7 @@ def per_seed_table(runs: Sequence[RemedyRun], reference: str | None = None) -> s
 
     Notebook: 05_overfitting.ipynb
     """
-    names = list(dict.fromkeys(r.remedy for r in runs))
-    reference = reference or names[0]
-    by = {(r.remedy, r.seed): r for r in runs}
-    seeds = sorted({r.seed for r in runs if r.remedy == reference})
+    names, reference, by, seeds = _by_seed(runs, reference)
     listed = ", ".join(str(s) for s in seeds)
     lines = [
         f"| remedy | test accuracy (seeds {listed}) | difference from reference | "
