@@ -272,7 +272,9 @@ def _network(
     set_seed(seed)
     model = regression_model(name, input_shape=x.shape[1:])
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse", metrics=["mae"]
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss="mse",
+        metrics=[keras.metrics.MeanAbsoluteError(name="mae")],  # an object: see compile_model
     )
     history = fit(
         model,

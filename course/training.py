@@ -55,7 +55,9 @@ def compile_model(model, learning_rate: float = TrainParams.learning_rate):
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+        # A metric object makes its variables now; the string "accuracy" would make them inside
+        # the first trace of the training step, which Keras then traces a second time.
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
     )
     return model
 
@@ -146,6 +148,11 @@ def fit(
     check_same_length(x_train=x_train, y_train=y_train)
     if learning_rate is not None:
         compile_model(model, learning_rate)
+    optimizer = getattr(model, "optimizer", None)  # None until the model is compiled
+    if optimizer is not None and not optimizer.built:
+        # Adam's moment variables made before fit, not inside its first trace of the training
+        # step: created there, they make Keras trace the step twice (the same numbers, slower).
+        optimizer.build(model.trainable_variables)
     cbs = list(callbacks)
     if show_progress(bool(progress)):
         cbs.append(_epoch_progress(epochs, progress if isinstance(progress, str) else model.name))

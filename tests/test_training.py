@@ -34,6 +34,49 @@ def test_same_seed_same_history_on_cpu(tiny_features):
     assert a["loss"] != c["loss"]
 
 
+@pytest.mark.slow
+def test_fit_traces_the_training_step_once_and_learns_what_keras_own_compile_learns(
+    tiny_features,
+):
+    """Keras traces its training step a second time when variables (Adam's moments, a metric
+    named by a string) are made inside the first trace; training.fit makes them beforehand.
+    The reference is the same network compiled the plain Keras way and fitted by Keras."""
+    import keras
+
+    from course.models import build_model
+
+    def run(compiled_here: bool):
+        training.set_seed(3)
+        model = build_model("mlp", tiny_features.mfcc.shape[1:], hidden=(32,))
+        traced = []
+        step = model.train_step
+        model.train_step = lambda data: traced.append(1) or step(data)
+        data = (tiny_features.mfcc, tiny_features.labels, tiny_features.mfcc[:20])
+        if compiled_here:
+            history = training.fit(
+                model, *data, tiny_features.labels[:20], epochs=2, progress=False
+            )
+            return history, len(traced)
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=training.TrainParams.learning_rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        fitted = model.fit(
+            *data[:2],
+            validation_data=(data[2], tiny_features.labels[:20]),
+            epochs=2,
+            batch_size=training.TrainParams.batch_size,
+            verbose=0,
+        )
+        return {k: [float(v) for v in vals] for k, vals in fitted.history.items()}, len(traced)
+
+    ours, traced_ours = run(compiled_here=True)
+    keras_own, _ = run(compiled_here=False)  # traced twice by Keras 3.15
+    assert traced_ours == 1
+    assert ours == keras_own
+
+
 def test_fit_checks_its_arguments(tiny_features):
     from course.models import build_mlp
 
