@@ -1,7 +1,8 @@
 """The test suite's shape, for every pytest run in this repository (tests/ and notebooks/).
 
 Before anything is imported: the course's smoke setting (fewer tracks and epochs), inherited by
-the Jupyter kernels nbval starts, and no TensorFlow start-up chatter.
+the Jupyter kernels nbval starts, no TensorFlow start-up chatter, and one OpenBLAS thread per
+process.
 
 Every test gets one of four markers, so a part of the suite can be run on its own
 (``python -m pytest -m unit``):
@@ -19,6 +20,11 @@ import os
 os.environ["COURSE_SMOKE"] = "1"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# One OpenBLAS thread per process (inherited by the workers, kernels and commands the tests
+# start): the suite already runs a process per core and more beside them (kernels, Chromium),
+# and OpenBLAS's extra threads spin waiting for cores those hold. The notebooks alone took
+# 180 s of CPU with them and 156 s without (two workers, two cores).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 #: The markers a test can carry; ``unit`` is given to every test that has none of the others.
 SUITE_MARKERS = ("notebooks", "browser", "slow")
