@@ -148,7 +148,7 @@ def fit(
     check_same_length(x_train=x_train, y_train=y_train)
     if learning_rate is not None:
         compile_model(model, learning_rate)
-    optimizer = getattr(model, "optimizer", None)  # None until the model is compiled
+    optimizer = getattr(model, "optimizer", None)  # no such attribute until compiled
     if optimizer is not None and not optimizer.built:
         # Adam's moment variables made before fit, not inside its first trace of the training
         # step: created there, they make Keras trace the step twice (the same numbers, slower).

@@ -45,26 +45,26 @@ def test_fit_traces_the_training_step_once_and_learns_what_keras_own_compile_lea
 
     from course.models import build_model
 
+    x, y = tiny_features.mfcc, tiny_features.labels
+    x_val, y_val = x[:20], y[:20]
+
     def run(compiled_here: bool):
         training.set_seed(3)
-        model = build_model("mlp", tiny_features.mfcc.shape[1:], hidden=(32,))
+        model = build_model("mlp", x.shape[1:], hidden=(32,))
         traced = []
         step = model.train_step
         model.train_step = lambda data: traced.append(1) or step(data)
-        data = (tiny_features.mfcc, tiny_features.labels, tiny_features.mfcc[:20])
         if compiled_here:
-            history = training.fit(
-                model, *data, tiny_features.labels[:20], epochs=2, progress=False
-            )
-            return history, len(traced)
+            return training.fit(model, x, y, x_val, y_val, epochs=2, progress=False), len(traced)
         model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=training.TrainParams.learning_rate),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
         )
         fitted = model.fit(
-            *data[:2],
-            validation_data=(data[2], tiny_features.labels[:20]),
+            x,
+            y,
+            validation_data=(x_val, y_val),
             epochs=2,
             batch_size=training.TrainParams.batch_size,
             verbose=0,
