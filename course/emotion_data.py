@@ -29,6 +29,7 @@ which of them a model picked up. Results on it are synthetic, not DEAM results.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 from collections import Counter
@@ -412,6 +413,12 @@ def synthesize_emotion_clip(
         if i < n:
             y[i : i + len(sound)] += gain * sound[: len(y) - i]
 
+    # The chords come back every four bars and the notes are drawn from them, so a clip asks for
+    # few distinct tones many times: each is rendered once and then reused (only ever read).
+    @functools.cache
+    def tone(midi: int, seconds: float, partials: int) -> np.ndarray:
+        return _tone(midi, seconds, sr, partials)
+
     kick = np.sin(2 * np.pi * 55 * np.arange(int(0.15 * sr)) / sr) * np.exp(
         -np.arange(int(0.15 * sr)) / (0.04 * sr)
     )
@@ -421,12 +428,12 @@ def synthesize_emotion_clip(
         chord = [f["key"] + scale[(degree + s) % 7] + 12 * ((degree + s) // 7) for s in (0, 2, 4)]
         if b % 4 == 0:
             for midi in chord:
-                add(b * beat, _tone(midi, 4 * beat, sr, partials=4), 0.25)
+                add(b * beat, tone(midi, 4 * beat, 4), 0.25)
             if rng.random() > f["consonance"]:  # a clash: a semitone or a tritone off the root
-                add(b * beat, _tone(chord[0] + rng.choice([1, 6]), 4 * beat, sr, 4), 0.3)
+                add(b * beat, tone(chord[0] + rng.choice([1, 6]), 4 * beat, 4), 0.3)
         for step in range(f["density"]):
             midi = rng.choice(chord) + 12
-            add((b + step / f["density"]) * beat, _tone(midi, beat / f["density"], sr), 0.3)
+            add((b + step / f["density"]) * beat, tone(midi, beat / f["density"], 6), 0.3)
     y = y[:n]
     y *= 10 ** (f["loudness_db"] / 20) / max(np.sqrt(np.mean(y**2)), 1e-9)
     y = np.tanh(y) + rng.normal(0, 1e-3, n)  # soft limiting, and a faint noise floor

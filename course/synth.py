@@ -40,6 +40,24 @@ def _hz(midi: float) -> float:
     return 440.0 * 2.0 ** ((midi - 69.0) / 12.0)
 
 
+# (sample rate, timbre) -> (times in seconds, the timbre's attack-and-decay envelope), computed
+# once for a length and grown when a longer note comes: every note's times start at 0, so a
+# note takes the first n values, exactly the ones it would compute itself.
+_CURVES: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _curves(sr: int, timbre: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``n`` sample times (s) and envelope values of a note of ``timbre``; read only."""
+    got = _CURVES.get((sr, timbre))
+    if got is None or len(got[0]) < n:
+        _, attack, decay = _TIMBRES[timbre]
+        t = np.arange(max(n, 4 * sr)) / sr
+        env = np.minimum(t / attack, 1.0) * np.exp(-t / decay)
+        t.flags.writeable = env.flags.writeable = False
+        got = _CURVES[(sr, timbre)] = (t, env)
+    return got[0][:n], got[1][:n]
+
+
 class _Renderer:
     """Adds notes and drum hits into one track's buffers."""
 
@@ -74,24 +92,27 @@ class _Renderer:
         start = int(start_s * self.sr)
         if start >= self.n or dur_s <= 0:
             return
-        harmonics, attack, decay = _TIMBRES[timbre]
+        harmonics = _TIMBRES[timbre][0]
         release = 0.03
         n = min(int((dur_s + release) * self.sr), self.n - start)
         if n < 8:
             return
         f0 = _hz(midi)
         n_harm = max(1, min(len(harmonics), int(0.45 * self.sr / f0)))
-        t = np.arange(n) / self.sr
+        t, env = _curves(self.sr, timbre, n)
         if vibrato:
             inst = f0 * (1.0 + vibrato * np.sin(2 * np.pi * 5.5 * t))
             cycles = np.cumsum(inst) / self.sr
         else:
             cycles = f0 * t
         cycles += self.rng.random()
-        wave = self._table(timbre, n_harm)[((cycles % 1.0) * _TABLE_SIZE).astype(np.int64)]
-        env = np.minimum(t / attack, 1.0) * np.exp(-t / decay)
+        # The phase within the cycle: cycles are never negative, so subtracting the floor is
+        # exactly `cycles % 1.0`, and many times faster.
+        cycles -= np.floor(cycles)
+        wave = self._table(timbre, n_harm)[(cycles * _TABLE_SIZE).astype(np.int64)]
         held = int(dur_s * self.sr)
         if held < n:  # short release after the note's end avoids clicks
+            env = env.copy()
             env[held:] *= np.linspace(1.0, 0.0, n - held)
         buf[start : start + n] += gain * wave * env
 

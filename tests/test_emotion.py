@@ -80,6 +80,17 @@ def test_the_sample_has_deams_layout_and_the_same_bytes_for_the_same_seed(sample
     assert (other / AUDIO_DIR / "2.wav").read_bytes() != (sample / AUDIO_DIR / "2.wav").read_bytes()
 
 
+def test_the_clips_are_bit_for_bit_what_notebook_11_was_executed_with():
+    """SHA-256 of the float32 audio of songs 2, 3, 17 and 60 (default seed), as the synthesiser
+    rendered them before it reused its tones (commit f178ad2)."""
+    from course.emotion_data import synthesize_emotion_clip
+
+    h = hashlib.sha256()
+    for song_id in (2, 3, 17, 60):
+        h.update(synthesize_emotion_clip(song_id)[0].tobytes())
+    assert h.hexdigest() == "f27df9c02607a1227b0b9685ddd8f5d1b5bbc9b60db36d6395083b3d5d9e7257"
+
+
 def test_the_known_factors_set_valence_and_arousal(sample):
     factors = read_factors(sample)
     labels = read_static_annotations(sample)
