@@ -40,22 +40,32 @@ def _hz(midi: float) -> float:
     return 440.0 * 2.0 ** ((midi - 69.0) / 12.0)
 
 
-# (sample rate, timbre) -> (times in seconds, the timbre's attack-and-decay envelope), computed
-# once for a length and grown when a longer note comes: every note's times start at 0, so a
-# note takes the first n values, exactly the ones it would compute itself.
+# (sample rate, timbre) -> (times in seconds, the timbre's attack-and-decay envelope) over the
+# first _CURVE_SECONDS, computed once: every note's times start at 0, so a note takes the first
+# n values, exactly the ones it would compute itself. 5 s holds the sample's longest note (a bar
+# at 55 bpm); a longer note (synthesize_note takes any length) computes its own, and the cache
+# stays at most 1.8 MB per timbre and sample rate.
+_CURVE_SECONDS = 5.0
 _CURVES: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
 
 
 def _curves(sr: int, timbre: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first ``n`` sample times (s) and envelope values of a note of ``timbre``; read only."""
-    got = _CURVES.get((sr, timbre))
-    if got is None or len(got[0]) < n:
+    """The first ``n`` sample times (s) and envelope values of a note of ``timbre``."""
+
+    def compute(length: int) -> tuple[np.ndarray, np.ndarray]:
         _, attack, decay = _TIMBRES[timbre]
-        t = np.arange(max(n, 4 * sr)) / sr
-        env = np.minimum(t / attack, 1.0) * np.exp(-t / decay)
-        t.flags.writeable = env.flags.writeable = False
-        got = _CURVES[(sr, timbre)] = (t, env)
-    return got[0][:n], got[1][:n]
+        t = np.arange(length) / sr
+        return t, np.minimum(t / attack, 1.0) * np.exp(-t / decay)
+
+    cached = int(_CURVE_SECONDS * sr)
+    if n > cached:
+        return compute(n)
+    if (sr, timbre) not in _CURVES:
+        t, env = compute(cached)
+        t.flags.writeable = env.flags.writeable = False  # shared by every note: read only
+        _CURVES[(sr, timbre)] = (t, env)
+    t, env = _CURVES[(sr, timbre)]
+    return t[:n], env[:n]
 
 
 class _Renderer:
