@@ -43,10 +43,11 @@ def _hz(midi: float) -> float:
 # (sample rate, timbre) -> (times in seconds, the timbre's attack-and-decay envelope) over the
 # first _CURVE_SECONDS, computed once: every note's times start at 0, so a note takes the first
 # n values, exactly the ones it would compute itself. 5 s holds the sample's longest note (a bar
-# at 55 bpm); a longer note (synthesize_note takes any length) computes its own, and the cache
-# stays at most 1.8 MB per timbre and sample rate.
+# at 55 bpm); a longer note (synthesize_note takes any length) computes its own, so the cache
+# holds 80 bytes per sample per second for each timbre and rate used: 1.8 MB at 22050 Hz. The
+# rate's type is part of the key, as it sets the arithmetic (a long double computes otherwise).
 _CURVE_SECONDS = 5.0
-_CURVES: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+_CURVES: dict[tuple[int, type, str], tuple[np.ndarray, np.ndarray]] = {}
 
 
 def _curves(sr: int, timbre: str, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -60,11 +61,12 @@ def _curves(sr: int, timbre: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     cached = int(_CURVE_SECONDS * sr)
     if n > cached:
         return compute(n)
-    if (sr, timbre) not in _CURVES:
+    key = (sr, type(sr), timbre)
+    if key not in _CURVES:
         t, env = compute(cached)
         t.flags.writeable = env.flags.writeable = False  # shared by every note: read only
-        _CURVES[(sr, timbre)] = (t, env)
-    t, env = _CURVES[(sr, timbre)]
+        _CURVES[key] = (t, env)
+    t, env = _CURVES[key]
     return t[:n], env[:n]
 
 

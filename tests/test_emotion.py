@@ -80,9 +80,9 @@ def test_the_sample_has_deams_layout_and_the_same_bytes_for_the_same_seed(sample
     assert (other / AUDIO_DIR / "2.wav").read_bytes() != (sample / AUDIO_DIR / "2.wav").read_bytes()
 
 
-def test_the_clips_are_bit_for_bit_what_notebook_11_was_executed_with():
+def test_four_clips_are_bit_for_bit_what_they_were_before_tones_were_reused():
     """SHA-256 of the float32 audio of songs 2, 3, 17 and 60 (default seed), as the synthesiser
-    rendered them before it reused its tones (commit f178ad2)."""
+    rendered them before it reused its tones (commit f178ad2), when notebook 11 was executed."""
     from course.emotion_data import synthesize_emotion_clip
 
     h = hashlib.sha256()

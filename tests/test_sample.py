@@ -43,10 +43,12 @@ def test_same_seed_same_bytes_and_tracks_do_not_depend_on_the_count(tmp_path, ti
         assert (one / name).read_bytes() == (tiny_sample / name).read_bytes()
 
 
-# SHA-256 of the float32 audio of track 7 of every genre (default seed and rate), as the
-# synthesiser rendered it before it was made faster (commit f178ad2), which is also the audio the
-# committed notebooks were executed with.
+# SHA-256 digests of float32 audio as the synthesiser rendered it before it was made faster
+# (commit f178ad2): track 7 of every genre (default seed and rate), the audio the committed
+# notebooks were executed with; and three notes at three rates, one longer than the 5 s of note
+# curves the synthesiser keeps (synthesize_note(62, timbre, seconds, rate, seed=5)).
 TRACKS_7_SHA256 = "b7559bb55cf26f38322a8af39e8bff2d5a35f7d8a002fb030a09c6d574e5a91f"
+NOTES_SHA256 = "0eaa6863425b71ff51fc18607c07d401f6570318476d86a3e4cb7048145e5f77"
 
 
 def test_the_audio_is_bit_for_bit_what_the_notebooks_were_executed_with():
@@ -54,6 +56,14 @@ def test_the_audio_is_bit_for_bit_what_the_notebooks_were_executed_with():
     for genre in GENRES:
         h.update(synth.synthesize_track(genre, 7).tobytes())
     assert h.hexdigest() == TRACKS_7_SHA256
+    h = hashlib.sha256()
+    for timbre, seconds, rate in (
+        ("strings", 6.0, 44100),
+        ("pluck", 2.0, 16000),
+        ("organ", 1.5, 22050),
+    ):
+        h.update(synth.synthesize_note(62, timbre, seconds, rate, seed=5).tobytes())
+    assert h.hexdigest() == NOTES_SHA256
 
 
 def test_another_seed_gives_other_audio():
