@@ -18,10 +18,12 @@ Every course notebook is exported as a deck and measured at a projector's 1280x7
 slide: a slide whose contents overflow it, or whose text is drawn under 24 px, fails the test,
 which lists each one; a few slides of decks 02, 06 and 10 are photographed.
 
-The static site (built once for the module) and a deck are audited with axe-core (through
-axe-playwright-python, which carries its own copy): WCAG 2.0 and 2.1 rules of levels A and AA,
-and heading order. A violation of impact "serious" or "critical", or a skipped heading level,
-fails the test, which lists each rule with up to 3 of the elements it found.
+The static site (built once for the module: every page, the guides too) and a deck are audited
+with axe-core (through axe-playwright-python, which carries its own copy): WCAG 2.0 and 2.1
+rules of levels A and AA, and heading order. A violation of impact "serious" or "critical", or
+a skipped heading level, fails the test, which lists each rule with up to 3 of the elements it
+found. A site page's audit leaves the tokens of highlighted code out of the colour-contrast rule;
+one test checks every token class the stylesheets colour, in each kind of code block, instead.
 """
 
 from __future__ import annotations
@@ -99,8 +101,53 @@ AXE_OPTIONS = {
 }
 BLOCKING = ("serious", "critical")
 
-# The site's pages: the index, then one per notebook.
-SITE_PAGES = ["index", *(nb.stem for nb in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")))]
+# The site's pages: the index, one per notebook, then the instructor's guide and answer key.
+SITE_PAGES = [
+    "index",
+    *(nb.stem for nb in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))),
+    "instructors",
+    "answer-key",
+]
+
+# Highlighted code's tokens: their colours come from the one stylesheet every page shares, and
+# checking the contrast of a page's 2,000 of them was most of its audit. The page audits leave
+# them out of the colour-contrast rule; test_every_code_colour_passes_the_contrast_audit checks
+# every token class that stylesheet colours, in each kind of code block the site has.
+CODE_TOKENS = ".highlight *"
+
+# In a page, beside the first code block of each kind (a code cell's input, an output, a
+# Markdown page's fence), a copy of it that holds one token of every class the page's
+# stylesheets colour, and an unclassed one; the copies are marked with the given class.
+# Returns the kinds copied and the classes.
+ALL_TOKENS = r"""(mark) => {
+  const classes = new Set();
+  for (const sheet of document.styleSheets) {
+    for (const rule of sheet.cssRules) {
+      for (const m of (rule.selectorText || '').matchAll(/\.highlight\s+\.([\w-]+)/g))
+        classes.add(m[1]);
+    }
+  }
+  const kinds = {input: '.jp-InputArea .highlight', output: '.jp-OutputArea .highlight',
+                 fence: '.highlight'};
+  const copied = [];
+  for (const [kind, selector] of Object.entries(kinds)) {
+    const block = document.querySelector(`${selector}:not(.${mark})`);
+    if (!block || copied.some((c) => c.block === block)) continue;
+    const copy = block.cloneNode(false);
+    copy.classList.add(mark);
+    const pre = document.createElement('pre');
+    for (const name of ['', ...classes]) {
+      const token = document.createElement('span');
+      if (name) token.className = name;
+      token.textContent = `token ${name || '(none)'}`;
+      pre.append(token, '\n');
+    }
+    copy.append(pre);
+    block.after(copy);
+    copied.push({kind, block});
+  }
+  return {kinds: copied.map((c) => c.kind), classes: [...classes]};
+}"""
 
 # How a code block shown by course.notebook.show_source (a Markdown output) is drawn: its
 # font, its background and the one around it, its text's colour and a keyword's.
@@ -309,11 +356,19 @@ def axe(browser):
     return Axe()
 
 
-def _audit(axe, page, where: str) -> list[str]:
-    """What axe-core finds on the page as it stands that fails the audit: one line per rule,
-    with its impact, how many elements and up to 3 of them."""
+def _audit(axe, page, where: str, *, code_tokens: bool = True, context=None) -> list[str]:
+    """What axe-core finds on the page (or in ``context``) as it stands that fails the audit:
+    one line per rule, with its impact, how many elements and up to 3 of them.
+    ``code_tokens=False`` leaves highlighted code's tokens out of the colour-contrast rule."""
+    page.evaluate(axe.axe_script)
+    if not code_tokens:
+        page.evaluate(
+            "(s) => axe.configure({rules: [{id: 'color-contrast', selector: s}]})",
+            f"*:not({CODE_TOKENS})",
+        )
+    response = page.evaluate("([c, o]) => axe.run(c || document, o)", [context, AXE_OPTIONS])
     found = []
-    for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+    for violation in response["violations"]:
         if violation["impact"] in BLOCKING or violation["id"] == "heading-order":
             nodes = violation["nodes"]
             targets = ", ".join(" ".join(map(str, n["target"])) for n in nodes[:3])
@@ -396,9 +451,28 @@ def test_the_static_site_reads_offline(site, offline, shot):
 def test_every_site_page_passes_an_accessibility_audit(site, axe, offline, name):
     page = offline.page()
     page.goto((site / f"{name}.html").as_uri())
-    if name != "index":
+    if name[:2].isdigit():
         page.wait_for_function(MATHS_IDLE)
-    found = _audit(axe, page, f"{name}.html")
+    found = _audit(axe, page, f"{name}.html", code_tokens=False)
+    assert not found, "axe-core found:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "name, kinds, coloured",
+    [("02_stft_spectrogram", ["input", "output"], True), ("answer-key", ["fence"], False)],
+)
+def test_every_code_colour_passes_the_contrast_audit(site, axe, offline, name, kinds, coloured):
+    """Every token class the page's stylesheets colour, and plain text, in each kind of code
+    block: a code cell and a show_source output (a notebook's page, whose code is highlighted),
+    a Markdown fence (the answer key, whose code is one colour)."""
+    page = offline.page()
+    page.goto((site / f"{name}.html").as_uri())
+    if name[:2].isdigit():
+        page.wait_for_function(MATHS_IDLE)
+    added = page.evaluate(ALL_TOKENS, "course-all-tokens")
+    assert added["kinds"] == kinds
+    assert {"k", "s1", "c1", "mi"} <= set(added["classes"]) if coloured else not added["classes"]
+    found = _audit(axe, page, f"{name}.html's code", context=".course-all-tokens")
     assert not found, "axe-core found:\n" + "\n".join(found)
 
 
