@@ -109,16 +109,18 @@ SITE_PAGES = [
     "answer-key",
 ]
 
-# Highlighted code's tokens: their colours come from the one stylesheet every page shares, and
-# checking the contrast of a page's 2,000 of them was most of its audit. The page audits leave
-# them out of the colour-contrast rule; test_every_code_colour_passes_the_contrast_audit checks
-# every token class that stylesheet colours, in each kind of code block the site has.
+# Highlighted code's tokens: their colours come from the page's stylesheets, the same on every
+# notebook's page (and another set on the guides' pages), and checking the contrast of up to
+# 2,200 of them a page was most of its audit. The page audits leave them out of the
+# colour-contrast rule; test_every_code_colour_passes_the_contrast_audit checks every token
+# class those stylesheets colour, in each kind of code block, on one page of each set.
 CODE_TOKENS = ".highlight *"
 
-# In a page, beside the first code block of each kind (a code cell's input, an output, a
-# Markdown page's fence), a copy of it that holds one token of every class the page's
-# stylesheets colour, and an unclassed one; the copies are marked with the given class.
-# Returns the kinds copied and the classes.
+# In a page, beside the first visible code block of each kind (a code cell's input, an output,
+# a fence in a notebook's Markdown cell, a fence in a guide's page), a copy of it that holds one
+# token of every class the page's stylesheets colour, and an unclassed one; the copies are
+# marked with the given class. Returns the kinds copied, how many copies can be seen, and the
+# classes.
 ALL_TOKENS = r"""(mark) => {
   const classes = new Set();
   for (const sheet of document.styleSheets) {
@@ -127,12 +129,14 @@ ALL_TOKENS = r"""(mark) => {
         classes.add(m[1]);
     }
   }
-  const kinds = {input: '.jp-InputArea .highlight', output: '.jp-OutputArea .highlight',
-                 fence: '.highlight'};
-  const copied = [];
-  for (const [kind, selector] of Object.entries(kinds)) {
-    const block = document.querySelector(`${selector}:not(.${mark})`);
-    if (!block || copied.some((c) => c.block === block)) continue;
+  const kind = (block) => block.closest('.jp-MarkdownCell') ? 'markdown'
+    : block.closest('.jp-OutputArea') ? 'output' : block.closest('.jp-CodeCell') ? 'input'
+    : 'fence';
+  const first = {};
+  for (const block of document.querySelectorAll('.highlight')) {
+    if (block.getClientRects().length > 0 && !(kind(block) in first)) first[kind(block)] = block;
+  }
+  const copies = Object.values(first).map((block) => {
     const copy = block.cloneNode(false);
     copy.classList.add(mark);
     const pre = document.createElement('pre');
@@ -144,9 +148,10 @@ ALL_TOKENS = r"""(mark) => {
     }
     copy.append(pre);
     block.after(copy);
-    copied.push({kind, block});
-  }
-  return {kinds: copied.map((c) => c.kind), classes: [...classes]};
+    return copy;
+  });
+  return {kinds: Object.keys(first).sort(), classes: [...classes],
+          seen: copies.filter((c) => c.getClientRects().length > 0).length};
 }"""
 
 # How a code block shown by course.notebook.show_source (a Markdown output) is drawn: its
@@ -459,18 +464,21 @@ def test_every_site_page_passes_an_accessibility_audit(site, axe, offline, name)
 
 @pytest.mark.parametrize(
     "name, kinds, coloured",
-    [("02_stft_spectrogram", ["input", "output"], True), ("answer-key", ["fence"], False)],
+    [
+        ("11_music_emotion", ["input", "markdown", "output"], True),
+        ("answer-key", ["fence"], False),
+    ],
 )
 def test_every_code_colour_passes_the_contrast_audit(site, axe, offline, name, kinds, coloured):
     """Every token class the page's stylesheets colour, and plain text, in each kind of code
-    block: a code cell and a show_source output (a notebook's page, whose code is highlighted),
-    a Markdown fence (the answer key, whose code is one colour)."""
+    block: a code cell, a fence in a Markdown cell and a show_source output (a notebook's page,
+    whose code is highlighted), a fence in the answer key (whose code is one colour)."""
     page = offline.page()
     page.goto((site / f"{name}.html").as_uri())
     if name[:2].isdigit():
         page.wait_for_function(MATHS_IDLE)
     added = page.evaluate(ALL_TOKENS, "course-all-tokens")
-    assert added["kinds"] == kinds
+    assert added["kinds"] == kinds and added["seen"] == len(kinds)
     assert {"k", "s1", "c1", "mi"} <= set(added["classes"]) if coloured else not added["classes"]
     found = _audit(axe, page, f"{name}.html's code", context=".course-all-tokens")
     assert not found, "axe-core found:\n" + "\n".join(found)
