@@ -235,11 +235,28 @@ GUIDE_PAGES = (
 )
 
 
-def _guide_pages(docs: Path = PROJECT_ROOT / "docs") -> dict[str, str]:
+def _unique_ids(body: str) -> str:
+    """Headings of the same text (the answer key's "Exercises", once per notebook) get ids
+    made unique as GitHub makes them (``Exercises``, ``Exercises-1``, ...), with their anchor
+    links."""
+    seen: dict[str, int] = {}
+
+    def renumber(match: re.Match) -> str:
+        ident = match.group(2)
+        n = seen[ident] = seen.get(ident, -1) + 1
+        unique = f"{ident}-{n}" if n else ident
+        return f'{match.group(1)}id="{unique}">{match.group(3)}href="#{unique}"'
+
+    return re.sub(r'(<h[1-6] )id="([^"]+)">(.*?<a class="anchor-link" )href="#\2"', renumber, body)
+
+
+def _guide_pages(exporter, docs: Path = PROJECT_ROOT / "docs") -> dict[str, str]:
     """The instructor's guide and the answer key as pages (none where docs/ is not there, as in
-    an installed package)."""
+    an installed package); a page with maths loads MathJax as the notebooks' pages do
+    (``exporter``'s own ``mathjax`` macro, with the site's copy)."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
+    maths = exporter.environment.get_template("mathjax.html.j2").module.mathjax
     pages = {}
     for page, source, title in GUIDE_PAGES:
         if (docs / source).is_file():
@@ -248,7 +265,8 @@ def _guide_pages(docs: Path = PROJECT_ROOT / "docs") -> dict[str, str]:
             for other, other_source, _ in GUIDE_PAGES:
                 text = text.replace(f"]({other_source})", f"]({other})")
             back = '<p><a href="index.html">All notebooks</a></p>\n'
-            pages[page] = _page(title, back + markdown2html_mistune(text))
+            head = str(maths(exporter.mathjax_url)) if re.search(r"\$[^$\n]+\$", text) else ""
+            pages[page] = _page(title, back + _unique_ids(markdown2html_mistune(text)), head)
     return pages
 
 
@@ -275,8 +293,9 @@ in the course's README.</p>
     )
 
 
-def _page(title: str, body: str) -> str:
-    """A page of the site that is not a notebook: the index, the instructor's pages."""
+def _page(title: str, body: str, head: str = "") -> str:
+    """A page of the site that is not a notebook: the index, the instructor's pages (``head``:
+    more of the page's ``<head>``, such as its maths)."""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -290,6 +309,7 @@ def _page(title: str, body: str) -> str:
   a {{ color: #0b4f9e; }}
   a:focus-visible {{ outline: 3px solid #0b4f9e; outline-offset: 2px; border-radius: 2px; }}
 </style>
+{head}
 </head>
 <body>
 <main>
@@ -330,7 +350,7 @@ def build_site(out_dir: str | Path, notebooks=None, solutions: bool = True) -> P
         preprocessors=[_page_title],
         **_urls(),
     )
-    guide = _guide_pages() if solutions else {}
+    guide = _guide_pages(exporter) if solutions else {}
     extra = {"index.html": _index(notebooks, guide=bool(guide)), **guide}
     _publish(notebooks, out_dir, ".html", exporter, extra=extra, solutions=solutions)
     return Path(out_dir).expanduser() / "index.html"

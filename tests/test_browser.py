@@ -92,6 +92,11 @@ MATHS_DONE = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue &&
 MATHS_IDLE = """() => window.MathJax && MathJax.isReady && MathJax.Hub &&
   MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running"""
 
+# The page loads no MathJax, or MathJax is idle (as above).
+NO_MATHS_PENDING = (
+    """() => !document.querySelector('script[src*="MathJax.js"]') || (%s)()""" % MATHS_IDLE
+)
+
 # axe-core's WCAG 2.0 and 2.1 rules of levels A and AA, and heading order (a best practice:
 # a heading level skipped), on the whole page.
 AXE_OPTIONS = {
@@ -450,14 +455,20 @@ def test_the_static_site_reads_offline(site, offline, shot):
     audio = page.evaluate(AUDIO_DURATION)
     assert audio and audio["error"] is None and audio["duration"] > 0
     shot(page, "11-site-page-03")
+    # The answer key's maths is typeset too, offline: no TeX left as text.
+    page.goto((site / "answer-key.html").as_uri())
+    page.wait_for_function(MATHS_DONE)
+    assert page.locator(".MathJax_Error").count() == 0
+    assert "$" not in page.locator("main").inner_text()
+    page.get_by_text("frames; with hop 256").first.scroll_into_view_if_needed()
+    shot(page, "11-site-answer-key-maths")
 
 
 @pytest.mark.parametrize("name", SITE_PAGES)
 def test_every_site_page_passes_an_accessibility_audit(site, axe, offline, name):
     page = offline.page()
     page.goto((site / f"{name}.html").as_uri())
-    if name[:2].isdigit():
-        page.wait_for_function(MATHS_IDLE)
+    page.wait_for_function(NO_MATHS_PENDING)
     found = _audit(axe, page, f"{name}.html", code_tokens=False)
     assert not found, "axe-core found:\n" + "\n".join(found)
 
@@ -475,8 +486,7 @@ def test_every_code_colour_passes_the_contrast_audit(site, axe, offline, name, k
     whose code is highlighted), a fence in the answer key (whose code is one colour)."""
     page = offline.page()
     page.goto((site / f"{name}.html").as_uri())
-    if name[:2].isdigit():
-        page.wait_for_function(MATHS_IDLE)
+    page.wait_for_function(NO_MATHS_PENDING)
     added = page.evaluate(ALL_TOKENS, "course-all-tokens")
     assert added["kinds"] == kinds and added["seen"] == len(kinds)
     assert {"k", "s1", "c1", "mi"} <= set(added["classes"]) if coloured else not added["classes"]

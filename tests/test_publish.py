@@ -558,6 +558,17 @@ def test_the_site_carries_the_instructors_guide_unless_it_leaves_out_the_solutio
     assert 'href="answer-key.html"' in guide and "The twelve sessions" in guide
     key = (tmp_path / "open" / "answer-key.html").read_text(encoding="utf-8")
     assert "1292" in key  # 02's first solution
+    # Its maths is typeset by the site's own MathJax, set up as a notebook's page sets it up;
+    # the guide has no maths, so no MathJax.
+    page = (tmp_path / "open" / f"{SMALL[0].stem}.html").read_text(encoding="utf-8")
+    setup = re.search(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", page, re.S)
+    assert setup and "_static/mathjax/MathJax.js?config=" in setup.group(0)
+    assert " ".join(setup.group(0).split()) in " ".join(key.split()) and "MathJax" not in guide
+    assert r"$1 + \lfloor 661500 / 512 \rfloor = 1292$" in key.replace("\n   ", " ")
+    # One "Exercises" heading per notebook, each with its own id and anchor link.
+    ids = re.findall(r'<h[1-6] id="([^"]+)">', key)
+    assert len(ids) == len(set(ids)) and {"Exercises", "Exercises-1"} <= set(ids)
+    assert 'id="Exercises-1">Exercises<a class="anchor-link" href="#Exercises-1">' in key
     build_site(tmp_path / "class", notebooks=SMALL, solutions=False)
     assert not (tmp_path / "class" / "answer-key.html").exists()
     assert "answer-key.html" not in (tmp_path / "class" / "index.html").read_text(encoding="utf-8")
