@@ -53,12 +53,15 @@ def pytest_collection_modifyitems(config, items):
 
 def longest_first(items):
     """The items with the longest files first: the browser tests, then the notebooks, then files
-    with slow tests, then the rest, each group in its collected order.
+    with slow tests, then the rest. Among the files with slow tests, those with more slow tests
+    come first, and among the rest, those with more tests; otherwise files keep their collected
+    order.
 
     With ``-n 2 --dist loadscope`` each worker takes the next whole file when it is free, so
-    ending on short files keeps one worker from running alone at the end.
+    ending on the files with least to do keeps one worker from running alone at the end.
     """
-    rank = {}
+    unit = len(SUITE_MARKERS) + 1
+    rank, size = {}, {}
     for item in items:
         weight = next(
             (
@@ -66,7 +69,16 @@ def longest_first(items):
                 for i, name in enumerate(("browser", *SUITE_MARKERS))
                 if item.get_closest_marker(name)
             ),
-            len(SUITE_MARKERS) + 1,
+            unit,
         )
         rank[item.path] = min(rank.get(item.path, weight), weight)
-    return sorted(items, key=lambda item: rank[item.path])
+        # the file's slow tests and its tests of any kind
+        slow, every = size.get(item.path, (0, 0))
+        size[item.path] = (slow + bool(item.get_closest_marker("slow")), every + 1)
+
+    def key(item):
+        group = rank[item.path]
+        slow, every = size[item.path]
+        return group, -slow if group == unit - 1 else -every if group == unit else 0
+
+    return sorted(items, key=key)

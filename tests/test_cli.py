@@ -17,6 +17,7 @@ def run_fresh(*args):
     )
 
 
+@pytest.mark.slow
 def test_prepare_writes_the_npz_without_importing_tensorflow(tiny_sample, tmp_path):
     out = tmp_path / "features.npz"
     code = (
@@ -125,6 +126,7 @@ def test_sample_command(tmp_path):
     assert len(list((tmp_path / "s").rglob("*.wav"))) == 10
 
 
+@pytest.mark.slow
 def test_a_bug_inside_a_command_shows_its_traceback_not_a_one_line_error(tiny_sample):
     # A programming error (here a ZeroDivisionError planted in the features step) is not a
     # user's mistake: it must keep its traceback and must not exit with the user-error status 2.

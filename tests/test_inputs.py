@@ -277,6 +277,7 @@ def test_prepare_interrupted_part_way_then_run_again(tmp_path):
     assert sorted(again.skipped) == sorted(clean.skipped)
 
 
+@pytest.mark.slow
 def test_two_prepares_at_once_both_finish_and_leave_a_valid_cache(tmp_path):
     root = _collection(tmp_path / "music", n_good=12, n_bad=2)
     cache = tmp_path / "cache"

@@ -932,6 +932,7 @@ def test_every_answer_gets_a_verdict_and_never_an_exception(name, capsys):
         assert out.startswith(f"✘ {name}:") and "not answered yet" not in out, (label, out)
 
 
+@pytest.mark.slow
 def test_an_endless_loop_times_out_within_the_limit_and_is_stopped(monkeypatch, capsys):
     monkeypatch.setattr(checking, "TIME_LIMIT", 0.2)
     # The first case of a check may take FIRST_CALL_FACTOR times the limit (imports, first

@@ -107,6 +107,7 @@ def test_the_site_has_an_ordered_index_and_links_between_pages(tmp_path):
         _check_local(tmp_path / name)
 
 
+@pytest.mark.slow
 def test_site_pages_and_decks_are_titled_and_styled_for_an_audit(tmp_path):
     # tests/test_browser.py runs the audit itself; this checks what the templates write.
     build_site(tmp_path / "site", notebooks=SMALL)
@@ -532,6 +533,7 @@ def test_the_command_writes_copies_and_refuses_an_edit_in_one_line(tmp_path, cap
     assert _load(out / "08_rnn.ipynb") == _load(SMALL_COPY[1])
 
 
+@pytest.mark.slow
 def test_site_and_decks_can_be_published_without_the_solutions(tmp_path):
     stft = NOTEBOOKS / "02_stft_spectrogram.ipynb"
     # The first solution of 02 gives 1292 frames; nothing else in the notebook says 1292.
@@ -549,6 +551,7 @@ def test_site_and_decks_can_be_published_without_the_solutions(tmp_path):
         assert '<h2 id="Exercises">' in text  # the exercises stay
 
 
+@pytest.mark.slow
 def test_the_site_carries_the_instructors_guide_unless_it_leaves_out_the_solutions(tmp_path):
     index = build_site(tmp_path / "open", notebooks=SMALL)
     links = re.findall(r'href="([^"]+)"', index.read_text(encoding="utf-8"))

@@ -45,6 +45,8 @@ def test_the_audio_notebooks_have_solutions_that_run():
     assert {"01", "02", "03"} <= with_code
 
 
+# Slow: a solution may read the sample or train a network.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "nb, index, block", CASES, ids=[f"{nb.stem[:2]}-{i}" for nb, i, _ in CASES]
 )
