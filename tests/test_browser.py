@@ -740,11 +740,45 @@ def lab(tmp_path_factory):
         log.close()
 
 
-def _run_in_lab(lab, net: Offline, notebook: str):
-    """Open a notebook in JupyterLab (a fresh workspace), run every cell, and return the page and
-    the notebook as it then stands."""
+# JupyterLab has started in the page and restored its layout: every command is registered.
+LAB_READY = """async () => { await window.jupyterapp.restored; return true; }"""
+
+# Open a notebook in the page's JupyterLab and wait until its kernel is ready.
+OPEN_NOTEBOOK = """async (path) => {
+  const widget = await window.jupyterapp.commands.execute('docmanager:open', {path});
+  await widget.context.ready;
+  await widget.sessionContext.ready;
+}"""
+
+# Close the current notebook without saving the outputs it made, and shut its kernel down.
+CLOSE_NOTEBOOK = """async () => {
+  const widget = window.jupyterapp.shell.currentWidget;
+  await widget.sessionContext.shutdown();
+  widget.context.model.dirty = false;
+  widget.close();
+}"""
+
+SHUT_DOWN_KERNELS = "() => window.jupyterapp.serviceManager.sessions.shutdownAll()"
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab, browser):
+    """One JupyterLab page for the module's notebook runs (00's, then 03's): JupyterLab loads
+    once, and each run opens its notebook in it."""
+    net = Offline(browser)
     page = net.page()
-    page.goto(f"{lab['url']}/lab/tree/{notebook}?reset&token={lab['token']}")
+    page.goto(f"{lab['url']}/lab?reset&token={lab['token']}")
+    page.wait_for_function("() => !!window.jupyterapp")
+    page.evaluate(LAB_READY)
+    yield page
+    page.evaluate(SHUT_DOWN_KERNELS)
+    net.close()
+
+
+def _run_in_lab(page, notebook: str):
+    """Open a notebook in the page's JupyterLab, run every cell, and return the notebook as it
+    then stands."""
+    page.evaluate(OPEN_NOTEBOOK, notebook)
     page.wait_for_function(IDLE)
     # Clear the committed outputs and counts, so what is checked is what this run made.
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
@@ -756,41 +790,28 @@ def _run_in_lab(lab, net: Offline, notebook: str):
     errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
     assert not errors, f"{notebook}: {errors[0]['ename']}: {errors[0]['evalue']}"
     assert code and all(c["execution_count"] for c in code), f"{notebook}: a cell did not run"
-    return page, model
-
-
-SHUT_DOWN_KERNELS = "() => window.jupyterapp.serviceManager.sessions.shutdownAll()"
-
-
-@pytest.fixture()
-def run_all(lab, offline):
-    """Run a notebook in JupyterLab (see _run_in_lab); its kernel is shut down when the test
-    ends."""
-    pages = []
-
-    def run(notebook: str):
-        page, model = _run_in_lab(lab, offline, notebook)
-        pages.append(page)
-        return page, model
-
-    yield run
-    for page in pages:
-        page.evaluate(SHUT_DOWN_KERNELS)
+    return model
 
 
 @pytest.fixture(scope="module")
-def mfcc_in_lab(lab, browser):
+def mfcc_in_lab(lab_page):
     """Notebook 03 run once in JupyterLab, for the tests that look at its figures and slider
     (one run instead of one per test: running a notebook is most of such a test's time)."""
-    net = Offline(browser)
-    page, _ = _run_in_lab(lab, net, "03_mfcc.ipynb")
-    yield page
-    page.evaluate(SHUT_DOWN_KERNELS)
-    net.close()
+    _run_in_lab(lab_page, "03_mfcc.ipynb")
+    yield lab_page
+    lab_page.evaluate(CLOSE_NOTEBOOK)
 
 
-def test_start_here_runs_top_to_bottom_and_its_player_decodes(run_all, shot):
-    page, notebook = run_all("00_start_here.ipynb")
+@pytest.fixture()
+def start_here_in_lab(lab_page):
+    """Notebook 00 run in JupyterLab, closed (with its kernel) when the test ends."""
+    notebook = _run_in_lab(lab_page, "00_start_here.ipynb")
+    yield lab_page, notebook
+    lab_page.evaluate(CLOSE_NOTEBOOK)
+
+
+def test_start_here_runs_top_to_bottom_and_its_player_decodes(start_here_in_lab, shot):
+    page, notebook = start_here_in_lab
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     stderr = [
         "".join(o["text"])[:200]
