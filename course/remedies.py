@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import ParameterError, check_at_least
+from .errors import ParameterError, check_at_least, check_choice
 from .evaluation import holm, p_text, paired_interval
 from .features import Features, standardise
 from .progress import track
@@ -39,6 +39,9 @@ class Remedy:
         augmented: train on the training tracks plus their augmented copies.
         same_updates: with ``augmented``, shorten training so that it makes as many weight
             updates as the reference (the augmented set is several times larger per epoch).
+        transforms: with ``augmented``, the transforms that make the copies, names from
+            :data:`course.augment.TRANSFORMS` (all three by default: one copy of each training
+            track per transform).
         patience: early stopping on the validation loss with this patience, restoring the best
             epoch's weights (None: no early stopping).
 
@@ -52,6 +55,7 @@ class Remedy:
     l2: float = 0.0
     augmented: bool = False
     same_updates: bool = False
+    transforms: tuple[str, ...] = ("pitch", "stretch", "noise")
     patience: int | None = None
 
 
@@ -111,6 +115,12 @@ def _first_kernel(model) -> tuple[float, float]:
     return float(np.mean(kernel < 1e-3)), float(np.mean(kernel))
 
 
+def _transforms(remedy: Remedy) -> tuple[str, ...]:
+    """The remedy's transforms as a tuple (one name on its own is one transform)."""
+    given = remedy.transforms
+    return (given,) if isinstance(given, str) else tuple(given)
+
+
 def _accuracy(model, x, y) -> float:
     return float(np.mean(np.argmax(model.predict(x, verbose=0, batch_size=256), axis=1) == y))
 
@@ -139,15 +149,20 @@ def run_remedies(
 
     Notebook: 05_overfitting.ipynb
     """
-    from .augment import augmented_features
+    from .augment import TRANSFORMS, augmented_features
     from .models import build_mlp, import_keras
     from .training import run_experiment
 
     check_at_least(1, seeds=len(seeds), remedies=len(remedies))
+    for remedy in remedies:  # before any training
+        if remedy.augmented:
+            check_at_least(1, transforms=len(_transforms(remedy)))
+            for transform in _transforms(remedy):
+                check_choice("transform", transform, TRANSFORMS)
     keras = import_keras()
     runs = []
     jobs = [(seed, remedy) for seed in seeds for remedy in remedies]
-    extra, last_seed = None, None
+    extra, last_seed = {}, None
     for seed, remedy in track(jobs, desc="remedy runs", unit="run", progress=progress):
         if seed != last_seed:
             split = split_tracks(features.track, features.labels, seed=seed)
@@ -155,14 +170,17 @@ def run_remedies(
                 part: features.labels[getattr(split, part)]
                 for part in ("train", "validation", "test")
             }
-            extra, last_seed = None, seed
-        if remedy.augmented and extra is None:
-            extra = augmented_features(features, split, source, seed=seed, progress=False)
+            extra, last_seed = {}, seed  # this seed's augmented copies, by their transforms
         train_x = features.mfcc[split.train]
         train_y = y["train"]
         if remedy.augmented:
-            train_x = np.concatenate([train_x, extra.mfcc])
-            train_y = np.concatenate([train_y, extra.labels])
+            if _transforms(remedy) not in extra:
+                extra[_transforms(remedy)] = augmented_features(
+                    features, split, source, _transforms(remedy), seed=seed, progress=False
+                )
+            copies = extra[_transforms(remedy)]
+            train_x = np.concatenate([train_x, copies.mfcc])
+            train_y = np.concatenate([train_y, copies.labels])
         # statistics from the real training tracks only, for every remedy alike
         _, x_train, x_val, x_test, x_real = standardise(
             features.mfcc[split.train],

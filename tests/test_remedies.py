@@ -191,7 +191,8 @@ def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features, monkeypatch)
     monkeypatch.setattr(training, "run_experiment", spy)
     remedies = [
         Remedy("reference", hidden=(16,)),
-        Remedy("augmented", hidden=(16,), augmented=True, same_updates=True),
+        # white noise only (the cheapest transform, and it keeps a track's length)
+        Remedy("augmented", hidden=(16,), augmented=True, same_updates=True, transforms=("noise",)),
         Remedy("early", hidden=(16,), patience=1),
     ]
     runs = run_remedies(
@@ -201,8 +202,8 @@ def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features, monkeypatch)
     for seed in (0, 1):
         ref, aug = by[("reference", seed)], by[("augmented", seed)]
         assert ref.epochs == 4
-        # augmentation adds copies to the training segments; the shapes agree, so same start
-        assert aug.segments > ref.segments and aug.start == ref.start
+        # one noisy copy of each training segment; the shapes agree, so the same start
+        assert aug.segments == 2 * ref.segments and aug.start == ref.start
         # matched: about the reference's number of updates, though each epoch is longer
         assert aug.updates / aug.epochs > ref.updates / ref.epochs
         assert abs(aug.updates - ref.updates) <= aug.updates / aug.epochs
@@ -218,6 +219,21 @@ def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features, monkeypatch)
     )
     assert again[0].test_accuracy == by[("reference", 1)].test_accuracy
     assert again[0].train_accuracy == by[("reference", 1)].train_accuracy
+
+
+@pytest.mark.parametrize("transforms", [("noise", "echo"), "echo", ()])
+def test_an_unknown_or_missing_transform_is_refused_before_anything_trains(
+    tiny_features, monkeypatch, transforms
+):
+    from course import training
+
+    def never(*args, **kwargs):
+        raise AssertionError("a network was trained")
+
+    monkeypatch.setattr(training, "run_experiment", never)
+    remedies = [Remedy("reference"), Remedy("aug", augmented=True, transforms=transforms)]
+    with pytest.raises(ParameterError, match="'echo'" if transforms else "transforms"):
+        run_remedies(remedies, tiny_features, "nowhere", seeds=[0, 1], progress=False)
 
 
 def test_same_starting_weights_only_where_the_network_is_built_alike():
