@@ -189,9 +189,14 @@ def test_an_interrupted_atomic_write_leaves_the_old_file(tmp_path):
 
 @pytest.mark.parametrize("command", ["check", "baseline"])
 @pytest.mark.slow
-def test_check_and_baseline_write_nothing_where_they_run(command, tiny_sample, tmp_path):
+def test_check_and_baseline_write_nothing_where_they_run(
+    command, tiny_sample, tmp_path, monkeypatch
+):
+    # In this process, started in tmp_path (that importing the course writes nothing there is
+    # checked in a fresh Python by test_user_mistakes.py).
     kept = sentinel(tmp_path)
-    proc = run(command, "--data", str(tiny_sample), cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    proc = run(command, "--data", str(tiny_sample))
     assert proc.returncode in (0, 1), proc.stderr  # check exits 1 when something needs fixing
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis.txt"]
     assert kept.read_text() == SENTINEL

@@ -174,9 +174,10 @@ def test_the_course_folder_is_explicit_and_never_the_current_directory(tmp_path,
 
 
 @pytest.mark.slow
-def test_importing_the_package_changes_nothing_outside_it():
-    """Every module imported in a fresh Python: no environment variable set, no Matplotlib
-    setting changed, no backend chosen; the style is applied only by use_course_style()."""
+def test_importing_the_package_changes_nothing_outside_it(tmp_path):
+    """Every module imported in a fresh Python, in an empty folder: no environment variable
+    set, no Matplotlib setting changed, no backend chosen, nothing written in the folder; the
+    style is applied only by use_course_style()."""
     import subprocess
     import sys
 
@@ -202,12 +203,18 @@ print(json.dumps([changed_env, changed_rc, styled]))
         if k not in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "MPLBACKEND")
     }
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=tmp_path,
     ).stdout
     import json
 
     changed_env, changed_rc, styled = json.loads(out.strip().splitlines()[-1])
     assert changed_env == [] and changed_rc == [] and styled is True
+    assert not any(tmp_path.iterdir()), sorted(p.name for p in tmp_path.iterdir())
 
 
 def test_a_score_of_an_unknown_model_dimension_or_metric_is_refused_not_nan():
