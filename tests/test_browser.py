@@ -282,6 +282,12 @@ SLIDE_FIT = (
     % TYPESET
 )
 
+# A deck that moves between slides at once, without reveal.js's transitions.
+NO_TRANSITIONS = "() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})"
+
+# The deck's present slide has been laid out on arrival (the deck marks it when it is done).
+FITTED = "() => !!document.querySelector('.reveal .slides section.present[data-course-fitted]')"
+
 # Go to a slide by its index in Reveal.getSlides(), with no transition, and wait for its maths.
 GO_TO_SLIDE = (
     """(index) => {
@@ -433,10 +439,11 @@ def test_an_exported_deck_presents_offline_with_its_maths(deck, offline, shot):
     assert page.locator(".MathJax_Error").count() == 0
     first = page.evaluate("() => location.hash")
     shot(page, "08-deck-first-slide")
+    page.evaluate(NO_TRANSITIONS)  # so the screenshot shows the slide, not a transition
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(h) => location.hash !== h", arg=first)
+    page.wait_for_function(FITTED)
     page.wait_for_function(MATHS_DONE)
-    page.wait_for_timeout(1000)  # let the slide transition finish before the screenshot
     shot(page, "09-deck-second-slide")
 
 
@@ -541,11 +548,12 @@ def test_show_source_code_looks_like_code_in_a_deck(deck, offline, shot):
       return stack ? `#/${index(stack)}/${index(slide)}` : `#/${index(slide)}`;
     }"""
     )
+    page.evaluate(NO_TRANSITIONS)  # so the screenshot shows the slide, not a transition
     page.evaluate("(hash) => { location.hash = hash; }", where)
     page.wait_for_function(
         "(pre) => pre.closest('section').classList.contains('present')", arg=code.element_handle()
     )
-    page.wait_for_timeout(1000)  # let the slide transition finish before the screenshot
+    page.wait_for_function(FITTED)
     page.wait_for_function(MATHS_IDLE)
     _looks_like_code(code.evaluate(CODE_STYLE), "the deck")
     shot(page, "13-deck-show-source")
