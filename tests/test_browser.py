@@ -471,11 +471,27 @@ def test_the_static_site_reads_offline(site, offline, shot):
     shot(page, "11-site-answer-key-maths")
 
 
+@pytest.fixture(scope="module")
+def site_page(site, browser):
+    """``site_page(name)``: the site's page ``name`` (as in SITE_PAGES), loaded with its maths
+    typeset, once for the module's tests that read it, in one offline browser context."""
+    net, pages = Offline(browser), {}
+
+    def load(name: str):
+        if name not in pages:
+            pages[name] = net.page()
+            pages[name].goto((site / f"{name}.html").as_uri())
+            pages[name].wait_for_function(NO_MATHS_PENDING)
+        pages[name].bring_to_front()  # Chromium draws a page behind others only now and then
+        return pages[name]
+
+    yield load
+    net.close()
+
+
 @pytest.mark.parametrize("name", SITE_PAGES)
-def test_every_site_page_passes_an_accessibility_audit(site, axe, offline, name):
-    page = offline.page()
-    page.goto((site / f"{name}.html").as_uri())
-    page.wait_for_function(NO_MATHS_PENDING)
+def test_every_site_page_passes_an_accessibility_audit(axe, site_page, name):
+    page = site_page(name)
     found = _audit(axe, page, f"{name}.html", code_tokens=False)
     assert not found, "axe-core found:\n" + "\n".join(found)
 
@@ -487,13 +503,12 @@ def test_every_site_page_passes_an_accessibility_audit(site, axe, offline, name)
         ("answer-key", ["fence"], False),
     ],
 )
-def test_every_code_colour_passes_the_contrast_audit(site, axe, offline, name, kinds, coloured):
+def test_every_code_colour_passes_the_contrast_audit(axe, site_page, name, kinds, coloured):
     """Every token class the page's stylesheets colour, and plain text, in each kind of code
     block: a code cell, a fence in a Markdown cell and a show_source output (a notebook's page,
-    whose code is highlighted), a fence in the answer key (whose code is one colour)."""
-    page = offline.page()
-    page.goto((site / f"{name}.html").as_uri())
-    page.wait_for_function(NO_MATHS_PENDING)
+    whose code is highlighted), a fence in the answer key (whose code is one colour). The
+    copies are added to the page and stay: no later test reads these two pages."""
+    page = site_page(name)
     added = page.evaluate(ALL_TOKENS, "course-all-tokens")
     assert added["kinds"] == kinds and added["seen"] == len(kinds)
     assert {"k", "s1", "c1", "mi"} <= set(added["classes"]) if coloured else not added["classes"]
@@ -522,9 +537,8 @@ def _looks_like_code(style: dict, where: str):
     assert style["keyword"] and style["keyword"] != style["text"], f"{where}: no highlighting"
 
 
-def test_show_source_code_looks_like_code_on_the_site(site, offline, shot):
-    page = offline.page()
-    page.goto((site / "02_stft_spectrogram.html").as_uri())
+def test_show_source_code_looks_like_code_on_the_site(site_page, shot):
+    page = site_page("02_stft_spectrogram")
     code = page.locator(SHOW_SOURCE).first
     _looks_like_code(code.evaluate(CODE_STYLE), "the site")
     code.scroll_into_view_if_needed()
