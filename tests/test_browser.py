@@ -785,8 +785,8 @@ SHUT_DOWN_KERNELS = "() => window.jupyterapp.serviceManager.sessions.shutdownAll
 
 @pytest.fixture(scope="module")
 def lab_page(lab, browser):
-    """One JupyterLab page for the module's notebook runs (00's, then 03's): JupyterLab loads
-    once, and each run opens its notebook in it."""
+    """One JupyterLab page for the module's notebook runs: JupyterLab loads once, and each run
+    opens its notebook in it."""
     net = Offline(browser)
     page = net.page()
     page.goto(f"{lab['url']}/lab?reset&token={lab['token']}")
@@ -817,23 +817,19 @@ def _run_in_lab(page, notebook: str):
 
 @pytest.fixture(scope="module")
 def mfcc_in_lab(lab_page):
-    """Notebook 03 run once in JupyterLab, for the tests that look at its figures and slider
-    (one run instead of one per test: running a notebook is most of such a test's time)."""
-    _run_in_lab(lab_page, "03_mfcc.ipynb")
-    yield lab_page
-    lab_page.evaluate(CLOSE_NOTEBOOK)
-
-
-@pytest.fixture()
-def start_here_in_lab(lab_page):
-    """Notebook 00 run in JupyterLab, closed (with its kernel) when the test ends."""
-    notebook = _run_in_lab(lab_page, "00_start_here.ipynb")
+    """Notebook 03 run once in JupyterLab, for the tests that look at its outputs, players,
+    figures and slider (one run instead of one per test: running a notebook is most of such a
+    test's time): the page, and the notebook as the run left it."""
+    notebook = _run_in_lab(lab_page, "03_mfcc.ipynb")
     yield lab_page, notebook
     lab_page.evaluate(CLOSE_NOTEBOOK)
 
 
-def test_start_here_runs_top_to_bottom_and_its_player_decodes(start_here_in_lab, shot):
-    page, notebook = start_here_in_lab
+def test_a_notebook_runs_top_to_bottom_in_jupyterlab_and_its_player_decodes(mfcc_in_lab, shot):
+    """Notebook 03 (players, figures, a slider and maths) run in JupyterLab as a learner runs
+    it: no error, every cell run (checked as it runs), nothing printed on stderr, and its first
+    player decodes. nbval runs every notebook, 00 included, in a kernel of its own."""
+    page, notebook = mfcc_in_lab
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     stderr = [
         "".join(o["text"])[:200]
@@ -842,7 +838,7 @@ def test_start_here_runs_top_to_bottom_and_its_player_decodes(start_here_in_lab,
         if o["output_type"] == "stream" and o["name"] == "stderr"
     ]
     assert not stderr, f"warnings or errors printed: {stderr}"
-    shot(page, "01-jupyterlab-00-run-all")
+    shot(page, "01-jupyterlab-03-run-all")
 
     audio = page.evaluate(AUDIO_DURATION)
     assert audio and audio["error"] is None
@@ -850,11 +846,11 @@ def test_start_here_runs_top_to_bottom_and_its_player_decodes(start_here_in_lab,
     # The players hold 3-s excerpts; MP3 adds at most a few frames of padding.
     assert 2.9 <= audio["duration"] <= 3.2, audio
     page.locator("audio").first.scroll_into_view_if_needed()
-    shot(page, "02-jupyterlab-00-audio-player")
+    shot(page, "02-jupyterlab-03-audio-player")
 
 
 def test_figures_stay_readable_in_the_dark_theme(mfcc_in_lab, shot):
-    page = mfcc_in_lab
+    page, _ = mfcc_in_lab
     page.evaluate(
         "() => window.jupyterapp.commands.execute('apputils:change-theme',"
         " {theme: 'JupyterLab Dark'})"
@@ -872,7 +868,7 @@ def test_figures_stay_readable_in_the_dark_theme(mfcc_in_lab, shot):
 
 
 def test_moving_a_slider_redraws_the_figure(mfcc_in_lab, shot):
-    page = mfcc_in_lab
+    page, _ = mfcc_in_lab
     widget = page.locator(".widget-interact").filter(has=page.locator(".widget-slider")).first
     handle = widget.locator(".noUi-handle").first
     figure = widget.locator(".widget-output img").first
