@@ -282,9 +282,6 @@ SLIDE_FIT = (
     % TYPESET
 )
 
-# A deck that moves between slides at once, without reveal.js's transitions.
-NO_TRANSITIONS = "() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})"
-
 # The deck's present slide has been laid out on arrival (the deck marks it when it is done).
 FITTED = "() => !!document.querySelector('.reveal .slides section.present[data-course-fitted]')"
 
@@ -424,6 +421,26 @@ def deck(browser, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def deck_page(deck, browser):
+    """``deck_page()``: the deck of notebook 03, loaded once for the module's tests that present
+    it (its maths typeset), on its first slide again for each."""
+    net, pages = Offline(browser), []
+
+    def at_start():
+        if not pages:
+            pages.append(net.page())
+            pages[0].goto(deck.as_uri())
+            pages[0].wait_for_selector(".reveal .slides section.present")
+            pages[0].wait_for_function(MATHS_DONE)
+        pages[0].bring_to_front()
+        pages[0].evaluate(GO_TO_SLIDE, 0)
+        return pages[0]
+
+    yield at_start
+    net.close()
+
+
+@pytest.fixture(scope="module")
 def site(browser, tmp_path_factory) -> Path:
     """The static site of every notebook, built once for the module's tests: its folder."""
     from course.publish import build_site
@@ -431,15 +448,11 @@ def site(browser, tmp_path_factory) -> Path:
     return build_site(tmp_path_factory.mktemp("site")).parent
 
 
-def test_an_exported_deck_presents_offline_with_its_maths(deck, offline, shot):
-    page = offline.page()
-    page.goto(deck.as_uri())
-    page.wait_for_selector(".reveal .slides section.present")
-    page.wait_for_function(MATHS_DONE)
+def test_an_exported_deck_presents_offline_with_its_maths(deck_page, shot):
+    page = deck_page()  # with no transitions, so a screenshot shows a slide, not a transition
     assert page.locator(".MathJax_Error").count() == 0
     first = page.evaluate("() => location.hash")
     shot(page, "08-deck-first-slide")
-    page.evaluate(NO_TRANSITIONS)  # so the screenshot shows the slide, not a transition
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(h) => location.hash !== h", arg=first)
     page.wait_for_function(FITTED)
@@ -516,14 +529,11 @@ def test_every_code_colour_passes_the_contrast_audit(axe, site_page, name, kinds
     assert not found, "axe-core found:\n" + "\n".join(found)
 
 
-def test_an_exported_deck_passes_an_accessibility_audit(deck, axe, offline):
-    """The deck as it opens, then its print view (``?print-pdf``), which lays every slide out:
-    presented, the slides overlap, so axe-core cannot tell the colours behind their text."""
+def test_an_exported_deck_passes_an_accessibility_audit(deck, deck_page, axe, offline):
+    """The deck on its first slide, then its print view (``?print-pdf``), which lays every slide
+    out: presented, the slides overlap, so axe-core cannot tell the colours behind their text."""
+    found = _audit(axe, deck_page(), deck.name)
     page = offline.page()
-    page.goto(deck.as_uri())
-    page.wait_for_selector(".reveal .slides section.present")
-    page.wait_for_function(MATHS_DONE)
-    found = _audit(axe, page, deck.name)
     page.goto(deck.as_uri() + "?print-pdf")
     page.wait_for_selector(".reveal .pdf-page")
     page.wait_for_function(MATHS_DONE)
@@ -545,13 +555,11 @@ def test_show_source_code_looks_like_code_on_the_site(site_page, shot):
     shot(page, "12-site-show-source")
 
 
-def test_show_source_code_looks_like_code_in_a_deck(deck, offline, shot):
-    page = offline.page()
-    page.goto(deck.as_uri())
-    page.wait_for_selector(".reveal .slides section.present")
-    # Before moving: nbconvert's deck re-renders a slide's maths on arrival, and doing so while
-    # MathJax still typesets the page leaves "[Math Processing Error]" on it.
-    page.wait_for_function(MATHS_DONE)
+def test_show_source_code_looks_like_code_in_a_deck(deck_page, shot):
+    # deck_page() has waited for MathJax: nbconvert's deck re-renders a slide's maths on
+    # arrival, and doing so while MathJax still typesets the page leaves "[Math Processing
+    # Error]" on it.
+    page = deck_page()
     code = page.locator(SHOW_SOURCE).first
     # Go to its slide (#/h/v) through reveal.js's address, as a link to it would.
     where = code.evaluate(
@@ -562,7 +570,6 @@ def test_show_source_code_looks_like_code_in_a_deck(deck, offline, shot):
       return stack ? `#/${index(stack)}/${index(slide)}` : `#/${index(slide)}`;
     }"""
     )
-    page.evaluate(NO_TRANSITIONS)  # so the screenshot shows the slide, not a transition
     page.evaluate("(hash) => { location.hash = hash; }", where)
     page.wait_for_function(
         "(pre) => pre.closest('section').classList.contains('present')", arg=code.element_handle()
@@ -625,13 +632,10 @@ def test_every_slide_of_every_deck_fits_a_projector(every_deck, browser, shot):
     assert not wrong, f"{len(wrong)} problems on {slides} slides:\n" + "\n".join(wrong)
 
 
-def test_a_deck_numbers_its_slides_and_has_speaker_notes_offline(deck, offline, shot):
+def test_a_deck_numbers_its_slides_and_has_speaker_notes_offline(deck, deck_page, shot):
     """The slide number shows; reveal.js's notes plugin comes from the deck's _static/ folder;
     the layout's speaker notes are there, and S opens the speaker view with them, offline."""
-    page = offline.page()
-    page.goto(deck.as_uri())
-    page.wait_for_selector(".reveal .slides section.present")
-    page.wait_for_function(MATHS_IDLE)
+    page = deck_page()
     number = page.locator(".reveal .slide-number")
     assert number.is_visible() and number.inner_text().replace(" ", "").startswith("1/")
     scripts = page.evaluate("() => [...document.scripts].map((s) => s.src).filter(Boolean)")
