@@ -10,8 +10,8 @@ Every test gets one of four markers, so a part of the suite can be run on its ow
 - ``notebooks``: a notebook cell, run by nbval (when nbval is installed, the notebooks are
   collected with ``--nbval-lax --nbval-current-env``; without it, they are not collected);
 - ``browser``: drives Chromium (marked in its module);
-- ``slow``: takes seconds: trains networks, builds a sample, or starts a new process (marked
-  where written);
+- ``slow``: takes seconds: trains networks, builds a sample, a site or decks, runs the
+  solutions' code, or starts a new process (marked where written);
 - ``unit``: everything else, which needs neither nbval nor a browser.
 """
 

@@ -38,7 +38,8 @@ class Remedy:
         dropout, l1, l2: regularisation, as in :func:`course.models.build_mlp`.
         augmented: train on the training tracks plus their augmented copies.
         same_updates: with ``augmented``, shorten training so that it makes as many weight
-            updates as the reference (the augmented set is several times larger per epoch).
+            updates as the reference (the augmented set is larger per epoch: one copy of each
+            training segment per transform).
         transforms: with ``augmented``, the transforms that make the copies, names from
             :data:`course.augment.TRANSFORMS` (all three by default: one copy of each training
             track per transform).
@@ -154,10 +155,12 @@ def run_remedies(
     from .training import run_experiment
 
     check_at_least(1, seeds=len(seeds), remedies=len(remedies))
-    for remedy in remedies:  # before any training
+    chosen = {}  # each augmented remedy's transforms, read once and checked before any training
+    for remedy in remedies:
         if remedy.augmented:
-            check_at_least(1, transforms=len(_transforms(remedy)))
-            for transform in _transforms(remedy):
+            chosen[id(remedy)] = _transforms(remedy)
+            check_at_least(1, transforms=len(chosen[id(remedy)]))
+            for transform in chosen[id(remedy)]:
                 check_choice("transform", transform, TRANSFORMS)
     keras = import_keras()
     runs = []
@@ -174,11 +177,12 @@ def run_remedies(
         train_x = features.mfcc[split.train]
         train_y = y["train"]
         if remedy.augmented:
-            if _transforms(remedy) not in extra:
-                extra[_transforms(remedy)] = augmented_features(
-                    features, split, source, _transforms(remedy), seed=seed, progress=False
+            transforms = chosen[id(remedy)]
+            if transforms not in extra:
+                extra[transforms] = augmented_features(
+                    features, split, source, transforms, seed=seed, progress=False
                 )
-            copies = extra[_transforms(remedy)]
+            copies = extra[transforms]
             train_x = np.concatenate([train_x, copies.mfcc])
             train_y = np.concatenate([train_y, copies.labels])
         # statistics from the real training tracks only, for every remedy alike

@@ -12,7 +12,8 @@ JupyterLab runs on a copy of the notebooks in a temporary folder, with its setti
 and configuration there too, so nothing of the checkout or of the user's own JupyterLab is
 touched; it is stopped, with its kernels, when the tests end, also on failure. Every page is
 opened with the internet cut off: a request that leaves the machine is recorded and fails the
-test.
+test (for a page loaded once and shared by several tests, the test that loads it, and the
+module's last test if a later request leaves).
 
 Every course notebook is exported as a deck and measured at a projector's 1280x720, slide by
 slide: a slide whose contents overflow it, or whose text is drawn under 24 px, fails the test,
@@ -353,9 +354,13 @@ class Offline:
         page.set_default_timeout(60_000)
         return page
 
+    def check(self):
+        """Fail if a page of this context has asked the internet for anything so far."""
+        assert not self.left, f"the page asked the internet for {self.left}"
+
     def close(self):
         self.context.close()
-        assert not self.left, f"the page asked the internet for {self.left}"
+        self.check()
 
 
 @pytest.fixture(scope="module")
@@ -428,12 +433,14 @@ def deck_page(deck, browser):
 
     def at_start():
         if not pages:
-            pages.append(net.page())
-            pages[0].goto(deck.as_uri())
-            pages[0].wait_for_selector(".reveal .slides section.present")
-            pages[0].wait_for_function(MATHS_DONE)
+            page = net.page()
+            page.goto(deck.as_uri())
+            page.wait_for_selector(".reveal .slides section.present")
+            page.wait_for_function(MATHS_DONE)
+            net.check()
+            pages.append(page)  # kept only once it has loaded
         pages[0].bring_to_front()
-        pages[0].evaluate(GO_TO_SLIDE, 0)
+        assert pages[0].evaluate(GO_TO_SLIDE, 0), "the first slide was not laid out within 3 s"
         return pages[0]
 
     yield at_start
@@ -492,9 +499,11 @@ def site_page(site, browser):
 
     def load(name: str):
         if name not in pages:
-            pages[name] = net.page()
-            pages[name].goto((site / f"{name}.html").as_uri())
-            pages[name].wait_for_function(NO_MATHS_PENDING)
+            page = net.page()
+            page.goto((site / f"{name}.html").as_uri())
+            page.wait_for_function(NO_MATHS_PENDING)
+            net.check()
+            pages[name] = page  # kept only once it has loaded
         pages[name].bring_to_front()  # Chromium draws a page behind others only now and then
         return pages[name]
 
@@ -766,45 +775,11 @@ def lab(tmp_path_factory):
         log.close()
 
 
-# JupyterLab has started in the page and restored its layout: every command is registered.
-LAB_READY = """async () => { await window.jupyterapp.restored; return true; }"""
-
-# Open a notebook in the page's JupyterLab and wait until its kernel is ready.
-OPEN_NOTEBOOK = """async (path) => {
-  const widget = await window.jupyterapp.commands.execute('docmanager:open', {path});
-  await widget.context.ready;
-  await widget.sessionContext.ready;
-}"""
-
-# Close the current notebook without saving the outputs it made, and shut its kernel down.
-CLOSE_NOTEBOOK = """async () => {
-  const widget = window.jupyterapp.shell.currentWidget;
-  await widget.sessionContext.shutdown();
-  widget.context.model.dirty = false;
-  widget.close();
-}"""
-
-SHUT_DOWN_KERNELS = "() => window.jupyterapp.serviceManager.sessions.shutdownAll()"
-
-
-@pytest.fixture(scope="module")
-def lab_page(lab, browser):
-    """One JupyterLab page for the module's notebook runs: JupyterLab loads once, and each run
-    opens its notebook in it."""
-    net = Offline(browser)
+def _run_in_lab(lab, net: Offline, notebook: str):
+    """Open a notebook in JupyterLab (a fresh workspace), run every cell, and return the page and
+    the notebook as it then stands."""
     page = net.page()
-    page.goto(f"{lab['url']}/lab?reset&token={lab['token']}")
-    page.wait_for_function("() => !!window.jupyterapp")
-    page.evaluate(LAB_READY)
-    yield page
-    page.evaluate(SHUT_DOWN_KERNELS)
-    net.close()
-
-
-def _run_in_lab(page, notebook: str):
-    """Open a notebook in the page's JupyterLab, run every cell, and return the notebook as it
-    then stands."""
-    page.evaluate(OPEN_NOTEBOOK, notebook)
+    page.goto(f"{lab['url']}/lab/tree/{notebook}?reset&token={lab['token']}")
     page.wait_for_function(IDLE)
     # Clear the committed outputs and counts, so what is checked is what this run made.
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
@@ -816,17 +791,25 @@ def _run_in_lab(page, notebook: str):
     errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
     assert not errors, f"{notebook}: {errors[0]['ename']}: {errors[0]['evalue']}"
     assert code and all(c["execution_count"] for c in code), f"{notebook}: a cell did not run"
-    return model
+    return page, model
+
+
+SHUT_DOWN_KERNELS = "() => window.jupyterapp.serviceManager.sessions.shutdownAll()"
 
 
 @pytest.fixture(scope="module")
-def mfcc_in_lab(lab_page):
+def mfcc_in_lab(lab, browser):
     """Notebook 03 run once in JupyterLab, for the tests that look at its outputs, players,
     figures and slider (one run instead of one per test: running a notebook is most of such a
-    test's time): the page, and the notebook as the run left it."""
-    notebook = _run_in_lab(lab_page, "03_mfcc.ipynb")
-    yield lab_page, notebook
-    lab_page.evaluate(CLOSE_NOTEBOOK)
+    test's time): the page, and the notebook as the run left it. Its kernel is shut down when
+    the module's tests end."""
+    net = Offline(browser)
+    try:
+        page, notebook = _run_in_lab(lab, net, "03_mfcc.ipynb")
+        yield page, notebook
+        page.evaluate(SHUT_DOWN_KERNELS)
+    finally:
+        net.close()
 
 
 def test_a_notebook_runs_top_to_bottom_in_jupyterlab_and_its_player_decodes(mfcc_in_lab, shot):

@@ -3,8 +3,6 @@ location survives, and what the course refuses to overwrite it says so in one li
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,17 +16,9 @@ from course.features import prepare
 SENTINEL = "my thesis draft, not backed up\n"
 
 
-def run(*args, cwd=None):
-    """The command line: in this process, or in a new one started in ``cwd``."""
-    if cwd is None:
-        return course_main(*args)
-    return subprocess.run(
-        [sys.executable, "-m", "course", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=cwd,
-    )
+def run(*args):
+    """The command line, in this process."""
+    return course_main(*args)
 
 
 def sentinel(folder, name="thesis.txt"):

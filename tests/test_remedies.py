@@ -194,6 +194,8 @@ def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features, monkeypatch)
         # white noise only (the cheapest transform, and it keeps a track's length)
         Remedy("augmented", hidden=(16,), augmented=True, same_updates=True, transforms=("noise",)),
         Remedy("early", hidden=(16,), patience=1),
+        # other transforms, other copies (not the first augmented remedy's)
+        Remedy("twice", hidden=(16,), augmented=True, transforms=("noise", "noise")),
     ]
     runs = run_remedies(
         remedies, tiny_features, str(tiny_sample), seeds=[0, 1], epochs=4, progress=False
@@ -204,6 +206,7 @@ def test_runs_are_controlled_and_repeat(tiny_sample, tiny_features, monkeypatch)
         assert ref.epochs == 4
         # one noisy copy of each training segment; the shapes agree, so the same start
         assert aug.segments == 2 * ref.segments and aug.start == ref.start
+        assert by[("twice", seed)].segments == 3 * ref.segments
         # matched: about the reference's number of updates, though each epoch is longer
         assert aug.updates / aug.epochs > ref.updates / ref.epochs
         assert abs(aug.updates - ref.updates) <= aug.updates / aug.epochs
