@@ -283,6 +283,9 @@ SLIDE_FIT = (
     % TYPESET
 )
 
+# A deck has shown its first slide.
+PRESENT = "() => !!document.querySelector('.reveal .slides section.present')"
+
 # The deck's present slide has been laid out on arrival (the deck marks it when it is done).
 FITTED = "() => !!document.querySelector('.reveal .slides section.present[data-course-fitted]')"
 
@@ -425,26 +428,46 @@ def deck(browser, tmp_path_factory) -> Path:
     return deck
 
 
+class Loaded(Offline):
+    """An offline context whose pages are each loaded once, for the several tests of a module
+    that read the same page; a page is kept only once it has loaded, and a request that left
+    the machine while it loaded fails the test that loaded it."""
+
+    def __init__(self, browser):
+        super().__init__(browser)
+        self.pages = {}
+
+    def load(self, url: str, *ready: str):
+        """The page at ``url``, loaded (once) until each of the ``ready`` functions is true."""
+        if url not in self.pages:
+            page = self.page()
+            page.goto(url)
+            for condition in ready:
+                page.wait_for_function(condition)
+            self.check()
+            self.pages[url] = page
+        self.pages[url].bring_to_front()  # Chromium draws a page behind others only now and then
+        return self.pages[url]
+
+
 @pytest.fixture(scope="module")
-def deck_page(deck, browser):
+def loaded(browser):
+    net = Loaded(browser)
+    yield net
+    net.close()
+
+
+@pytest.fixture(scope="module")
+def deck_page(deck, loaded):
     """``deck_page()``: the deck of notebook 03, loaded once for the module's tests that present
     it (its maths typeset), on its first slide again for each."""
-    net, pages = Offline(browser), []
 
     def at_start():
-        if not pages:
-            page = net.page()
-            page.goto(deck.as_uri())
-            page.wait_for_selector(".reveal .slides section.present")
-            page.wait_for_function(MATHS_DONE)
-            net.check()
-            pages.append(page)  # kept only once it has loaded
-        pages[0].bring_to_front()
-        assert pages[0].evaluate(GO_TO_SLIDE, 0), "the first slide was not laid out within 3 s"
-        return pages[0]
+        page = loaded.load(deck.as_uri(), PRESENT, MATHS_DONE)
+        assert page.evaluate(GO_TO_SLIDE, 0), "the first slide was not laid out within 3 s"
+        return page
 
-    yield at_start
-    net.close()
+    return at_start
 
 
 @pytest.fixture(scope="module")
@@ -492,23 +515,10 @@ def test_the_static_site_reads_offline(site, offline, shot):
 
 
 @pytest.fixture(scope="module")
-def site_page(site, browser):
+def site_page(site, loaded):
     """``site_page(name)``: the site's page ``name`` (as in SITE_PAGES), loaded with its maths
-    typeset, once for the module's tests that read it, in one offline browser context."""
-    net, pages = Offline(browser), {}
-
-    def load(name: str):
-        if name not in pages:
-            page = net.page()
-            page.goto((site / f"{name}.html").as_uri())
-            page.wait_for_function(NO_MATHS_PENDING)
-            net.check()
-            pages[name] = page  # kept only once it has loaded
-        pages[name].bring_to_front()  # Chromium draws a page behind others only now and then
-        return pages[name]
-
-    yield load
-    net.close()
+    typeset, once for the module's tests that read it."""
+    return lambda name: loaded.load((site / f"{name}.html").as_uri(), NO_MATHS_PENDING)
 
 
 @pytest.mark.parametrize("name", SITE_PAGES)

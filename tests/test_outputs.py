@@ -7,18 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_run import course_main
+from cli_run import course_main as run
 
 from course import outputs, sample
 from course.errors import OutputError
 from course.features import prepare
 
 SENTINEL = "my thesis draft, not backed up\n"
-
-
-def run(*args):
-    """The command line, in this process."""
-    return course_main(*args)
 
 
 def sentinel(folder, name="thesis.txt"):
