@@ -6,7 +6,8 @@ nbconvert writes the HTML, with the course's templates in ``course/templates/`` 
 page titled with its notebook's title: see ``course-common/course.css``); this module points
 every script those templates load at a local copy in ``_static/``: reveal.js 4.0.2 (the version
 nbconvert's template is written for), RequireJS and jQuery from ``course/static/`` (see its
-README for where they come from), and MathJax 2.7 from the ``jupyter_server_mathjax`` package.
+README for where they come from), and MathJax 2.7 from the ``jupyter_server_mathjax`` package,
+with its CommonHTML output (nbconvert's own choice) added from ``course/static/mathjax/``.
 Links between notebooks (``01_waveform_and_fourier.ipynb``) become links between the pages.
 
 Outputs follow :mod:`course.outputs`: a file the output folder's record does not list is never
@@ -32,7 +33,7 @@ ASSETS = "_static"
 #: The course's notebooks.
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 _COURSE_STATIC = Path(__file__).resolve().parent / "static"
-_MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe,local/course"
+_MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe,local/course"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

@@ -83,10 +83,10 @@ AUDIO_DURATION = """async () => {
   return {duration: audio.duration, src: audio.currentSrc.slice(0, 22), error: audio.error};
 }"""
 
-# MathJax 2 has typeset the page's maths: some rendered, none in error, none pending.
+# MathJax 2 has typeset the page's maths (CommonHTML): some drawn, none in error, none pending.
 MATHS_DONE = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue &&
   MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running &&
-  document.querySelectorAll('.MathJax, .MathJax_Display').length > 0"""
+  document.querySelectorAll('.MathJax_CHTML').length > 0"""
 
 
 # MathJax 2 has started and typeset whatever maths the page has (none is fine).
@@ -261,7 +261,7 @@ SLIDE_FIT = (
       const text = node.textContent.trim();
       const parent = node.parentElement;
       if (!text || parent.closest('aside.notes, script, style, .MJX_Assistive_MathML')) continue;
-      const el = parent.closest('.MathJax, .MathJax_Display') || parent;
+      const el = parent.closest('.MathJax_CHTML') || parent;
       if (!seen(el)) continue;
       const px = parseFloat(getComputedStyle(el).fontSize) * scale;
       if (px < smallest - 0.01 && (!small || px < small.px)) small = {px, text};
@@ -275,7 +275,7 @@ SLIDE_FIT = (
                 wrong: [...new Set(wrong)],
                 figure: !!slide.querySelector('.jp-OutputArea-output img'),
                 code: !!slide.querySelector('.jp-InputArea pre'),
-                maths: !!slide.querySelector('.MathJax_Display'),
+                maths: !!slide.querySelector('.MJXc-display'),
                 printed: !!slide.querySelector('.jp-RenderedText pre')});
   }
   return found;
