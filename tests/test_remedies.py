@@ -160,6 +160,23 @@ def test_the_gap_is_training_minus_validation_of_the_final_model():
     assert run.gap == pytest.approx(0.35)
 
 
+def test_the_accuracy_of_a_run_is_the_one_keras_measures():
+    """The accuracy the runs report, from the model called in chunks of 256 rows, equals
+    Keras's own accuracy metric from ``model.evaluate`` (on more rows than one chunk)."""
+    from course.models import build_mlp
+    from course.remedies import _accuracy
+    from course.training import compile_model
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(600, 130, 13)).astype(np.float32)
+    y = rng.integers(0, 10, 600)
+    model = compile_model(build_mlp())
+    model.fit(x[:300], y[:300], epochs=1, batch_size=32, verbose=0)
+    _, expected = model.evaluate(x, y, verbose=0, batch_size=64)
+    assert 0.05 < expected < 0.95  # neither all right nor all wrong: the comparison means something
+    assert _accuracy(model, x, y) == pytest.approx(expected, abs=1e-6)
+
+
 def test_the_first_kernels_share_near_zero_and_mean_size_leave_biases_out():
     """What 05 prints per remedy: of the first layer's kernel (not its bias), the share of
     weights below 0.001 in size and their mean size, here computed by hand."""
