@@ -53,7 +53,9 @@ def songs(tmp_path_factory, tiny_sample):
     # 4 min 2 s: MP3's encoder and decoder may trim a few milliseconds at either end.
     song = np.resize(np.concatenate(clips), 242 * 22050)
     song = librosa.resample(song, orig_sr=22050, target_sr=44100)
-    sf.write(folder / "four_minutes.mp3", np.stack([song, 0.8 * song], axis=1), 44100, format="MP3")
+    # The most compressed variable bit rate: LAME takes 4.4 s of CPU for it, 6.7 s at the default.
+    stereo = np.stack([song, 0.8 * song], axis=1)
+    sf.write(folder / "four_minutes.mp3", stereo, 44100, format="MP3", compression_level=0.99)
     mixed = folder / "mixed"
     mixed.mkdir()
     sf.write(mixed / "a.flac", clips[0], 22050)
