@@ -83,7 +83,7 @@ AUDIO_DURATION = """async () => {
   return {duration: audio.duration, src: audio.currentSrc.slice(0, 22), error: audio.error};
 }"""
 
-# MathJax 2 has typeset the page's maths (CommonHTML): some drawn, none in error, none pending.
+# MathJax 2 has typeset the page's maths (CommonHTML): some drawn, none pending.
 MATHS_DONE = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue &&
   MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running &&
   document.querySelectorAll('.MathJax_CHTML').length > 0"""
@@ -674,6 +674,8 @@ def test_a_deck_numbers_its_slides_and_has_speaker_notes_offline(deck, deck_page
         "(el) => el.textContent.trim().length > 0", arg=notes.element_handle()
     )
     assert notes.inner_text().strip()
+    for frame in speaker.frames[1:]:  # the current and the upcoming slide, each a deck
+        frame.wait_for_function(FITTED)
     shot(speaker, "16-deck-speaker-view")
     speaker.close()
 

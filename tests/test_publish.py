@@ -63,7 +63,7 @@ def test_a_deck_loads_every_script_from_its_folder(tmp_path):
     _check_local(deck)
     page = deck.read_text(encoding="utf-8")
     assert "_static/reveal.js" in page and page.count("<section") > 3
-    assert ",local/course" in page  # MathJax told to use the fonts it has
+    assert "config=TeX-AMS_CHTML-full,Safe,local/course" in page  # the course's MathJax set-up
 
 
 def test_a_deck_is_drawn_for_a_projector_with_numbers_and_speaker_notes(tmp_path):
