@@ -1,8 +1,8 @@
 """The test suite's shape, for every pytest run in this repository (tests/ and notebooks/).
 
 Before anything is imported: the course's smoke setting (fewer tracks and epochs), inherited by
-the Jupyter kernels nbval starts, no TensorFlow start-up chatter, one OpenBLAS thread per
-process, and librosa's numba code compiled quickly into the tests' own cache.
+the Jupyter kernels nbval starts, no TensorFlow start-up chatter, and one OpenBLAS thread per
+process.
 
 Every test gets one of four markers, so a part of the suite can be run on its own
 (``python -m pytest -m unit``):
@@ -25,16 +25,6 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # and OpenBLAS's extra threads spin waiting for cores those hold. The notebooks alone took
 # 180 s of CPU with them and 156 s without (two workers, two cores).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-# librosa's numba code is compiled by the first process that needs it and cached. In a fresh
-# environment that took 27 s of CPU at LLVM's default optimisation and 16 s at level 0, whose
-# results are bit for bit the same (time stretch, pitch shift, MFCCs, onsets, yin). The tests
-# compile at level 0 into build/numba-cache, so the cache beside librosa in site-packages, which
-# a learner's own runs use, keeps the fully optimised code.
-os.environ.setdefault("NUMBA_OPT", "0")
-os.environ.setdefault(
-    "NUMBA_CACHE_DIR",
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), "build", "numba-cache"),
-)
 
 #: The markers a test can carry; ``unit`` is given to every test that has none of the others.
 SUITE_MARKERS = ("notebooks", "browser", "slow")
