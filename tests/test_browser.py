@@ -481,6 +481,8 @@ def site(browser, tmp_path_factory) -> Path:
 def test_an_exported_deck_presents_offline_with_its_maths(deck_page, shot):
     page = deck_page()  # with no transitions, so a screenshot shows a slide, not a transition
     assert page.locator(".MathJax_Error").count() == 0
+    # The course's MathJax settings (local/course.js) hold: no pause before maths is drawn.
+    assert page.evaluate("() => MathJax.Hub.processSectionDelay") == 0
     first = page.evaluate("() => location.hash")
     shot(page, "08-deck-first-slide")
     page.keyboard.press("ArrowRight")

@@ -6,4 +6,9 @@
 MathJax.Hub.Config({
   MathMenu: { showRenderer: false }
 });
+/* MathJax pauses 50 ms between reading and drawing each batch of maths (Hub.processSectionDelay,
+   a property of the Hub, not a Config setting), so that a preview can be painted first. A deck
+   draws a slide's maths again each time the slide arrives, and those pauses held every slide
+   with maths about 200 ms before its maths was final; the pages typeset sooner without them. */
+MathJax.Hub.processSectionDelay = 0;
 MathJax.Ajax.loadComplete("[MathJax]/config/local/course.js");
