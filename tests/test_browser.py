@@ -481,7 +481,7 @@ def site(browser, tmp_path_factory) -> Path:
 def test_an_exported_deck_presents_offline_with_its_maths(deck_page, shot):
     page = deck_page()  # with no transitions, so a screenshot shows a slide, not a transition
     assert page.locator(".MathJax_Error").count() == 0
-    # The course's MathJax settings (local/course.js) hold: no pause before maths is drawn.
+    # The course's MathJax settings (local/course.js) hold: the Hub's 50 ms pauses are off.
     assert page.evaluate("() => MathJax.Hub.processSectionDelay") == 0
     first = page.evaluate("() => location.hash")
     shot(page, "08-deck-first-slide")
@@ -504,6 +504,7 @@ def test_the_static_site_reads_offline(site, offline, shot):
     page.wait_for_url("**/03_mfcc.html")
     page.wait_for_function(MATHS_DONE)
     assert page.locator(".MathJax_Error").count() == 0
+    assert page.evaluate("() => MathJax.Hub.processSectionDelay") == 0  # local/course.js
     audio = page.evaluate(AUDIO_DURATION)
     assert audio and audio["error"] is None and audio["duration"] > 0
     shot(page, "11-site-page-03")
