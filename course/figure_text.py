@@ -146,7 +146,8 @@ def _panel(ax) -> str:
 
 def axes_text(fig) -> str:
     """The figure's panels in words, read from the figure: titles, axis labels with the ranges
-    shown, log scales and legends. Colour bars and empty panels are left out.
+    shown, log scales and legends; a panel with none of those, the text written on it. Colour
+    bars and empty panels are left out.
 
     Args:
         fig: a Matplotlib ``Figure``.
@@ -161,7 +162,10 @@ def axes_text(fig) -> str:
         text = _panel(ax)
         drawn = ax.lines or ax.images or ax.collections or ax.patches or ax.texts
         if text or drawn:
-            panels.append(text or "drawn without labels")
+            # A drawing with no title or axis labels may still carry its words (a diagram).
+            written = [" ".join(t.get_text().split()) for t in ax.texts if t.get_visible()]
+            written = "; ".join(w for w in written if w)
+            panels.append(text or (f"text on it: {written}" if written else "drawn without labels"))
     suptitle = fig.get_suptitle()
     head = f"Figure '{suptitle}'" if suptitle else "Figure"
     if not panels:

@@ -64,6 +64,22 @@ def test_a_figure_without_a_message_or_labels_still_gets_one():
     plt.close(fig)
 
 
+def test_a_panel_without_labels_is_read_by_the_text_on_it_if_it_has_any():
+    """A diagram (axes off, its words written on it) is read by those words; a bare drawing is
+    said to have no labels."""
+    fig, (diagram, bare) = plt.subplots(1, 2)
+    diagram.axis("off")
+    diagram.text(0.2, 0.8, "outer:\n  all of it")
+    diagram.text(0.5, 0.5, "inner")
+    diagram.text(0.5, 0.2, "hidden").set_visible(False)
+    bare.plot([0, 1], [1, 0])
+    assert axes_text(fig) == (
+        "Figure with 2 panels. Panel 1: text on it: outer: all of it; inner. "
+        "Panel 2: drawn without labels."
+    )
+    plt.close(fig)
+
+
 def test_the_img_holds_the_palette_png_and_the_escaped_text():
     from PIL import Image
 
