@@ -144,6 +144,13 @@ def _panel(ax) -> str:
     return f"{title}: {body}" if title and body else title or body
 
 
+def _written(ax) -> str:
+    """The words written on a panel (a diagram's labels), each on one line, or "" if none."""
+    words = (" ".join(t.get_text().split()) for t in ax.texts if t.get_visible())
+    words = "; ".join(w for w in words if w)
+    return f"text on it: {words}" if words else ""
+
+
 def axes_text(fig) -> str:
     """The figure's panels in words, read from the figure: titles, axis labels with the ranges
     shown, log scales and legends; a panel with none of those, the text written on it. Colour
@@ -159,13 +166,10 @@ def axes_text(fig) -> str:
     for ax in fig.get_axes():
         if ax.get_label() == "<colorbar>" or not ax.get_visible():
             continue
-        text = _panel(ax)
+        text = _panel(ax) or _written(ax)
         drawn = ax.lines or ax.images or ax.collections or ax.patches or ax.texts
         if text or drawn:
-            # A drawing with no title or axis labels may still carry its words (a diagram).
-            written = [" ".join(t.get_text().split()) for t in ax.texts if t.get_visible()]
-            written = "; ".join(w for w in written if w)
-            panels.append(text or (f"text on it: {written}" if written else "drawn without labels"))
+            panels.append(text or "drawn without labels")
     suptitle = fig.get_suptitle()
     head = f"Figure '{suptitle}'" if suptitle else "Figure"
     if not panels:
